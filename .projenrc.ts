@@ -1,0 +1,155 @@
+import { javascript, typescript } from 'projen';
+
+/**
+ * agentic-eks project definition. Run `npx projen` after editing this file.
+ *
+ * Layout (design card): lib/ (one folder per layer), bin/ (the apps), examples/, test/, imports/ (generated CRD classes).
+ * Versions that work together here: ../shared/reference/toolchain.md.
+ */
+const project = new typescript.TypeScriptProject({
+  name: 'agentic-eks',
+  description: 'Typed AWS CDK + cdk8s constructs for an agentic-AI platform on Amazon EKS, rendered for cdk deploy and GitOps.',
+  license: 'Apache-2.0',
+  copyrightOwner: 'agentic-eks authors',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+  eslint: false,
+  prettier: false,
+  vscode: false,
+  typescriptVersion: '~6.0.3',
+  minNodeVersion: '20.0.0',
+
+  srcdir: 'lib',
+  libdir: 'dist-lib',
+  testdir: 'test',
+  entrypoint: 'dist-lib/lib/index.js',
+  entrypointTypes: 'dist-lib/lib/index.d.ts',
+
+  peerDeps: [
+    'aws-cdk-lib@^2.258.0',
+    'constructs@^10.8.1',
+  ],
+  peerDependencyOptions: { pinnedDevDependency: false },
+  deps: [
+    '@aws-cdk/lambda-layer-kubectl-v36@^2.0.1',
+    'cdk8s@^2.70.106',
+    'cdk8s-plus-34@^2.0.54',
+    'js-yaml@^5.5.0',
+  ],
+  devDeps: [
+    'aws-cdk-lib@2.276.0',
+    'constructs@10.8.1',
+    'aws-cdk@^2.1148.1',
+    'cdk8s-cli@^2.207.60',
+    'cdk-nag@^3.0.2',
+    'ajv@^8.20.0',
+    'ajv-formats@^3.0.1',
+    '@marcbachmann/cel-js@^8.0.0',
+    'tsx@^4.23.15',
+    'ts-node@^10.9.2',
+    '@types/node@^20',
+    '@types/jest@^30.0.0',
+    'ts-jest@^29.4.15',
+    'js-yaml@^5.5.0',
+  ],
+
+  jest: true,
+  jestOptions: {
+    jestVersion: '^30',
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    junitReporting: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.js'],
+      testTimeout: 120_000,
+      maxWorkers: 2,
+    },
+  },
+  tsJestOptions: {
+    transformOptions: { isolatedModules: true },
+  },
+
+  tsconfig: {
+    include: ['lib/**/*.ts', 'imports/**/*.ts', 'bin/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts'],
+    compilerOptions: {
+      rootDir: '.',
+      module: 'node16',
+      moduleResolution: javascript.TypeScriptModuleResolution.NODE16,
+      target: 'ES2022',
+      lib: ['es2022'],
+      types: ['node', 'jest'],
+      skipLibCheck: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      esModuleInterop: true,
+      isolatedModules: true,
+    },
+  },
+  tsconfigDev: {
+    include: ['lib/**/*.ts', 'imports/**/*.ts', 'bin/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts', '.projenrc.ts'],
+    compilerOptions: {
+      rootDir: '.',
+      module: 'node16',
+      moduleResolution: javascript.TypeScriptModuleResolution.NODE16,
+      target: 'ES2022',
+      lib: ['es2022'],
+      types: ['node', 'jest'],
+      skipLibCheck: true,
+      esModuleInterop: true,
+    },
+  },
+  gitignore: ['cdk.out/', 'dist/', 'dist-lib/', '.bench/', 'test-reports/', 'coverage/', 'jest-results.json'],
+});
+
+// `npm install`, never `npm ci` (the registry copy lacks other-platform optional packages jest's resolver lists).
+project.tasks.tryFind('install:ci')?.reset('npm install --no-audit --no-fund');
+
+// Type-check everything (library, apps, examples, tests) before jest runs.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check lib, bin, examples and tests (ts-jest runs with isolatedModules).',
+  exec: 'tsc --noEmit -p tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
+
+// Regenerate imports/ from the stored CRDs in ../shared/schemas (offline, never edited by hand).
+project.addTask('import', {
+  description: 'Generate imports/ from the CRDs in ../shared/schemas with cdk8s import.',
+  exec: 'node scripts/import-crds.js',
+});
+
+// The main job: synthesize the example platform to cdk.out/ (CloudFormation) and dist/ (GitOps), offline.
+project.addTask('synth:cdk', {
+  description: 'CloudFormation rendering of the example platform into cdk.out/.',
+  exec: 'cdk synth --quiet --no-notices --no-version-reporting',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+});
+project.addTask('synth:gitops', {
+  description: 'GitOps rendering of the example platform into dist/ (plain YAML + Argo CD Applications).',
+  exec: 'cdk8s synth --no-check-upgrade',
+});
+const synth = project.tasks.tryFind('synth') ?? project.addTask('synth');
+synth.reset();
+synth.description = 'Synthesize the example platform: cdk.out/ (cdk deploy) and dist/ (GitOps).';
+synth.spawn(project.tasks.tryFind('synth:cdk')!);
+synth.spawn(project.tasks.tryFind('synth:gitops')!);
+
+project.addTask('bench', {
+  description: 'Print synth-time and size numbers of the example platform and of platforms with many NodePools.',
+  exec: 'tsx bench/run.ts',
+});
+
+project.addTask('cfn-lint', {
+  description: 'cfn-lint over every synthesized template (W3005 is aws-eks-v2 generated and ignored).',
+  exec: 'cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json',
+});
+
+project.npmignore?.exclude('/bench/', '/examples/', '/scripts/', '/cdk.out/', '/dist/', '/.ci/');
+
+project.synth();

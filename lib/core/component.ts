@@ -1,0 +1,178 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { JsonObject, deepMerge } from './deep-merge';
+import { checkDnsLabel, check } from './validation';
+import { HelmChartVersion } from '../versions';
+
+/**
+ * When a component is applied, relative to the others. Argo CD sync waves in the GitOps rendering; CloudFormation
+ * dependencies in the CDK rendering. Controllers and their CRDs precede the custom resources that use them.
+ */
+export enum Stage {
+  /** CustomResourceDefinitions (wave -30). */
+  CRDS = 'crds',
+  /** Controllers and operators (wave -20). */
+  CONTROLLERS = 'controllers',
+  /** Cluster-wide configuration custom resources: NodePools, secret stores (wave -10). */
+  CONFIGURATION = 'configuration',
+  /** Workloads (wave 0). */
+  WORKLOADS = 'workloads',
+}
+
+const WAVES: Record<Stage, number> = {
+  [Stage.CRDS]: -30,
+  [Stage.CONTROLLERS]: -20,
+  [Stage.CONFIGURATION]: -10,
+  [Stage.WORKLOADS]: 0,
+};
+
+/** The Argo CD sync wave of a stage. */
+export function syncWave(stage: Stage): number {
+  return WAVES[stage];
+}
+
+/** Common options of every platform component. */
+export interface ComponentOptions {
+  /**
+   * Component name: the folder in the GitOps output, the Argo CD Application name and the Helm release name.
+   * A DNS label.
+   */
+  readonly name: string;
+  /** Namespace the component installs into. @default - cluster-scoped objects or the objects' own namespaces */
+  readonly namespace?: string;
+  /** When the component is applied. */
+  readonly stage: Stage;
+  /** One line saying what the component is, for the generated dist/README.md. */
+  readonly description: string;
+}
+
+/** What every component of a platform exposes to the renderings. */
+export interface IComponent extends IConstruct {
+  /** Component name (DNS label). */
+  readonly componentName: string;
+  /** Namespace, if any. */
+  readonly namespace?: string;
+  /** Stage. */
+  readonly stage: Stage;
+  /** One-line description. */
+  readonly description: string;
+  /** Components that must be applied before this one. */
+  readonly dependencies: IComponent[];
+  /** Adds components that must be applied before this one. */
+  addDependency(...components: IComponent[]): void;
+}
+
+/** The chart of a Kubernetes component: plain manifests defined with cdk8s. */
+export interface KubernetesComponentProps extends ComponentOptions, ChartProps {}
+
+/**
+ * Kubernetes objects defined once with cdk8s. The CDK rendering applies them with `cluster.addCdk8sChart()`; the
+ * GitOps rendering writes them to `dist/<name>/` and points an Argo CD Application at that folder.
+ */
+export class KubernetesComponent extends Chart implements IComponent {
+  /** True when `x` is a {@link KubernetesComponent}. */
+  public static isKubernetesComponent(x: unknown): x is KubernetesComponent {
+    return x instanceof KubernetesComponent;
+  }
+
+  public readonly componentName: string;
+  public readonly stage: Stage;
+  public readonly description: string;
+  private readonly _dependencies: IComponent[] = [];
+
+  constructor(scope: Construct, id: string, props: KubernetesComponentProps) {
+    super(scope, id, { ...props, disableResourceNameHashes: props.disableResourceNameHashes ?? true });
+    checkDnsLabel('name', props.name);
+    if (props.namespace !== undefined) {
+      checkDnsLabel('namespace', props.namespace);
+    }
+    this.componentName = props.name;
+    this.stage = props.stage;
+    this.description = props.description;
+  }
+
+  public get dependencies(): IComponent[] {
+    return [...this._dependencies];
+  }
+
+  public addDependency(...components: IComponent[]): void {
+    this._dependencies.push(...components.filter((c) => !this._dependencies.includes(c)));
+  }
+}
+
+/** Options of a Helm-installed third-party component. */
+export interface HelmComponentProps extends ComponentOptions {
+  /** The pinned chart. */
+  readonly chart: HelmChartVersion;
+  /** Helm release name. @default - the component name */
+  readonly releaseName?: string;
+  /** Values computed by the library from typed props; evaluated late, when a rendering asks for them. */
+  readonly values?: () => JsonObject;
+  /**
+   * Escape hatch: raw chart values deep-merged after the computed values (objects merge, arrays replace).
+   * @default - none
+   */
+  readonly valueOverrides?: JsonObject;
+  /**
+   * Whether the chart installs CRDs that this component owns. Argo CD applies them with server-side apply.
+   * @default true
+   */
+  readonly includesCrds?: boolean;
+}
+
+/**
+ * A third-party chart described once as data: chart, repository, pinned version, namespace, typed values. The CDK
+ * rendering installs it with `cluster.addHelmChart()`; the GitOps rendering writes an Argo CD Application.
+ */
+export class HelmComponent extends Construct implements IComponent {
+  /** True when `x` is a {@link HelmComponent}. */
+  public static isHelmComponent(x: unknown): x is HelmComponent {
+    return x instanceof HelmComponent;
+  }
+
+  public readonly componentName: string;
+  public readonly namespace: string;
+  public readonly stage: Stage;
+  public readonly description: string;
+  /** Pinned chart. */
+  public readonly chart: HelmChartVersion;
+  /** Helm release name. */
+  public readonly releaseName: string;
+  /** Whether the chart carries CRDs. */
+  public readonly includesCrds: boolean;
+  private readonly computeValues: () => JsonObject;
+  private readonly overrides: JsonObject;
+  private readonly _dependencies: IComponent[] = [];
+
+  constructor(scope: Construct, id: string, props: HelmComponentProps) {
+    super(scope, id);
+    checkDnsLabel('name', props.name);
+    check(props.namespace !== undefined, `Helm component '${props.name}' needs a 'namespace'`);
+    checkDnsLabel('namespace', props.namespace);
+    if (props.releaseName !== undefined) {
+      checkDnsLabel('releaseName', props.releaseName);
+    }
+    this.componentName = props.name;
+    this.namespace = props.namespace;
+    this.stage = props.stage;
+    this.description = props.description;
+    this.chart = props.chart;
+    this.releaseName = props.releaseName ?? props.name;
+    this.includesCrds = props.includesCrds ?? true;
+    this.computeValues = props.values ?? (() => ({}));
+    this.overrides = props.valueOverrides ?? {};
+  }
+
+  public get dependencies(): IComponent[] {
+    return [...this._dependencies];
+  }
+
+  public addDependency(...components: IComponent[]): void {
+    this._dependencies.push(...components.filter((c) => !this._dependencies.includes(c)));
+  }
+
+  /** The chart values: computed values with the escape-hatch overrides deep-merged on top. */
+  public values(): JsonObject {
+    return deepMerge(this.computeValues(), this.overrides);
+  }
+}

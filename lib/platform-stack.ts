@@ -1,0 +1,129 @@
+import { Stack, StackProps, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import { PlatformCluster, SystemNodeGroupOptions } from './cluster/platform-cluster';
+import { PlatformDefinition } from './core/platform-definition';
+import { check, PlatformValidationError } from './core/validation';
+import { Karpenter, KarpenterOptions } from './karpenter/karpenter';
+import { CdkRendering } from './rendering/cdk-rendering';
+import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './rendering/gitops-options';
+import { GitOpsRendering } from './rendering/gitops-rendering';
+import { ExternalSecrets, ExternalSecretsOptions } from './secrets/external-secrets';
+import { KARPENTER_MIN_FOR_KUBERNETES } from './versions';
+
+/** Props of a platform. */
+export interface PlatformStackProps extends StackProps {
+  /**
+   * EKS cluster name; also the name of Karpenter's interruption queue and the `karpenter.sh/discovery` tag value.
+   * 1-46 characters (the Karpenter node role `KarpenterNodeRole-<name>` must fit IAM's 64).
+   */
+  readonly clusterName: string;
+  /** Kubernetes version. @default eks.KubernetesVersion.V1_36 */
+  readonly kubernetesVersion?: eks.KubernetesVersion;
+  /** Existing VPC (private subnets get the Karpenter discovery tag). @default - a new VPC over up to 3 AZs */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * API server endpoint access. The default keeps `kubectl` usable from outside the VPC; restrict it with
+   * `eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24')` or use `PRIVATE`.
+   * @default eks.EndpointAccess.PUBLIC_AND_PRIVATE
+   */
+  readonly endpointAccess?: eks.EndpointAccess;
+  /** IAM role or user ARN granted cluster-admin through an access entry. @default - only the stack's kubectl role */
+  readonly adminPrincipalArn?: string;
+  /** How the Kubernetes side reaches the cluster. @default Delivery.CDK */
+  readonly delivery?: Delivery;
+  /** Repository settings of the GitOps rendering (required for `Delivery.GITOPS` and for `dist/`). @default - none */
+  readonly gitOps?: GitOpsOptions;
+  /** System managed node group. @default - 2 to 4 m7i/m6i.large nodes */
+  readonly systemNodeGroup?: SystemNodeGroupOptions;
+  /** Karpenter settings. @default - the catalog's Karpenter */
+  readonly karpenter?: KarpenterOptions;
+  /** External Secrets settings. @default - the catalog's External Secrets Operator */
+  readonly externalSecrets?: ExternalSecretsOptions;
+}
+
+const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:(iam::\d{12}:(role|user)\/[\w+=,.@\/-]+|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+
+/**
+ * An agentic-AI platform on Amazon EKS. The AWS side (VPC, cluster, Karpenter, identities, secrets) is built in this
+ * stack; the Kubernetes side is defined once in {@link PlatformStack.definition} and rendered either by `cdk deploy`
+ * (`Delivery.CDK`) or as a GitOps directory that Argo CD applies (`Delivery.GITOPS`, see {@link writeGitOps}).
+ */
+export class PlatformStack extends Stack {
+  /** The Kubernetes-side definition (a cdk8s App holding every component). */
+  public readonly definition: PlatformDefinition;
+  /** The EKS cluster. */
+  public readonly cluster: eks.Cluster;
+  /** The cluster with its VPC, system node group and add-ons. */
+  public readonly platformCluster: PlatformCluster;
+  /** Karpenter; add NodePools with `karpenter.addNodePool()`. */
+  public readonly karpenter: Karpenter;
+  /** Secrets from AWS Secrets Manager through External Secrets; add them with `secrets.addSecret()`. */
+  public readonly secrets: ExternalSecrets;
+  /** How the Kubernetes side reaches the cluster. */
+  public readonly delivery: Delivery;
+  /** GitOps settings, if any. */
+  public readonly gitOps?: GitOpsOptions;
+  /** The CDK rendering (attaches components at synthesis with `Delivery.CDK`). */
+  public readonly rendering: CdkRendering;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const name = props.clusterName;
+    check(!Token.isUnresolved(name), `'clusterName' must be a literal string, not a token: it is written into Kubernetes manifests`);
+    check(name.length >= 1 && name.length <= 100 && EKS_NAME.test(name),
+      `'clusterName' (${name}) must be a valid EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit`);
+    check(name.length <= 46,
+      `'clusterName' (${name}) must be at most 46 characters: the Karpenter node role 'KarpenterNodeRole-${name}' must fit IAM's 64`);
+    const version = props.kubernetesVersion ?? eks.KubernetesVersion.V1_36;
+    const supported = Object.keys(KARPENTER_MIN_FOR_KUBERNETES);
+    check(supported.includes(version.version),
+      `'kubernetesVersion' (${version.version}) is not supported: use one of ${supported.join(', ')}`);
+    if (props.adminPrincipalArn !== undefined && !Token.isUnresolved(props.adminPrincipalArn)) {
+      check(IAM_PRINCIPAL_ARN.test(props.adminPrincipalArn),
+        `'adminPrincipalArn' (${props.adminPrincipalArn}) must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/Admin`);
+    }
+    if (Token.isUnresolved(this.region)) {
+      throw new PlatformValidationError(
+        `PlatformStack '${id}' needs a concrete region ('env.region'): the GitOps rendering writes it into manifests`);
+    }
+    this.delivery = props.delivery ?? Delivery.CDK;
+    if (props.gitOps !== undefined) {
+      resolveGitOpsOptions(props.gitOps);
+    }
+    this.gitOps = props.gitOps;
+
+    this.definition = new PlatformDefinition({ clusterName: name, region: this.region, kubernetesVersion: version.version });
+    this.platformCluster = new PlatformCluster(this, 'Cluster', {
+      clusterName: name,
+      version,
+      vpc: props.vpc,
+      endpointAccess: props.endpointAccess,
+      adminPrincipalArn: props.adminPrincipalArn,
+      systemNodeGroup: props.systemNodeGroup,
+    });
+    this.cluster = this.platformCluster.cluster;
+    this.karpenter = new Karpenter(this, 'Karpenter', { ...props.karpenter, cluster: this.cluster, definition: this.definition });
+    this.secrets = new ExternalSecrets(this, 'Secrets', { ...props.externalSecrets, cluster: this.cluster, definition: this.definition });
+    this.rendering = new CdkRendering(this, 'Rendering', {
+      cluster: this.cluster,
+      definition: this.definition,
+      delivery: this.delivery,
+      gitOps: props.gitOps,
+      waitFor: [this.platformCluster.systemNodeGroup, this.karpenter.controllerRole.association, this.secrets.identity.association],
+    });
+  }
+
+  /**
+   * Writes the GitOps rendering of this platform to `outdir` (what `cdk8s synth` runs).
+   * @returns the written paths, relative to `outdir`
+   */
+  public writeGitOps(outdir: string): string[] {
+    if (this.gitOps === undefined) {
+      throw new PlatformValidationError(`'gitOps' must be set on PlatformStack '${this.node.id}' to write the GitOps rendering`);
+    }
+    return GitOpsRendering.write(this.definition, this.gitOps, outdir);
+  }
+}

@@ -1,0 +1,147 @@
+import { Aspects, IAspect, Duration, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { App } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { addRootApplication } from './argocd-applications';
+import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
+import { HelmComponent, IComponent, KubernetesComponent } from '../core/component';
+import { PlatformDefinition } from '../core/platform-definition';
+import { check } from '../core/validation';
+import { HelmChartVersion } from '../versions';
+
+/** Options of the CDK rendering. */
+export interface CdkRenderingProps {
+  /** The cluster the platform is applied to. */
+  readonly cluster: eks.ICluster;
+  /** The Kubernetes-side definition. */
+  readonly definition: PlatformDefinition;
+  /** How the platform reaches the cluster. */
+  readonly delivery: Delivery;
+  /** GitOps settings; required with {@link Delivery.GITOPS}. @default - none */
+  readonly gitOps?: GitOpsOptions;
+  /** Argo CD chart, installed with {@link Delivery.GITOPS}. @default HelmChartVersion.ARGO_CD */
+  readonly argoCdChart?: HelmChartVersion;
+  /** Constructs every applied chart and manifest must wait for (e.g. the system node group). @default - none */
+  readonly waitFor?: IConstruct[];
+}
+
+/**
+ * The CDK rendering: at synthesis (so components added after construction are included) it attaches every
+ * component to the cluster, Helm components with `cluster.addHelmChart()` and manifest components with
+ * `cluster.addCdk8sChart()`, each depending on the components it needs. With GitOps delivery it installs Argo CD
+ * and the root Application instead.
+ */
+export class CdkRendering extends Construct {
+  /** What was attached, by component name (available after synthesis). */
+  public readonly attached = new Map<string, Construct>();
+  private rendered = false;
+
+  constructor(scope: Construct, id: string, private readonly props: CdkRenderingProps) {
+    super(scope, id);
+    if (props.delivery === Delivery.GITOPS) {
+      check(props.gitOps !== undefined,
+        `'gitOps' must be set when 'delivery' is ${Delivery.GITOPS}: Argo CD needs the repository that holds the rendered directory`);
+      resolveGitOpsOptions(props.gitOps);
+    }
+    const self = this;
+    const aspect: IAspect = {
+      visit(node: IConstruct) {
+        if (node === Stack.of(self)) self.render();
+      },
+    };
+    Aspects.of(Stack.of(this)).add(aspect, { priority: 100 });
+  }
+
+  private render(): void {
+    if (this.rendered) return;
+    this.rendered = true;
+    if (this.props.delivery === Delivery.GITOPS) {
+      this.renderGitOpsBootstrap();
+    } else {
+      this.renderAll(this.props.definition.components);
+    }
+  }
+
+  private helmChart(id: string, c: HelmComponent): eks.HelmChart {
+    return new eks.HelmChart(this, id, {
+      cluster: this.props.cluster,
+      chart: c.chart.chart,
+      repository: c.chart.isOci ? `${c.chart.repository}/${c.chart.chart}` : c.chart.repository,
+      version: c.chart.version,
+      release: c.releaseName,
+      namespace: c.namespace,
+      createNamespace: true,
+      values: c.values(),
+      wait: true,
+      timeout: Duration.minutes(15),
+    });
+  }
+
+  private renderAll(components: IComponent[]): void {
+    for (const c of components) {
+      let attached: Construct;
+      if (HelmComponent.isHelmComponent(c)) {
+        attached = this.helmChart(c.componentName, c);
+      } else {
+        attached = this.props.cluster.addCdk8sChart(`k8s-${c.componentName}`, c as KubernetesComponent);
+      }
+      for (const w of this.props.waitFor ?? []) attached.node.addDependency(w);
+      for (const d of c.dependencies) {
+        const dep = this.attached.get(d.componentName);
+        if (dep) attached.node.addDependency(dep);
+      }
+      this.attached.set(c.componentName, attached);
+    }
+  }
+
+  private renderGitOpsBootstrap(): void {
+    const options = resolveGitOpsOptions(this.props.gitOps!);
+    const chart = this.props.argoCdChart ?? HelmChartVersion.ARGO_CD;
+    const argo = new eks.HelmChart(this, 'argo-cd', {
+      cluster: this.props.cluster,
+      chart: chart.chart,
+      repository: chart.repository,
+      version: chart.version,
+      release: 'argo-cd',
+      namespace: options.argoCdNamespace,
+      createNamespace: true,
+      values: argoCdValues(),
+      wait: true,
+      timeout: Duration.minutes(15),
+    });
+    for (const w of this.props.waitFor ?? []) argo.node.addDependency(w);
+    const app = new App();
+    const root = addRootApplication(app, options);
+    const manifest = this.props.cluster.addManifest('platform-root', root.toJson());
+    manifest.node.addDependency(argo);
+    this.attached.set('argo-cd', argo);
+    this.attached.set('platform-root', manifest);
+  }
+}
+
+/**
+ * Argo CD values: controllers on the system node group, and the Application health check that makes sync waves of
+ * child Applications wait for their predecessors (Argo CD does not assess Application health by default).
+ */
+export function argoCdValues(): Record<string, unknown> {
+  const system = {
+    tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
+  };
+  return {
+    global: system,
+    configs: {
+      cm: {
+        'resource.customizations.health.argoproj.io_Application': [
+          'hs = {}',
+          'hs.status = "Progressing"',
+          'hs.message = ""',
+          'if obj.status ~= nil and obj.status.health ~= nil then',
+          '  hs.status = obj.status.health.status',
+          '  if obj.status.health.message ~= nil then hs.message = obj.status.health.message end',
+          'end',
+          'return hs',
+        ].join('\n'),
+      },
+    },
+  };
+}

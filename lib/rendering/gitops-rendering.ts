@@ -1,0 +1,113 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { APPS_FOLDER, ROOT_FOLDER, buildArgoCdCharts } from './argocd-applications';
+import { GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
+import { renderGitOpsReadme } from './gitops-readme';
+import { KubernetesComponent } from '../core/component';
+import { PlatformDefinition } from '../core/platform-definition';
+
+/** One file of the GitOps output. */
+export interface RenderedFile {
+  /** Path relative to the output directory, `/`-separated. */
+  readonly path: string;
+  /** File content. */
+  readonly content: string;
+}
+
+/** A folder of the GitOps output with its Kubernetes objects. */
+export interface RenderedFolder {
+  /** Folder name (component name, `apps` or `root`). */
+  readonly folder: string;
+  /** Objects in apply order. */
+  readonly objects: Record<string, unknown>[];
+}
+
+const TOKEN = /\$\{Token\[|\{"Fn::|"Ref":|\{\{resolve:/;
+
+function fileName(obj: Record<string, unknown>, taken: Set<string>): string {
+  const meta = (obj.metadata ?? {}) as Record<string, unknown>;
+  const base = `${String(obj.kind).toLowerCase()}-${String(meta.name)}`;
+  const ns = typeof meta.namespace === 'string' ? `${base}.${meta.namespace}` : base;
+  let name = `${base}.yaml`;
+  if (taken.has(name)) name = `${ns}.yaml`;
+  taken.add(name);
+  return name;
+}
+
+/**
+ * The GitOps rendering: writes every component to `dist/<component>/` as plain YAML, an Argo CD Application per
+ * component to `dist/apps/`, the root app-of-apps to `dist/root/` and a generated `dist/README.md`.
+ */
+export class GitOpsRendering {
+  /** The folders and their objects, without writing anything. Throws if an object carries a CloudFormation token. */
+  public static folders(definition: PlatformDefinition, gitOps: GitOpsOptions): RenderedFolder[] {
+    const options = resolveGitOpsOptions(gitOps);
+    const argo = buildArgoCdCharts(definition, options, new App());
+    const folders: RenderedFolder[] = [];
+    for (const c of argo.components) {
+      if (KubernetesComponent.isKubernetesComponent(c)) {
+        folders.push({ folder: c.componentName, objects: c.toJson() });
+      }
+    }
+    folders.push({ folder: APPS_FOLDER, objects: argo.apps.toJson() });
+    folders.push({ folder: ROOT_FOLDER, objects: argo.root.toJson() });
+    for (const f of folders) {
+      for (const obj of f.objects) {
+        const text = JSON.stringify(obj);
+        if (TOKEN.test(text)) {
+          const meta = (obj.metadata ?? {}) as Record<string, unknown>;
+          throw new Error(
+            `GitOps rendering: ${String(obj.kind)} '${String(meta.name)}' in '${f.folder}' carries a CloudFormation token; ` +
+              'Kubernetes-side props must be literal strings',
+          );
+        }
+      }
+    }
+    return folders;
+  }
+
+  /** Every file of the GitOps output (YAML files and README.md), in a stable order. */
+  public static files(definition: PlatformDefinition, gitOps: GitOpsOptions): RenderedFile[] {
+    const options = resolveGitOpsOptions(gitOps);
+    const folders = GitOpsRendering.folders(definition, gitOps);
+    const files: RenderedFile[] = [];
+    for (const f of folders) {
+      const taken = new Set<string>();
+      for (const obj of f.objects) {
+        files.push({
+          path: `${f.folder}/${fileName(obj, taken)}`,
+          content: yaml.dump(obj, { noRefs: true, lineWidth: -1, sortKeys: false }),
+        });
+      }
+    }
+    files.push({ path: 'README.md', content: renderGitOpsReadme(definition, options) });
+    return files;
+  }
+
+  /**
+   * Writes the GitOps output to `outdir` (replacing what a previous run wrote there).
+   * @returns the written paths, relative to `outdir`
+   */
+  public static write(definition: PlatformDefinition, gitOps: GitOpsOptions, outdir: string): string[] {
+    const files = GitOpsRendering.files(definition, gitOps);
+    fs.rmSync(outdir, { recursive: true, force: true });
+    for (const f of files) {
+      const target = path.join(outdir, ...f.path.split('/'));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, f.content);
+    }
+    return files.map((f) => f.path);
+  }
+}
+
+/** Every Kubernetes object of a chart as JSON (for tests and tools). */
+export function chartObjects(chart: Chart): Record<string, unknown>[] {
+  return chart.toJson();
+}
+
+/** True when the construct is a cdk8s ApiObject. */
+export function isApiObject(x: unknown): x is ApiObject {
+  return x instanceof ApiObject;
+}

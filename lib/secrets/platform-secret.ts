@@ -1,0 +1,89 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { ExternalSecrets } from './external-secrets';
+import { AWS_SECRET_STORE } from './external-secrets';
+import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/eso-externalsecret-external-secrets.io';
+import { goDuration } from '../core/units';
+import { check, checkDnsLabel, checkDnsSubdomain } from '../core/validation';
+
+/** Options of a platform secret. */
+export interface PlatformSecretOptions {
+  /**
+   * Where the `ExternalSecret` goes: a construct inside the Kubernetes component that uses the secret (so the
+   * secret is applied with, and in the namespace of, its consumer).
+   */
+  readonly scope: Construct;
+  /** Namespace of the Kubernetes Secret. */
+  readonly namespace: string;
+  /** Name of the Kubernetes Secret. */
+  readonly name: string;
+  /** Key of the generated value inside the Kubernetes Secret (and the AWS secret's JSON). @default 'password' */
+  readonly key?: string;
+  /** Length of the generated value. @default 32 */
+  readonly length?: number;
+  /** How often the operator re-reads the AWS secret. @default Duration.hours(1) */
+  readonly refreshInterval?: Duration;
+  /** What happens to the AWS secret when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Props of a platform secret. */
+export interface PlatformSecretProps extends PlatformSecretOptions {
+  /** The secrets layer whose ClusterSecretStore reads the secret. */
+  readonly store: ExternalSecrets;
+  /** Cluster name (prefix of the AWS secret's name). */
+  readonly clusterName: string;
+}
+
+/**
+ * A secret whose value never appears in code or manifests: AWS Secrets Manager generates it (named
+ * `<cluster>/<namespace>/<name>`) and an `ExternalSecret` materializes it as the Kubernetes Secret `<name>`.
+ */
+export class PlatformSecret extends Construct {
+  /** The AWS secret. */
+  public readonly secret: secretsmanager.Secret;
+  /** Name of the AWS secret (deterministic). */
+  public readonly awsSecretName: string;
+  /** Name of the Kubernetes Secret. */
+  public readonly secretName: string;
+  /** Namespace of the Kubernetes Secret. */
+  public readonly namespace: string;
+  /** Key of the value in the Kubernetes Secret. */
+  public readonly key: string;
+  /** The ExternalSecret object. */
+  public readonly externalSecret: ExternalSecret;
+
+  constructor(scope: Construct, id: string, props: PlatformSecretProps) {
+    super(scope, id);
+    checkDnsLabel('namespace', props.namespace);
+    checkDnsSubdomain('name', props.name);
+    this.key = props.key ?? 'password';
+    check(/^[-._a-zA-Z0-9]+$/.test(this.key), `'key' (${this.key}) must consist of letters, digits, '-', '_' or '.'`);
+    const length = props.length ?? 32;
+    check(Number.isInteger(length) && length >= 16 && length <= 4096, `'length' (${length}) must be an integer from 16 to 4096`);
+    this.namespace = props.namespace;
+    this.secretName = props.name;
+    this.awsSecretName = `${props.clusterName}/${props.namespace}/${props.name}`;
+    this.secret = new secretsmanager.Secret(this, 'Resource', {
+      secretName: this.awsSecretName,
+      description: `Kubernetes Secret ${props.namespace}/${props.name} (key '${this.key}'), materialized by External Secrets`,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: this.key,
+        passwordLength: length,
+        excludePunctuation: true,
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.externalSecret = new ExternalSecret(props.scope, `${id}ExternalSecret`, {
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: {
+        refreshInterval: goDuration(props.refreshInterval ?? Duration.hours(1)),
+        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: AWS_SECRET_STORE },
+        target: { name: props.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
+        data: [{ secretKey: this.key, remoteRef: { key: this.awsSecretName, property: this.key } }],
+      },
+    });
+  }
+}

@@ -1,0 +1,170 @@
+import { check } from './core/validation';
+
+/** Where a pinned version was read and when. Every entry of the catalog carries one. */
+export interface VersionSource {
+  /** Upstream location the version was read from (repository@tag:path or documentation URL). */
+  readonly source: string;
+  /** Day the version was checked, `YYYY-MM-DD`. */
+  readonly checked: string;
+  /** Anything not verified from a primary source. @default - fully verified */
+  readonly uncertain?: string;
+}
+
+/** Properties of a pinned Helm chart. */
+export interface HelmChartVersionProps extends VersionSource {
+  /** Chart name, e.g. `karpenter`. */
+  readonly chart: string;
+  /**
+   * Chart repository: an HTTPS Helm repository (`https://charts.external-secrets.io`) or an OCI registry path
+   * without the chart name (`oci://public.ecr.aws/karpenter`).
+   */
+  readonly repository: string;
+  /** Exact chart version (never a range, never `latest`). */
+  readonly version: string;
+}
+
+const UNPINNED = /^(latest|stable|main|master|\*)$|[*^~<>x]|^$/i;
+
+/** A Helm chart pinned to one version. Catalog constants below; `HelmChartVersion.of()` for anything else. */
+export class HelmChartVersion {
+  /** Karpenter CRDs (installed before the controller so custom resources never race it). */
+  public static readonly KARPENTER_CRD = new HelmChartVersion({
+    chart: 'karpenter-crd',
+    repository: 'oci://public.ecr.aws/karpenter',
+    version: '1.14.1',
+    source: 'aws/karpenter-provider-aws@v1.14.1:charts/karpenter-crd/Chart.yaml; website/content/en/v1.14/getting-started',
+    checked: '2026-08-22',
+  });
+
+  /** Karpenter controller. Kubernetes 1.36 needs Karpenter >= 1.13 (compatibility matrix). */
+  public static readonly KARPENTER = new HelmChartVersion({
+    chart: 'karpenter',
+    repository: 'oci://public.ecr.aws/karpenter',
+    version: '1.14.1',
+    source: 'aws/karpenter-provider-aws@v1.14.1:charts/karpenter/Chart.yaml; website/content/en/v1.14/upgrading/compatibility.md',
+    checked: '2026-08-22',
+  });
+
+  /** External Secrets Operator (CRDs included in the chart). */
+  public static readonly EXTERNAL_SECRETS = new HelmChartVersion({
+    chart: 'external-secrets',
+    repository: 'https://charts.external-secrets.io',
+    version: '2.9.0',
+    source: 'external-secrets/external-secrets@v2.9.0 (release 2026-08-07); CRDs stored in shared/schemas/external-secrets',
+    checked: '2026-08-22',
+    uncertain: 'the v2.9.0 tag still carries Chart.yaml version 2.8.0; chart 2.9.0 assumed published with the release',
+  });
+
+  /** Argo CD, installed by `cdk deploy` when the platform is delivered through GitOps. */
+  public static readonly ARGO_CD = new HelmChartVersion({
+    chart: 'argo-cd',
+    repository: 'https://argoproj.github.io/argo-helm',
+    version: '9.5.17',
+    source: 'argoproj/argo-helm charts/argo-cd (chart 9.5.17 seen in downstream upgrades, 2026); Argo CD v3.5.1 CRDs stored in shared/schemas/argo-cd',
+    checked: '2026-11-24',
+    uncertain: 'which Argo CD 3.x app version chart 9.5.17 carries was not read from its Chart.yaml',
+  });
+
+  /** A chart that is not in the catalog. The version must be exact. */
+  public static of(props: HelmChartVersionProps): HelmChartVersion {
+    return new HelmChartVersion(props);
+  }
+
+  /** Chart name. */
+  public readonly chart: string;
+  /** Repository URL (`https://...` or `oci://...` without the chart name). */
+  public readonly repository: string;
+  /** Exact version. */
+  public readonly version: string;
+  /** Where and when the version was read. */
+  public readonly source: VersionSource;
+
+  private constructor(props: HelmChartVersionProps) {
+    check(props.chart.trim().length > 0, `'chart' must not be empty`);
+    check(
+      /^(https?|oci):\/\//.test(props.repository),
+      `'repository' (${props.repository}) of chart '${props.chart}' must start with https://, http:// or oci://`,
+    );
+    check(
+      !UNPINNED.test(props.version),
+      `'version' (${props.version}) of chart '${props.chart}' must be an exact version such as 1.14.1, not a range or a moving tag`,
+    );
+    this.chart = props.chart;
+    this.repository = props.repository.replace(/\/+$/, '');
+    this.version = props.version;
+    this.source = { source: props.source, checked: props.checked, uncertain: props.uncertain };
+  }
+
+  /** True when the chart comes from an OCI registry. */
+  public get isOci(): boolean {
+    return this.repository.startsWith('oci://');
+  }
+
+  /** Returns a copy pinned to another version (for users who upgrade ahead of the catalog). */
+  public withVersion(version: string, checked: string): HelmChartVersion {
+    return new HelmChartVersion({
+      chart: this.chart,
+      repository: this.repository,
+      version,
+      source: `${this.source.source} (version overridden)`,
+      checked,
+    });
+  }
+}
+
+/** Properties of a pinned container image. */
+export interface ContainerImageProps extends VersionSource {
+  /** Image repository, e.g. `vllm/vllm-openai`. */
+  readonly repository: string;
+  /** Exact tag (never `latest`). */
+  readonly tag: string;
+}
+
+/** A container image pinned to one tag. Later layers add catalog constants here. */
+export class ContainerImage {
+  /** An image that is not in the catalog. The tag must be exact. */
+  public static of(props: ContainerImageProps): ContainerImage {
+    return new ContainerImage(props);
+  }
+
+  /** Repository. */
+  public readonly repository: string;
+  /** Tag. */
+  public readonly tag: string;
+  /** Where and when the tag was read. */
+  public readonly source: VersionSource;
+
+  private constructor(props: ContainerImageProps) {
+    check(props.repository.trim().length > 0 && !props.repository.includes(':'),
+      `'repository' (${props.repository}) must be an image repository without a tag`);
+    check(
+      !UNPINNED.test(props.tag) && props.tag.trim().length > 0,
+      `'tag' (${props.tag}) of image '${props.repository}' must be a pinned tag, not 'latest' or empty`,
+    );
+    this.repository = props.repository;
+    this.tag = props.tag;
+    this.source = { source: props.source, checked: props.checked, uncertain: props.uncertain };
+  }
+
+  /** `repository:tag`. */
+  public get uri(): string {
+    return `${this.repository}:${this.tag}`;
+  }
+}
+
+/** Karpenter node AMI alias, pinned (never `@latest`, which drifts every node on each AMI release). */
+export const AL2023_AMI_ALIAS = {
+  alias: 'al2023@v20260930',
+  source: 'awslabs/amazon-eks-ami release v20260930 (alias form per karpenter concepts/nodeclasses.md)',
+  checked: '2026-11-24',
+} as const;
+
+/**
+ * Kubernetes minors the library supports, each with the lowest Karpenter version that runs on it
+ * (website/content/en/v1.14/upgrading/compatibility.md). The kubectl layer is `KubectlV36Layer`, which drives
+ * servers one minor either side of 1.36; 1.37 waits for its layer on npm. The 1.35 floor is UNCERTAIN (not re-read).
+ */
+export const KARPENTER_MIN_FOR_KUBERNETES: Readonly<Record<string, string>> = {
+  '1.35': '1.9.0',
+  '1.36': '1.13.0',
+};

@@ -1,0 +1,1 @@
+module.exports = { test: () => false, serialize: (v) => String(v) };
