@@ -6,8 +6,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgements';
 import { PodIdentityRole } from './pod-identity';
 import { check } from '../core/validation';
+
+/** Construct id aws-cdk-lib gives the stack-level AwsCustomResource handler. */
+const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 /** The label every system node carries; platform controllers select it. */
 export const SYSTEM_NODE_LABEL = 'agentic-eks.io/node-role';
@@ -128,6 +132,7 @@ export class PlatformCluster extends Construct {
 
     this.tagClusterSecurityGroup(props.clusterName);
     this.addons = this.addCoreAddons();
+    this.acknowledgeNagFindings();
   }
 
   /** The EKS-created cluster security group gets the discovery tag through the EC2 API (CloudFormation cannot tag it). */
@@ -146,13 +151,38 @@ export class PlatformCluster extends Construct {
       },
       physicalResourceId: cr.PhysicalResourceId.of(`${clusterName}-cluster-sg-discovery-tag`),
     };
-    new cr.AwsCustomResource(this, 'ClusterSecurityGroupTag', {
+    const tagger = new cr.AwsCustomResource(this, 'ClusterSecurityGroupTag', {
       onCreate: call,
       onUpdate: call,
       policy: cr.AwsCustomResourcePolicy.fromStatements([
         new iam.PolicyStatement({ actions: ['ec2:CreateTags'], resources: [sgArn] }),
       ]),
       installLatestAwsSdk: false,
+    });
+    // The custom resource's handler is a stack-level singleton; acknowledge its basic-execution managed policy there.
+    const singleton = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
+    if (singleton) {
+      acknowledgeNagFindings(singleton, NagFindingRule.MANAGED_POLICIES,
+        'AwsCustomResource handler (tags the cluster security group once) uses AWSLambdaBasicExecutionRole for its logs');
+    }
+    tagger.node.addDependency(this.cluster);
+  }
+
+  /** cdk-nag findings on resources aws-eks-v2 and the custom-resource framework generate, each with its reason. */
+  private acknowledgeNagFindings(): void {
+    acknowledgeNagFindings(this.cluster, NagFindingRule.MANAGED_POLICIES,
+       'aws-eks-v2 gives the cluster role AmazonEKSClusterPolicy and the kubectl handler the AWS Lambda basic/VPC execution and ECR read-only policies, as EKS and Lambda require');
+    acknowledgeNagFindings(this.cluster, NagFindingRule.WILDCARDS,
+       'aws-eks-v2 kubectl provider: the handler may invoke its own function versions (<handler ARN>:*)');
+    Validations.of(this.cluster).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'The kubectl handler runtime is chosen by aws-eks-v2 and moves with aws-cdk-lib upgrades',
+    });
+    acknowledgeNagFindings(this.systemNodeGroup, NagFindingRule.MANAGED_POLICIES,
+       'Managed node group role needs AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryReadOnly');
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'AwsCustomResource (cluster security group tag) runtime is chosen by aws-cdk-lib',
     });
   }
 
@@ -176,6 +206,8 @@ export class PlatformCluster extends Construct {
       description: 'Amazon EBS CSI driver controller',
     });
     ebs.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonEBSCSIDriverPolicy'));
+    acknowledgeNagFindings(ebs, NagFindingRule.MANAGED_POLICIES,
+       'AmazonEBSCSIDriverPolicy is the policy AWS documents for the EBS CSI driver and scopes by tags');
     const ebsAddon = managed('EbsCsi', 'aws-ebs-csi-driver');
     ebsAddon.node.addDependency(this.systemNodeGroup);
     // The add-on creates the ServiceAccount; the association was made by PodIdentityRole before it.

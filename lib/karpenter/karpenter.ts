@@ -1,6 +1,8 @@
+import { Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgements';
 import { KarpenterInterruptionQueue } from './interruption-queue';
 import { NodePool, NodePoolOptions } from './node-pool';
 import { karpenterControllerStatements } from './private/controller-policy';
@@ -115,6 +117,15 @@ export class Karpenter extends Construct {
     })) {
       this.controllerRole.addToPolicy(s);
     }
+
+    acknowledgeNagFindings(this.nodeRole, NagFindingRule.MANAGED_POLICIES,
+       'Karpenter nodes need the four AWS managed node policies upstream prescribes (EKS worker, CNI, ECR pull, SSM)');
+    acknowledgeNagFindings(this.controllerRole, NagFindingRule.WILDCARDS,
+       'Upstream Karpenter controller policy: EC2 resource wildcards are scoped by cluster and nodepool tag conditions; Describe*, pricing and instance-profile listing have no resource-level permissions');
+    Validations.of(this.interruptionQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'Interruption events expire after 300 s by design (upstream); a dead-letter queue would only hold stale events',
+    });
 
     this.crds = new HelmComponent(definition, 'KarpenterCrd', {
       name: 'karpenter-crd',

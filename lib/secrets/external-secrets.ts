@@ -2,6 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgements';
 import { PlatformSecret, PlatformSecretOptions } from './platform-secret';
 import { ClusterSecretStore, ClusterSecretStoreSpecProviderAwsService } from '../../imports/eso-clustersecretstore-external-secrets.io';
 import { PodIdentityRole } from '../cluster/pod-identity';
@@ -75,6 +76,9 @@ export class ExternalSecrets extends Construct {
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       })],
     }));
+
+    acknowledgeNagFindings(this.identity, NagFindingRule.WILDCARDS,
+       'External Secrets may read only the platform secrets, named <cluster>/...; the wildcard covers the prefix and the random suffix Secrets Manager appends');
 
     const system = { tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }] };
     this.operator = new HelmComponent(props.definition, 'ExternalSecretsOperator', {
