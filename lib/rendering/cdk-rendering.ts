@@ -1,6 +1,6 @@
 import { Aspects, IAspect, Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addRootApplication } from './argocd-applications';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
@@ -110,8 +110,7 @@ export class CdkRendering extends Construct {
       timeout: Duration.minutes(15),
     });
     for (const w of this.props.waitFor ?? []) argo.node.addDependency(w);
-    const app = new App();
-    const root = addRootApplication(app, options);
+    const root = addRootApplication(new Chart(new App(), 'root', { disableResourceNameHashes: true }), options);
     const manifest = this.props.cluster.addManifest('platform-root', root.toJson());
     manifest.node.addDependency(argo);
     this.attached.set('argo-cd', argo);
