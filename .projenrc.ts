@@ -69,6 +69,7 @@ const project = new typescript.TypeScriptProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.js'],
       testTimeout: 120_000,
+      collectCoverage: false,
       maxWorkers: 2,
     },
   },
