@@ -63,11 +63,13 @@ const project = new typescript.TypeScriptProject({
   jest: true,
   jestOptions: {
     jestVersion: '^30',
+    passWithNoTests: false,
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     junitReporting: false,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.js'],
+      reporters: [new javascript.JestReporter('<rootDir>/test/summary-reporter.js')],
       testTimeout: 120_000,
       collectCoverage: false,
       maxWorkers: 2,
@@ -78,7 +80,7 @@ const project = new typescript.TypeScriptProject({
   },
 
   tsconfig: {
-    include: ['lib/**/*.ts', 'imports/**/*.ts', 'bin/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts'],
+    include: ['lib/**/*.ts', 'imports/**/*.ts', 'bin/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     compilerOptions: {
       rootDir: '.',
       module: 'node16',

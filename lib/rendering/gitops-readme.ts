@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { ResolvedGitOpsOptions } from './gitops-options';
 import { HelmComponent, IComponent, KubernetesComponent, Stage, syncWave } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
@@ -8,7 +9,9 @@ function source(c: IComponent): string {
   }
   const k = c as KubernetesComponent;
   const kinds = new Map<string, number>();
-  for (const o of k.apiObjects) kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
+  for (const o of k.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject)) {
+    kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
+  }
   const list = [...kinds.entries()].map(([kind, n]) => `${n} ${kind}`).join(', ');
   return `manifests in \`${c.componentName}/\` (${list || 'empty'})`;
 }
