@@ -23,7 +23,8 @@ export interface HelmChartVersionProps extends VersionSource {
   readonly version: string;
 }
 
-const UNPINNED = /^(latest|stable|main|master|\*)$|[*^~<>x]|^$/i;
+/** Moving tags, ranges and wildcards: never a pin. `x` only as a whole version part (`1.x`), not inside a tag. */
+const UNPINNED = /^(latest|stable|main|master|\*)$|[*^~<>]|(^|\.)x(\.|$)|^\s*$/i;
 
 /** A Helm chart pinned to one version. Catalog constants below; `HelmChartVersion.of()` for anything else. */
 export class HelmChartVersion {
@@ -135,7 +136,7 @@ export class ContainerImage {
   public readonly source: VersionSource;
 
   private constructor(props: ContainerImageProps) {
-    check(props.repository.trim().length > 0 && !props.repository.includes(':'),
+    check(props.repository.trim().length > 0 && !/:[^/]*$/.test(props.repository),
       `'repository' (${props.repository}) must be an image repository without a tag`);
     check(
       !UNPINNED.test(props.tag) && props.tag.trim().length > 0,

@@ -19,6 +19,15 @@ export enum Stage {
   WORKLOADS = 'workloads',
 }
 
+/** Marks KubernetesComponent instances: cdk8s Chart's own `instanceof` is true for every chart. */
+const KUBERNETES_COMPONENT = Symbol.for('agentic-eks.KubernetesComponent');
+
+function addUnique(list: IComponent[], components: IComponent[]): void {
+  for (const c of components) {
+    if (!list.includes(c)) list.push(c);
+  }
+}
+
 const WAVES: Record<Stage, number> = {
   [Stage.CRDS]: -30,
   [Stage.CONTROLLERS]: -20,
@@ -72,7 +81,7 @@ export interface KubernetesComponentProps extends ComponentOptions, ChartProps {
 export class KubernetesComponent extends Chart implements IComponent {
   /** True when `x` is a {@link KubernetesComponent}. */
   public static isKubernetesComponent(x: unknown): x is KubernetesComponent {
-    return x instanceof KubernetesComponent;
+    return typeof x === 'object' && x !== null && KUBERNETES_COMPONENT in x;
   }
 
   public readonly componentName: string;
@@ -86,6 +95,7 @@ export class KubernetesComponent extends Chart implements IComponent {
     if (props.namespace !== undefined) {
       checkDnsLabel('namespace', props.namespace);
     }
+    Object.defineProperty(this, KUBERNETES_COMPONENT, { value: true });
     this.componentName = props.name;
     this.stage = props.stage;
     this.description = props.description;
@@ -96,7 +106,7 @@ export class KubernetesComponent extends Chart implements IComponent {
   }
 
   public addDependency(...components: IComponent[]): void {
-    this._dependencies.push(...components.filter((c) => !this._dependencies.includes(c)));
+    addUnique(this._dependencies, components);
   }
 }
 
@@ -168,7 +178,7 @@ export class HelmComponent extends Construct implements IComponent {
   }
 
   public addDependency(...components: IComponent[]): void {
-    this._dependencies.push(...components.filter((c) => !this._dependencies.includes(c)));
+    addUnique(this._dependencies, components);
   }
 
   /** The chart values: computed values with the escape-hatch overrides deep-merged on top. */

@@ -1,4 +1,4 @@
-import { Size } from 'aws-cdk-lib';
+import { Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   Ec2NodeClass as Ec2NodeClassL1, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
@@ -58,12 +58,16 @@ export class Ec2NodeClass extends Construct {
       /^(al2023|bottlerocket)@v?\d[\w.]*$/.test(this.amiAlias),
       `'amiAlias' (${this.amiAlias}) must pin an AMI release, e.g. ${AL2023_AMI_ALIAS.alias} or bottlerocket@v1.55.0; '@latest' drifts every node on each AMI release`,
     );
-    const size = (props.rootVolumeSize ?? Size.gibibytes(100)).toGibibytes();
+    const size = (props.rootVolumeSize ?? Size.gibibytes(100)).toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    check(Number.isInteger(size), `'rootVolumeSize' (${size} GiB) must be a whole number of GiB`);
     check(size >= 20 && size <= 16384, `'rootVolumeSize' (${size} GiB) must be between 20 and 16384 GiB`);
     const throughput = props.rootVolumeThroughput ?? 125;
     check(throughput >= 125 && throughput <= 1000, `'rootVolumeThroughput' (${throughput}) must be between 125 and 1000 MiB/s (gp3)`);
     const iops = props.rootVolumeIops ?? 3000;
     check(iops >= 3000 && iops <= 16000, `'rootVolumeIops' (${iops}) must be between 3000 and 16000 (gp3)`);
+    check(throughput <= iops / 4,
+      `'rootVolumeThroughput' (${throughput}) must be at most 0.25 MiB/s per provisioned IOPS (${iops} IOPS allow ${Math.floor(iops / 4)}) (gp3)`);
+    check(iops <= size * 500, `'rootVolumeIops' (${iops}) must be at most 500 per GiB of the ${size} GiB root volume (gp3)`);
     const discovery = { 'karpenter.sh/discovery': props.clusterName };
     const bottlerocket = this.amiAlias.startsWith('bottlerocket');
     const blockDevices: Ec2NodeClassSpecBlockDeviceMappings[] = bottlerocket

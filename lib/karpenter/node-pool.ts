@@ -101,7 +101,12 @@ export class NodePool extends Construct {
     for (const b of disruption.budgets ?? []) {
       check((b.schedule === undefined) === (b.duration === undefined),
         `disruption budget of NodePool '${this.name}' needs both 'schedule' and 'duration', or neither (got schedule ${b.schedule ?? 'none'})`);
-      check(/^(\d+%?)$/.test(b.nodes), `disruption budget 'nodes' (${b.nodes}) of NodePool '${this.name}' must be a count such as '1' or a percentage such as '10%'`);
+      check(/^((100|[0-9]{1,2})%|[0-9]+)$/.test(b.nodes),
+        `disruption budget 'nodes' (${b.nodes}) of NodePool '${this.name}' must be a count such as '1' or a percentage from 0% to 100%`);
+      check(b.duration === undefined || (b.duration.toSeconds() > 0 && b.duration.toSeconds() % 60 === 0),
+        `disruption budget 'duration' (${b.duration?.toSeconds()} s) of NodePool '${this.name}' must be a positive whole number of minutes`);
+      check(b.schedule === undefined || /^@(annually|yearly|monthly|weekly|daily|midnight|hourly)$|^\S+\s\S+\s\S+\s\S+\s\S+$/.test(b.schedule),
+        `disruption budget 'schedule' (${b.schedule}) of NodePool '${this.name}' must be a 5-field cron expression or a macro such as @daily`);
     }
     this.nodeClass = props.nodeClass ?? new Ec2NodeClass(this, 'NodeClass', {
       ...props.nodeClassOptions,
@@ -193,11 +198,11 @@ export class NodePool extends Construct {
     this.labels[key] = value;
   }
 
-  /** Adds a taint to every node of the pool. */
+  /** Adds a taint to every node of the pool; a later taint with the same key and effect replaces the earlier one. */
   public addTaint(taint: NodeTaint): void {
-    if (!this.taints.some((t) => t.key === taint.key && t.effect === taint.effect)) {
-      this.taints.push({ ...taint });
-    }
+    const i = this.taints.findIndex((t) => t.key === taint.key && t.effect === taint.effect);
+    if (i >= 0) this.taints.splice(i, 1);
+    this.taints.push({ ...taint });
   }
 
   /** Requirements as recorded (copies). */
