@@ -3,10 +3,42 @@ import { Construct } from 'constructs';
 import {
   Ec2NodeClass as Ec2NodeClassL1, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
   Ec2NodeClassSpecMetadataOptionsHttpEndpoint, Ec2NodeClassSpecMetadataOptionsHttpProtocolIPv6,
-  Ec2NodeClassSpecMetadataOptionsHttpTokens,
+  Ec2NodeClassSpecMetadataOptionsHttpTokens, Ec2NodeClassSpecNetworkInterfaces,
+  Ec2NodeClassSpecNetworkInterfacesInterfaceType, Ec2NodeClassSpecInstanceStorePolicy,
 } from '../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import { check, checkDnsSubdomain } from '../core/validation';
 import { AL2023_AMI_ALIAS } from '../versions';
+
+/**
+ * Selects On-Demand Capacity Reservations or Capacity Blocks for ML (Karpenter models both as reservations and does
+ * no open matching: every reservation a pool may use must be selected).
+ * @see https://karpenter.sh/docs/tasks/odcrs/
+ */
+export class CapacityReservationSelector {
+  /** One reservation by id (`cr-0123456789abcdef0`). */
+  public static byId(id: string): CapacityReservationSelector {
+    check(/^cr-[0-9a-z]+$/.test(id), `capacity reservation id (${id}) must look like cr-0123456789abcdef0`);
+    return new CapacityReservationSelector({ id });
+  }
+
+  /** Every reservation carrying these tags (a value of '*' matches any value), optionally of one owner account. */
+  public static byTags(tags: Record<string, string>, ownerAccountId?: string): CapacityReservationSelector {
+    const entries = Object.entries(tags);
+    check(entries.length > 0 && entries.length <= 20 && entries.every(([k, v]) => k !== '' && v !== ''),
+      `capacity reservation tags (${JSON.stringify(tags)}) must be 1-20 non-empty keys with non-empty values`);
+    if (ownerAccountId !== undefined) {
+      check(/^[0-9]{12}$/.test(ownerAccountId), `capacity reservation owner (${ownerAccountId}) must be a 12-digit AWS account id`);
+    }
+    return new CapacityReservationSelector({ tags: { ...tags }, ownerID: ownerAccountId });
+  }
+
+  private constructor(private readonly term: { id?: string; tags?: Record<string, string>; ownerID?: string }) {}
+
+  /** The `capacityReservationSelectorTerms` entry. */
+  public toTerm(): { id?: string; tags?: Record<string, string>; ownerID?: string } {
+    return { ...this.term, tags: this.term.tags ? { ...this.term.tags } : undefined };
+  }
+}
 
 /** Options of an EC2NodeClass. */
 export interface Ec2NodeClassOptions {
@@ -26,6 +58,18 @@ export interface Ec2NodeClassOptions {
   readonly rootVolumeIops?: number;
   /** Extra EC2 tags on instances and volumes. @default - none */
   readonly tags?: Record<string, string>;
+  /** Capacity reservations the nodes may launch into. @default - none */
+  readonly capacityReservations?: CapacityReservationSelector[];
+  /** Name of an EC2 placement group the nodes launch into (e.g. a cluster placement group for EFA). @default - none */
+  readonly placementGroupName?: string;
+  /**
+   * EFA devices per node: the primary ENA interface on card 0 plus one `efa-only` interface on each of this many
+   * network cards. 0 = no EFA layout.
+   * @default 0
+   */
+  readonly efaInterfaces?: number;
+  /** Stripe instance-store NVMe disks into one RAID0 volume for images and ephemeral storage. @default false */
+  readonly instanceStoreRaid0?: boolean;
 }
 
 /** Props of an EC2NodeClass. */
@@ -34,6 +78,21 @@ export interface Ec2NodeClassProps extends Ec2NodeClassOptions {
   readonly clusterName: string;
   /** Name of the IAM role Karpenter's nodes run with. */
   readonly nodeRoleName: string;
+}
+
+/**
+ * The EFA layout Karpenter launches with: the primary interface (ENA) at card 0 / device 0, and an `efa-only`
+ * interface at device 1 of each of the first `count` network cards (the device index Karpenter itself uses for
+ * EFA interfaces on secondary cards).
+ */
+function efaNetworkInterfaces(count: number): Ec2NodeClassSpecNetworkInterfaces[] {
+  const out: Ec2NodeClassSpecNetworkInterfaces[] = [
+    { networkCardIndex: 0, deviceIndex: 0, interfaceType: Ec2NodeClassSpecNetworkInterfacesInterfaceType.INTERFACE },
+  ];
+  for (let card = 0; card < count; card++) {
+    out.push({ networkCardIndex: card, deviceIndex: 1, interfaceType: Ec2NodeClassSpecNetworkInterfacesInterfaceType.EFA_HYPHEN_ONLY });
+  }
+  return out;
 }
 
 /**
@@ -69,6 +128,11 @@ export class Ec2NodeClass extends Construct {
       `'rootVolumeThroughput' (${throughput}) must be at most 0.25 MiB/s per provisioned IOPS (${iops} IOPS allow ${Math.floor(iops / 4)}) (gp3)`);
     check(iops <= size * 500, `'rootVolumeIops' (${iops}) must be at most 500 per GiB of the ${size} GiB root volume (gp3)`);
     const discovery = { 'karpenter.sh/discovery': props.clusterName };
+    const efa = props.efaInterfaces ?? 0;
+    check(Number.isInteger(efa) && efa >= 0 && efa <= 64, `'efaInterfaces' (${efa}) must be an integer from 0 to 64`);
+    if (props.placementGroupName !== undefined) {
+      check(props.placementGroupName.trim().length > 0, `'placementGroupName' must not be empty`);
+    }
     const bottlerocket = this.amiAlias.startsWith('bottlerocket');
     const blockDevices: Ec2NodeClassSpecBlockDeviceMappings[] = bottlerocket
       ? [
@@ -91,6 +155,11 @@ export class Ec2NodeClass extends Construct {
           httpTokens: Ec2NodeClassSpecMetadataOptionsHttpTokens.REQUIRED,
         },
         tags: props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined,
+        capacityReservationSelectorTerms: props.capacityReservations && props.capacityReservations.length > 0
+          ? props.capacityReservations.map((c) => c.toTerm()) : undefined,
+        placementGroupSelector: props.placementGroupName !== undefined ? { name: props.placementGroupName } : undefined,
+        networkInterfaces: efa > 0 ? efaNetworkInterfaces(efa) : undefined,
+        instanceStorePolicy: props.instanceStoreRaid0 ? Ec2NodeClassSpecInstanceStorePolicy.RAID0 : undefined,
       },
     });
   }

@@ -72,6 +72,7 @@ export class Karpenter extends Construct {
   public readonly nodePools: KubernetesComponent;
   private readonly clusterName: string;
   private readonly pools: NodePool[] = [];
+  private readonly featureGates = new Set<string>();
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
     super(scope, id);
@@ -149,7 +150,12 @@ export class Karpenter extends Construct {
       chart,
       includesCrds: false,
       values: () => ({
-        settings: { clusterName: this.clusterName, interruptionQueue: queueName },
+        settings: {
+          clusterName: this.clusterName,
+          interruptionQueue: queueName,
+          ...(this.featureGates.size > 0
+            ? { featureGates: Object.fromEntries([...this.featureGates].sort().map((g) => [g, true])) } : {}),
+        },
         serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT },
         controller: {
           resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
@@ -169,13 +175,31 @@ export class Karpenter extends Construct {
 
   /** Adds a NodePool (with its own EC2NodeClass unless one is shared). */
   public addNodePool(id: string, options: NodePoolOptions): NodePool {
-    const pool = new NodePool(this.nodePools, id, {
+    return this.registerNodePool(new NodePool(this.nodePools, id, {
       ...options,
       clusterName: this.clusterName,
       nodeRoleName: Karpenter.nodeRoleName(this.clusterName),
-    });
+    }));
+  }
+
+  /**
+   * Registers a pool created by another layer in {@link nodePools} (e.g. a GPU pool) and turns on the feature gates
+   * it needs (`staticCapacity` for pools with `replicas`).
+   */
+  public registerNodePool<T extends NodePool>(pool: T): T {
+    if (pool.replicas !== undefined) this.enableFeatureGate('staticCapacity');
     this.pools.push(pool);
     return pool;
+  }
+
+  /** Turns on a Karpenter feature gate (`settings.featureGates.<gate>: true`). */
+  public enableFeatureGate(gate: string): void {
+    this.featureGates.add(gate);
+  }
+
+  /** Cluster name and node role name the pools of this Karpenter need. */
+  public get nodePoolContext(): { clusterName: string; nodeRoleName: string } {
+    return { clusterName: this.clusterName, nodeRoleName: Karpenter.nodeRoleName(this.clusterName) };
   }
 
   /** The NodePools added so far. */

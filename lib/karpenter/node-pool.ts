@@ -48,8 +48,14 @@ export interface NodePoolOptions {
   readonly disruption?: NodePoolDisruption;
   /** Maximum node lifetime before replacement. @default Duration.days(30) */
   readonly expireAfter?: Duration;
-  /** Priority among pools that fit a pod (higher first). @default - none */
+  /** Priority among pools that fit a pod (higher first); not with `replicas`. @default - none */
   readonly weight?: number;
+  /**
+   * Static capacity: Karpenter keeps exactly this many nodes, whatever the pods ask for (feature gate
+   * `staticCapacity`, which `karpenter.addNodePool()` turns on). Limits then render as `nodes: <replicas>`.
+   * @default - dynamic provisioning
+   */
+  readonly replicas?: number;
   /** The pool's EC2NodeClass: an existing one to share, or options for one of its own. @default - its own, with defaults */
   readonly nodeClass?: Ec2NodeClass;
   /** Options of the pool's own EC2NodeClass (ignored when `nodeClass` is given). @default - defaults of Ec2NodeClass */
@@ -80,6 +86,8 @@ export class NodePool extends Construct {
   public readonly capacityTypes: CapacityType[];
   /** Limits. */
   public readonly limits: NodePoolLimits;
+  /** Static node count, if the pool is a static-capacity pool. */
+  public readonly replicas?: number;
   private readonly requirements: NodeRequirement[] = [];
   private readonly labels: Record<string, string> = {};
   private readonly taints: NodeTaint[] = [];
@@ -96,6 +104,12 @@ export class NodePool extends Construct {
       check(Number.isInteger(props.weight) && props.weight >= 1 && props.weight <= 100,
         `'weight' (${props.weight}) of NodePool '${this.name}' must be an integer from 1 to 100`);
     }
+    if (props.replicas !== undefined) {
+      check(Number.isInteger(props.replicas) && props.replicas >= 1,
+        `'replicas' (${props.replicas}) of NodePool '${this.name}' must be an integer of at least 1`);
+      check(props.weight === undefined, `NodePool '${this.name}' cannot combine 'replicas' (static capacity) with 'weight'`);
+    }
+    this.replicas = props.replicas;
     const expireAfter = props.expireAfter ?? Duration.days(30);
     const disruption = props.disruption ?? {};
     for (const b of disruption.budgets ?? []) {
@@ -153,8 +167,11 @@ export class NodePool extends Construct {
           consolidateAfter: goDuration(disruption.consolidateAfter ?? Duration.minutes(1)),
           budgets,
         },
-        limits: NodePool.renderLimits(props.limits),
+        limits: props.replicas !== undefined
+          ? { nodes: NodePoolSpecLimits.fromString(String(props.replicas)) }
+          : NodePool.renderLimits(props.limits),
         weight: props.weight,
+        replicas: props.replicas,
       },
     });
   }
