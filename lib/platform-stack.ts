@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { PlatformCluster, SystemNodeGroupOptions } from './cluster/platform-cluster';
 import { PlatformDefinition } from './core/platform-definition';
 import { check, PlatformValidationError } from './core/validation';
+import { GpuLayer, GpuLayerOptions } from './gpu/gpu-layer';
 import { Karpenter, KarpenterOptions } from './karpenter/karpenter';
 import { CdkRendering } from './rendering/cdk-rendering';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './rendering/gitops-options';
@@ -41,6 +42,8 @@ export interface PlatformStackProps extends StackProps {
   readonly karpenter?: KarpenterOptions;
   /** External Secrets settings. @default - the catalog's External Secrets Operator */
   readonly externalSecrets?: ExternalSecretsOptions;
+  /** GPU layer settings (device plugin path, time-slicing configurations). @default - GPU Operator, no sharing */
+  readonly gpu?: GpuLayerOptions;
 }
 
 const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
@@ -62,6 +65,8 @@ export class PlatformStack extends Stack {
   public readonly karpenter: Karpenter;
   /** Secrets from AWS Secrets Manager through External Secrets; add them with `secrets.addSecret()`. */
   public readonly secrets: ExternalSecrets;
+  /** GPU infrastructure; add GPU pools with `gpu.addNodePool()`. */
+  public readonly gpu: GpuLayer;
   /** How the Kubernetes side reaches the cluster. */
   public readonly delivery: Delivery;
   /** GitOps settings, if any. */
@@ -107,6 +112,7 @@ export class PlatformStack extends Stack {
     this.cluster = this.platformCluster.cluster;
     this.karpenter = new Karpenter(this, 'Karpenter', { ...props.karpenter, cluster: this.cluster, definition: this.definition });
     this.secrets = new ExternalSecrets(this, 'Secrets', { ...props.externalSecrets, cluster: this.cluster, definition: this.definition });
+    this.gpu = new GpuLayer(this, 'Gpu', { ...props.gpu, definition: this.definition, karpenter: this.karpenter });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,
       definition: this.definition,

@@ -111,6 +111,56 @@ export class HelmChartVersion {
       checked,
     });
   }
+
+  // ---- GPU device management (lib/gpu/device-management) ----
+
+  /**
+   * NVIDIA GPU Operator (ClusterPolicy, NFD, device plugin, GFD, DCGM exporter, MIG manager as operands).
+   * On EKS NVIDIA AMIs the driver and container toolkit operands stay off.
+   */
+  public static readonly NVIDIA_GPU_OPERATOR = new HelmChartVersion({
+    chart: 'gpu-operator',
+    repository: 'https://helm.ngc.nvidia.com/nvidia',
+    version: 'v26.7.0',
+    source: 'NVIDIA/gpu-operator@v26.7.0 (tag 2026-08-20):deployments/gpu-operator/values.yaml; ClusterPolicy CRD stored in shared/schemas/nvidia-gpu-operator',
+    checked: '2026-08-22',
+  });
+
+  /** NVIDIA device plugin (standalone chart, the EKS-documented path for AL2023 NVIDIA nodes), with GFD and NFD. */
+  public static readonly NVIDIA_DEVICE_PLUGIN = new HelmChartVersion({
+    chart: 'nvidia-device-plugin',
+    repository: 'https://nvidia.github.io/k8s-device-plugin',
+    version: '0.20.0',
+    source: 'NVIDIA/k8s-device-plugin@v0.20.0:deployments/helm/nvidia-device-plugin/Chart.yaml',
+    checked: '2026-08-22',
+  });
+
+  /** NVIDIA DCGM exporter (standalone chart): GPU metrics on port 9400 with a ServiceMonitor. */
+  public static readonly NVIDIA_DCGM_EXPORTER = new HelmChartVersion({
+    chart: 'dcgm-exporter',
+    repository: 'https://nvidia.github.io/dcgm-exporter/helm-charts',
+    version: '4.8.2',
+    source: 'NVIDIA/dcgm-exporter@HEAD(2026-05-12):deployment/Chart.yaml (image 4.5.3-4.8.2)',
+    checked: '2026-08-22',
+  });
+
+  /** NVIDIA DRA driver for GPUs (kubernetes-sigs/dra-driver-nvidia-gpu; ComputeDomain CRD included). */
+  public static readonly NVIDIA_DRA_DRIVER = new HelmChartVersion({
+    chart: 'dra-driver-nvidia-gpu',
+    repository: 'oci://registry.k8s.io/dra-driver-nvidia/charts',
+    version: '0.4.0',
+    source: 'NVIDIA/k8s-dra-driver-gpu@v0.4.0:docs/install.md, deployments/helm/dra-driver-nvidia-gpu/Chart.yaml; ComputeDomain CRD stored in shared/schemas/nvidia-dra-driver-gpu',
+    checked: '2026-08-22',
+  });
+
+  /** AWS EFA Kubernetes device plugin (`vpc.amazonaws.com/efa`). The chart version carries a leading `v`. */
+  public static readonly AWS_EFA_DEVICE_PLUGIN = new HelmChartVersion({
+    chart: 'aws-efa-k8s-device-plugin',
+    repository: 'https://aws.github.io/eks-charts',
+    version: 'v0.5.30',
+    source: 'aws/eks-charts@HEAD(2026-08-03):stable/aws-efa-k8s-device-plugin/Chart.yaml (image v0.5.20)',
+    checked: '2026-08-22',
+  });
 }
 
 /** Properties of a pinned container image. */

@@ -16,6 +16,7 @@ const CRDS = {
   'argocd-application': 'argo-cd/application-crd.yaml',
   'eso-externalsecret': 'external-secrets/external-secrets.io_externalsecrets.yaml',
   'eso-clustersecretstore': 'external-secrets/external-secrets.io_clustersecretstores.yaml',
+  'nvidia-computedomain': 'nvidia-dra-driver-gpu/resource.nvidia.com_computedomains.yaml',
 };
 
 if (!fs.existsSync(SCHEMAS)) {

@@ -1,0 +1,564 @@
+import { Size, SizeRoundingBehavior } from 'aws-cdk-lib';
+import { check, PlatformValidationError } from '../core/validation';
+
+/*
+ * Catalog of the EC2 NVIDIA GPU instance types Karpenter can launch, as data the rest of the library uses.
+ *
+ * Hardware facts (vCPUs, memory, GPU count, GPU name and memory, EFA interfaces, local NVMe) were read from Karpenter's
+ * generated instance-type reference, aws/karpenter-provider-aws:website/content/en/v1.14/reference/instance-types.md
+ * (labels `karpenter.k8s.aws/instance-*`, resource `vpc.amazonaws.com/efa`). Families with fractional GPUs
+ * (`g6f`, `gr6f`: `instance-gpu-count` 0) and pre-Ampere GPUs (`g4dn` T4, `g5g` T4G, `p3dn` V100) are left out.
+ * `p6e-gb200` does not appear in that reference, so it is not here either. Prices: see {@link GPU_PRICES}.
+ */
+
+/** NVIDIA GPU micro-architecture (closed set: the generations the catalog carries). */
+export enum GpuArchitecture {
+  /** Ampere (A10G, A100). No hardware FP8. */
+  AMPERE = 'ampere',
+  /** Ada Lovelace (L4, L40S). */
+  ADA_LOVELACE = 'ada-lovelace',
+  /** Hopper (H100, H200). */
+  HOPPER = 'hopper',
+  /** Blackwell (B200, B300, RTX PRO Blackwell Server Edition). */
+  BLACKWELL = 'blackwell',
+}
+
+/** CPU architecture of an instance type, as in the `kubernetes.io/arch` node label. */
+export enum CpuArchitecture {
+  /** x86-64. */
+  AMD64 = 'amd64',
+  /** 64-bit Arm (Graviton / Grace). */
+  ARM64 = 'arm64',
+}
+
+/** Properties of a {@link GpuModel}. */
+export interface GpuModelProps {
+  /** Name shown to users and accepted by {@link GpuModel.fromName}, e.g. `H100`, `A100_80GB`. */
+  readonly displayName: string;
+  /**
+   * Value of the node label `karpenter.k8s.aws/instance-gpu-name`, e.g. `h100`, `rtx-pro-server-6000`.
+   * @see https://karpenter.sh/docs/reference/instance-types/
+   */
+  readonly karpenterName: string;
+  /** Memory of one GPU, as Karpenter's `karpenter.k8s.aws/instance-gpu-memory` label (MiB). */
+  readonly memory: Size;
+  /** Micro-architecture. */
+  readonly architecture: GpuArchitecture;
+  /** Whether the GPU has hardware FP8 (Ada Lovelace, Hopper, Blackwell), e.g. for `--kv-cache-dtype fp8`. */
+  readonly fp8: boolean;
+  /** Whether the GPU supports Multi-Instance GPU partitioning. */
+  readonly mig: boolean;
+}
+
+const KARPENTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Mebibytes of a size, rejecting tokens: catalog data drives synth-time decisions and must be literal. */
+function mebibytes(size: Size, what: string): number {
+  check(!size.isUnresolved(), `${what} must be a literal size, not a token`);
+  return mib(size);
+}
+
+/** MiB of a literal size, fractions kept. */
+function mib(size: Size): number {
+  return size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+}
+
+/** Lower case without spaces, '_' and '-', so 'A100 80GB', 'a100-80gb' and 'A100_80GB' compare equal. */
+function normalizeGpuName(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s_-]/g, '');
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/**
+ * An NVIDIA GPU model. Open set: the catalog's models are constants; {@link GpuModel.of} describes any other.
+ * Memory values are Karpenter's `instance-gpu-memory` label values (MiB), not the marketing GB figure.
+ */
+export class GpuModel {
+  /** NVIDIA A10G (g5), 22888 MiB. */
+  public static readonly A10G = new GpuModel({
+    displayName: 'A10G', karpenterName: 'a10g', memory: Size.mebibytes(22888),
+    architecture: GpuArchitecture.AMPERE, fp8: false, mig: false,
+  });
+
+  /** NVIDIA L4 (g6, gr6), 22888 MiB. */
+  public static readonly L4 = new GpuModel({
+    displayName: 'L4', karpenterName: 'l4', memory: Size.mebibytes(22888),
+    architecture: GpuArchitecture.ADA_LOVELACE, fp8: true, mig: false,
+  });
+
+  /** NVIDIA L40S (g6e), 45776 MiB. */
+  public static readonly L40S = new GpuModel({
+    displayName: 'L40S', karpenterName: 'l40s', memory: Size.mebibytes(45776),
+    architecture: GpuArchitecture.ADA_LOVELACE, fp8: true, mig: false,
+  });
+
+  /** NVIDIA A100 40 GB (p4d), 40960 MiB. Karpenter names both A100 variants `a100`; memory tells them apart. */
+  public static readonly A100_40GB = new GpuModel({
+    displayName: 'A100_40GB', karpenterName: 'a100', memory: Size.mebibytes(40960),
+    architecture: GpuArchitecture.AMPERE, fp8: false, mig: true,
+  });
+
+  /** NVIDIA A100 80 GB (p4de), 81920 MiB. */
+  public static readonly A100_80GB = new GpuModel({
+    displayName: 'A100_80GB', karpenterName: 'a100', memory: Size.mebibytes(81920),
+    architecture: GpuArchitecture.AMPERE, fp8: false, mig: true,
+  });
+
+  /** NVIDIA H100 (p5), 81920 MiB. */
+  public static readonly H100 = new GpuModel({
+    displayName: 'H100', karpenterName: 'h100', memory: Size.mebibytes(81920),
+    architecture: GpuArchitecture.HOPPER, fp8: true, mig: true,
+  });
+
+  /** NVIDIA H200 (p5e, p5en), 144384 MiB. */
+  public static readonly H200 = new GpuModel({
+    displayName: 'H200', karpenterName: 'h200', memory: Size.mebibytes(144384),
+    architecture: GpuArchitecture.HOPPER, fp8: true, mig: true,
+  });
+
+  /** NVIDIA B200 (p6-b200), 183359 MiB. */
+  public static readonly B200 = new GpuModel({
+    displayName: 'B200', karpenterName: 'b200', memory: Size.mebibytes(183359),
+    architecture: GpuArchitecture.BLACKWELL, fp8: true, mig: true,
+  });
+
+  /** NVIDIA B300 (p6-b300), 275040 MiB. */
+  public static readonly B300 = new GpuModel({
+    displayName: 'B300', karpenterName: 'b300', memory: Size.mebibytes(275040),
+    architecture: GpuArchitecture.BLACKWELL, fp8: true, mig: true,
+  });
+
+  /**
+   * NVIDIA RTX PRO 4500 Blackwell Server Edition (g7), 32768 MiB. MIG: NVIDIA AI Enterprise lists MIG profiles
+   * (1g.16gb, 2g.32gb) for the RTX Pro 4500 SE (docs.nvidia.com/ai-enterprise vGPU reference, Blackwell).
+   */
+  public static readonly RTX_PRO_4500 = new GpuModel({
+    displayName: 'RTX_PRO_4500', karpenterName: 'rtx-pro-4500', memory: Size.mebibytes(32768),
+    architecture: GpuArchitecture.BLACKWELL, fp8: true, mig: true,
+  });
+
+  /** NVIDIA RTX PRO 6000 Blackwell Server Edition (g7e), 98304 MiB; MIG capable (up to 4 instances). */
+  public static readonly RTX_PRO_6000 = new GpuModel({
+    displayName: 'RTX_PRO_6000', karpenterName: 'rtx-pro-server-6000', memory: Size.mebibytes(98304),
+    architecture: GpuArchitecture.BLACKWELL, fp8: true, mig: true,
+  });
+
+  /** A GPU model the catalog does not know. It is not added to the catalog. */
+  public static of(props: GpuModelProps): GpuModel {
+    return new GpuModel(props);
+  }
+
+  /**
+   * A catalog model by display name (`H100`, `A100_80GB`, `RTX_PRO_6000`) or Karpenter GPU name (`h100`,
+   * `rtx-pro-server-6000`). Case, spaces, `_` and `-` are ignored. `A100` alone is ambiguous and throws.
+   */
+  public static fromName(name: string): GpuModel {
+    const wanted = normalizeGpuName(name);
+    const matches = GpuModel.all().filter((m) =>
+      normalizeGpuName(m.displayName) === wanted || normalizeGpuName(m.karpenterName) === wanted);
+    if (matches.length > 1) {
+      throw new PlatformValidationError(`GPU '${name}' is ambiguous: use ${orList(matches.map((m) => m.displayName))}`);
+    }
+    if (matches.length === 0) {
+      throw new PlatformValidationError(
+        `unknown GPU '${name}': use one of ${GpuModel.all().map((m) => m.displayName).join(', ')}`);
+    }
+    return matches[0];
+  }
+
+  /** The catalog's models, oldest architecture first. */
+  public static all(): GpuModel[] {
+    return [
+      GpuModel.A10G, GpuModel.L4, GpuModel.L40S, GpuModel.A100_40GB, GpuModel.A100_80GB, GpuModel.H100, GpuModel.H200,
+      GpuModel.B200, GpuModel.B300, GpuModel.RTX_PRO_4500, GpuModel.RTX_PRO_6000,
+    ];
+  }
+
+  /** Name shown to users, e.g. `H100`. */
+  public readonly displayName: string;
+  /** Value of `karpenter.k8s.aws/instance-gpu-name`, e.g. `h100`. */
+  public readonly karpenterName: string;
+  /** Memory of one GPU (MiB precision, Karpenter's `instance-gpu-memory`). */
+  public readonly memory: Size;
+  /** Micro-architecture. */
+  public readonly architecture: GpuArchitecture;
+  /** Hardware FP8. */
+  public readonly fp8: boolean;
+  /** Multi-Instance GPU capable. */
+  public readonly mig: boolean;
+
+  private constructor(props: GpuModelProps) {
+    check(props.displayName.trim().length > 0, `'displayName' of a GPU model must not be empty`);
+    check(KARPENTER_NAME.test(props.karpenterName),
+      `'karpenterName' (${props.karpenterName}) of GPU '${props.displayName}' must be a value of karpenter.k8s.aws/instance-gpu-name: lower-case letters, digits and '-', e.g. 'h100'`);
+    const mib = mebibytes(props.memory, `'memory' of GPU '${props.displayName}'`);
+    check(mib > 0, `'memory' of GPU '${props.displayName}' (${mib} MiB) must be positive`);
+    this.displayName = props.displayName;
+    this.karpenterName = props.karpenterName;
+    this.memory = props.memory;
+    this.architecture = props.architecture;
+    this.fp8 = props.fp8;
+    this.mig = props.mig;
+  }
+}
+
+/** Same model: Karpenter name and memory (the two A100 variants share a Karpenter name). */
+function sameModel(a: GpuModel, b: GpuModel): boolean {
+  return a.karpenterName === b.karpenterName && mib(a.memory) === mib(b.memory);
+}
+
+/** Properties of a {@link GpuInstanceType}. */
+export interface GpuInstanceTypeProps {
+  /** EC2 instance type, e.g. `p5.48xlarge`. */
+  readonly name: string;
+  /** Karpenter's `karpenter.k8s.aws/instance-family`: the part of the name before the '.', e.g. `p6-b200` (not `p6`). */
+  readonly family: string;
+  /** GPU model. */
+  readonly gpu: GpuModel;
+  /** GPUs per instance (`karpenter.k8s.aws/instance-gpu-count`). */
+  readonly gpuCount: number;
+  /** vCPUs (`karpenter.k8s.aws/instance-cpu`). */
+  readonly vcpus: number;
+  /** Instance memory (`karpenter.k8s.aws/instance-memory`, MiB). */
+  readonly memory: Size;
+  /** EFA interfaces Karpenter advertises as `vpc.amazonaws.com/efa`; 0 = no EFA. */
+  readonly efaInterfaces: number;
+  /** CPU architecture. */
+  readonly cpuArchitecture: CpuArchitecture;
+  /** GPUs connected by NVLink (NVSwitch) within the instance. */
+  readonly nvlink: boolean;
+  /** Instance-store NVMe present (`karpenter.k8s.aws/instance-local-nvme`), e.g. for a RAID0 of the disks. */
+  readonly localNvme: boolean;
+  /** Approximate on-demand Linux price in us-east-1, USD per hour. */
+  readonly onDemandUsdPerHour: number;
+}
+
+/** One row of a family table: size, vCPUs, memory MiB, GPUs, EFA interfaces, USD per hour. */
+type SizeRow = readonly [size: string, vcpus: number, memoryMiB: number, gpus: number, efa: number, usdPerHour: number];
+
+/** The sizes of one instance family, as read from Karpenter's instance-type reference. */
+interface FamilyTable {
+  readonly family: string;
+  readonly gpu: GpuModel;
+  readonly cpuArchitecture: CpuArchitecture;
+  /** NVLink between the GPUs of multi-GPU sizes. */
+  readonly nvlink: boolean;
+  readonly localNvme: boolean;
+  readonly sizes: readonly SizeRow[];
+}
+
+const AMD64 = CpuArchitecture.AMD64;
+
+/** Source: aws/karpenter-provider-aws:website/content/en/v1.14/reference/instance-types.md. Prices: GPU_PRICES. */
+const FAMILIES: readonly FamilyTable[] = [
+  {
+    family: 'g5', gpu: GpuModel.A10G, cpuArchitecture: AMD64, nvlink: false, localNvme: true,
+    sizes: [
+      ['xlarge', 4, 16384, 1, 0, 1.006],
+      ['2xlarge', 8, 32768, 1, 0, 1.212],
+      ['4xlarge', 16, 65536, 1, 0, 1.624],
+      ['8xlarge', 32, 131072, 1, 1, 2.448],
+      ['12xlarge', 48, 196608, 4, 1, 5.672],
+      ['16xlarge', 64, 262144, 1, 1, 4.096],
+      ['24xlarge', 96, 393216, 4, 1, 8.144],
+      ['48xlarge', 192, 786432, 8, 1, 16.288],
+    ],
+  },
+  {
+    family: 'g6', gpu: GpuModel.L4, cpuArchitecture: AMD64, nvlink: false, localNvme: true,
+    sizes: [
+      ['xlarge', 4, 16384, 1, 0, 0.8048],
+      ['2xlarge', 8, 32768, 1, 0, 0.9776],
+      ['4xlarge', 16, 65536, 1, 0, 1.3232],
+      ['8xlarge', 32, 131072, 1, 1, 2.0144],
+      ['12xlarge', 48, 196608, 4, 1, 4.6016],
+      ['16xlarge', 64, 262144, 1, 1, 3.3968],
+      ['24xlarge', 96, 393216, 4, 1, 6.6752],
+      ['48xlarge', 192, 786432, 8, 1, 13.3504],
+    ],
+  },
+  {
+    family: 'g6e', gpu: GpuModel.L40S, cpuArchitecture: AMD64, nvlink: false, localNvme: true,
+    sizes: [
+      ['xlarge', 4, 32768, 1, 0, 1.861],
+      ['2xlarge', 8, 65536, 1, 0, 2.24208],
+      ['4xlarge', 16, 131072, 1, 0, 3.00424],
+      ['8xlarge', 32, 262144, 1, 1, 4.52856],
+      ['12xlarge', 48, 393216, 4, 1, 10.49264],
+      ['16xlarge', 64, 524288, 1, 1, 7.57719],
+      ['24xlarge', 96, 786432, 4, 2, 15.06559],
+      ['48xlarge', 192, 1572864, 8, 4, 30.13118],
+    ],
+  },
+  {
+    family: 'g7', gpu: GpuModel.RTX_PRO_4500, cpuArchitecture: AMD64, nvlink: false, localNvme: true,
+    sizes: [
+      ['2xlarge', 8, 32768, 1, 0, 1.3],
+      ['4xlarge', 16, 65536, 1, 0, 1.75],
+      ['8xlarge', 32, 131072, 1, 1, 2.6],
+      ['12xlarge', 48, 196608, 2, 1, 4.9],
+      ['24xlarge', 96, 393216, 4, 1, 9.8],
+      ['48xlarge', 192, 786432, 8, 2, 19.6],
+    ],
+  },
+  {
+    family: 'g7e', gpu: GpuModel.RTX_PRO_6000, cpuArchitecture: AMD64, nvlink: false, localNvme: true,
+    sizes: [
+      ['2xlarge', 8, 65536, 1, 0, 3.36],
+      ['4xlarge', 16, 131072, 1, 0, 3.98],
+      ['8xlarge', 32, 262144, 1, 1, 5.22],
+      ['12xlarge', 48, 524288, 2, 1, 9.5],
+      ['24xlarge', 96, 1048576, 4, 2, 18.9],
+      ['48xlarge', 192, 2097152, 8, 4, 37.8],
+    ],
+  },
+  {
+    family: 'gr6', gpu: GpuModel.L4, cpuArchitecture: AMD64, nvlink: false, localNvme: true,
+    sizes: [
+      ['4xlarge', 16, 131072, 1, 0, 1.5392],
+      ['8xlarge', 32, 262144, 1, 1, 2.4464],
+    ],
+  },
+  {
+    family: 'p4d', gpu: GpuModel.A100_40GB, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
+    sizes: [['24xlarge', 96, 1179648, 8, 4, 21.96]],
+  },
+  {
+    family: 'p4de', gpu: GpuModel.A100_80GB, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
+    sizes: [['24xlarge', 96, 1179648, 8, 4, 27.45]],
+  },
+  {
+    family: 'p5', gpu: GpuModel.H100, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
+    sizes: [
+      ['4xlarge', 16, 262144, 1, 1, 6.88],
+      ['48xlarge', 192, 2097152, 8, 32, 55.04],
+    ],
+  },
+  {
+    family: 'p5e', gpu: GpuModel.H200, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
+    sizes: [['48xlarge', 192, 2097152, 8, 32, 63.3]],
+  },
+  {
+    family: 'p5en', gpu: GpuModel.H200, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
+    sizes: [['48xlarge', 192, 2097152, 8, 16, 63.3]],
+  },
+  {
+    family: 'p6-b200', gpu: GpuModel.B200, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
+    sizes: [['48xlarge', 192, 2097152, 8, 8, 113.93]],
+  },
+  {
+    family: 'p6-b300', gpu: GpuModel.B300, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
+    sizes: [['48xlarge', 192, 4194304, 8, 16, 142.42]],
+  },
+];
+
+const INSTANCE_TYPE_NAME = /^[a-z0-9][a-z0-9-]*\.[a-z0-9-]+$/;
+
+/** Whether `n` is an integer of at least `min`. */
+function isIntAtLeast(n: number, min: number): boolean {
+  return Number.isInteger(n) && n >= min;
+}
+
+/**
+ * An EC2 instance type with NVIDIA GPUs. Open set: {@link GpuInstanceType.of} looks up the catalog,
+ * {@link GpuInstanceType.custom} describes a type the catalog does not carry.
+ */
+export class GpuInstanceType {
+  /** A catalog instance type by name, e.g. `p5.48xlarge`. */
+  public static of(name: string): GpuInstanceType {
+    const found = GpuInstanceType.CATALOG.find((t) => t.name === name);
+    if (!found) {
+      throw new PlatformValidationError(unknownInstanceTypeMessage(name));
+    }
+    return found;
+  }
+
+  /** An instance type the catalog does not know (or one with other values). It is not added to the catalog. */
+  public static custom(props: GpuInstanceTypeProps): GpuInstanceType {
+    return new GpuInstanceType(props);
+  }
+
+  /** Every catalog instance type, in catalog order (family, then size). */
+  public static all(): GpuInstanceType[] {
+    return [...GpuInstanceType.CATALOG];
+  }
+
+  /** The catalog's instance families (Karpenter `instance-family` values), in catalog order. */
+  public static families(): string[] {
+    return [...new Set(GpuInstanceType.CATALOG.map((t) => t.family))];
+  }
+
+  private static readonly CATALOG: readonly GpuInstanceType[] = FAMILIES.flatMap((f) =>
+    f.sizes.map(([size, vcpus, memoryMiB, gpus, efa, usd]) => new GpuInstanceType({
+      name: `${f.family}.${size}`,
+      family: f.family,
+      gpu: f.gpu,
+      gpuCount: gpus,
+      vcpus,
+      memory: Size.mebibytes(memoryMiB),
+      efaInterfaces: efa,
+      cpuArchitecture: f.cpuArchitecture,
+      nvlink: f.nvlink && gpus > 1,
+      localNvme: f.localNvme,
+      onDemandUsdPerHour: usd,
+    })));
+
+  /** EC2 instance type, e.g. `p5.48xlarge`. */
+  public readonly name: string;
+  /** Karpenter `instance-family`, e.g. `p6-b200`. */
+  public readonly family: string;
+  /** GPU model. */
+  public readonly gpu: GpuModel;
+  /** GPUs per instance. */
+  public readonly gpuCount: number;
+  /** vCPUs. */
+  public readonly vcpus: number;
+  /** Instance memory. */
+  public readonly memory: Size;
+  /** EFA interfaces (`vpc.amazonaws.com/efa`); 0 = no EFA. */
+  public readonly efaInterfaces: number;
+  /** CPU architecture. */
+  public readonly cpuArchitecture: CpuArchitecture;
+  /** GPUs connected by NVLink within the instance. */
+  public readonly nvlink: boolean;
+  /** Instance-store NVMe present. */
+  public readonly localNvme: boolean;
+  /** Approximate on-demand Linux price in us-east-1, USD per hour (see {@link GPU_PRICES}). */
+  public readonly onDemandUsdPerHour: number;
+  /** GPU memory of the whole instance (per-GPU memory times GPU count). */
+  public readonly totalGpuMemory: Size;
+  /** On-demand price per GPU and hour, USD. */
+  public readonly usdPerGpuHour: number;
+
+  private constructor(props: GpuInstanceTypeProps) {
+    const name = props.name;
+    check(INSTANCE_TYPE_NAME.test(name),
+      `'name' (${name}) of a GPU instance type must look like '<family>.<size>', e.g. 'p5.48xlarge'`);
+    const prefix = name.slice(0, name.indexOf('.'));
+    check(props.family === prefix,
+      `'family' (${props.family}) of instance type '${name}' must be the part of the name before the '.' (${prefix})`);
+    check(isIntAtLeast(props.gpuCount, 1), `'gpuCount' (${props.gpuCount}) of instance type '${name}' must be an integer >= 1`);
+    check(isIntAtLeast(props.vcpus, 1), `'vcpus' (${props.vcpus}) of instance type '${name}' must be an integer >= 1`);
+    const memoryMiB = mebibytes(props.memory, `'memory' of instance type '${name}'`);
+    check(memoryMiB > 0, `'memory' of instance type '${name}' (${memoryMiB} MiB) must be positive`);
+    check(isIntAtLeast(props.efaInterfaces, 0),
+      `'efaInterfaces' (${props.efaInterfaces}) of instance type '${name}' must be an integer >= 0`);
+    check(Number.isFinite(props.onDemandUsdPerHour) && props.onDemandUsdPerHour > 0,
+      `'onDemandUsdPerHour' (${props.onDemandUsdPerHour}) of instance type '${name}' must be a positive number`);
+
+    this.name = name;
+    this.family = props.family;
+    this.gpu = props.gpu;
+    this.gpuCount = props.gpuCount;
+    this.vcpus = props.vcpus;
+    this.memory = props.memory;
+    this.efaInterfaces = props.efaInterfaces;
+    this.cpuArchitecture = props.cpuArchitecture;
+    this.nvlink = props.nvlink;
+    this.localNvme = props.localNvme;
+    this.onDemandUsdPerHour = props.onDemandUsdPerHour;
+    this.totalGpuMemory = Size.mebibytes(mib(props.gpu.memory) * props.gpuCount);
+    this.usdPerGpuHour = props.onDemandUsdPerHour / props.gpuCount;
+  }
+}
+
+/** The error for a name that is not a catalog instance type (shared by `GpuInstanceType.of` and the selection). */
+function unknownInstanceTypeMessage(name: string): string {
+  return `instance type '${name}' is not an NVIDIA GPU instance type in the catalog (families: ${GpuInstanceType.families().join(', ')})`;
+}
+
+/**
+ * When and where the catalog's prices were taken. Prices are approximate on-demand Linux rates in us-east-1 and only
+ * rank instance types (selection order, cost hints); never bill from them.
+ */
+export const GPU_PRICES: { readonly checked: string; readonly source: string; readonly note: string } = {
+  checked: '2026-11-24',
+  source: 'AWS EC2 on-demand price list (https://aws.amazon.com/ec2/pricing/on-demand/, us-east-1, Linux), as quoted by '
+    + 'public pages: factualminds.com "Amazon EC2 On-Demand Pricing (2026)" (g5.xlarge $1.006, June 2026); '
+    + 'sysdesign-wiki.pages.dev "Amazon EC2 G7e" citing the AWS Synthesia blog of 2026-05-19 (g7e.2xlarge $3.36, us-east-2)',
+  note: 'Confirmed from a page in this check: g5.xlarge, g7e.2xlarge (us-east-2 rate, assumed equal in us-east-1). '
+    + 'Long-standing list prices not re-confirmed in this check: the other g5, g6 and g6e sizes. '
+    + 'ESTIMATED (no primary source read): p4d.24xlarge, p4de.24xlarge, p5.4xlarge, p5.48xlarge (after the June 2025 '
+    + 'P4/P5 on-demand price cut of up to 45%), p5e.48xlarge, p5en.48xlarge, p6-b200.48xlarge, p6-b300.48xlarge, all g7 '
+    + 'sizes, g7e sizes other than 2xlarge, gr6.4xlarge and gr6.8xlarge.',
+};
+
+/** What a GPU NodePool may launch. Criteria combine with AND; list criteria match any of their entries. */
+export interface GpuSelection {
+  /** GPU models (any of them). @default - any model */
+  readonly gpus?: GpuModel[];
+  /** Minimum memory per GPU. @default - no minimum */
+  readonly minGpuMemory?: Size;
+  /** Karpenter instance families, e.g. `g6e`, `p6-b200`. @default - any catalog family */
+  readonly families?: string[];
+  /** Exact instance types, e.g. `p5.48xlarge`. @default - any catalog type */
+  readonly instanceTypes?: string[];
+  /** Minimum GPUs per instance. @default 1 */
+  readonly minGpusPerNode?: number;
+  /** CPU architectures. @default - any */
+  readonly cpuArchitectures?: CpuArchitecture[];
+}
+
+/** Describes the given criteria for an error message, e.g. `gpus [H100], families [g6e]`. */
+function describeSelection(selection: GpuSelection): string {
+  const parts: string[] = [];
+  if (selection.gpus?.length) parts.push(`gpus [${selection.gpus.map((g) => g.displayName).join(', ')}]`);
+  if (selection.minGpuMemory !== undefined) {
+    parts.push(`minGpuMemory ${mib(selection.minGpuMemory)} MiB`);
+  }
+  if (selection.families?.length) parts.push(`families [${selection.families.join(', ')}]`);
+  if (selection.instanceTypes?.length) parts.push(`instanceTypes [${selection.instanceTypes.join(', ')}]`);
+  if (selection.minGpusPerNode !== undefined) parts.push(`minGpusPerNode ${selection.minGpusPerNode}`);
+  if (selection.cpuArchitectures?.length) parts.push(`cpuArchitectures [${selection.cpuArchitectures.join(', ')}]`);
+  return parts.join(', ');
+}
+
+/**
+ * Resolves a selection to catalog instance types, cheapest first (ties by name). Throws a
+ * {@link PlatformValidationError} when nothing is selected, for a family or instance type the catalog does not
+ * carry, and when no type satisfies the combination.
+ */
+export function selectGpuInstanceTypes(selection: GpuSelection): GpuInstanceType[] {
+  const gpus = selection.gpus ?? [];
+  const families = selection.families ?? [];
+  const instanceTypes = selection.instanceTypes ?? [];
+  check(gpus.length > 0 || selection.minGpuMemory !== undefined || families.length > 0 || instanceTypes.length > 0,
+    'a GPU selection needs at least one of gpus, minGpuMemory, families or instanceTypes');
+
+  const knownFamilies = GpuInstanceType.families();
+  for (const family of families) {
+    check(knownFamilies.includes(family),
+      `family '${family}' is not an NVIDIA GPU family: use one of ${knownFamilies.join(', ')}`);
+  }
+  for (const name of instanceTypes) {
+    GpuInstanceType.of(name);
+  }
+  const minGpus = selection.minGpusPerNode ?? 1;
+  check(isIntAtLeast(minGpus, 1), `'minGpusPerNode' (${minGpus}) must be an integer >= 1`);
+  const minMiB = selection.minGpuMemory === undefined
+    ? 0
+    : mebibytes(selection.minGpuMemory, `'minGpuMemory'`);
+  const cpuArchitectures = selection.cpuArchitectures ?? [];
+
+  const matches = GpuInstanceType.all().filter((t) =>
+    (gpus.length === 0 || gpus.some((g) => sameModel(g, t.gpu)))
+    && mib(t.gpu.memory) >= minMiB
+    && (families.length === 0 || families.includes(t.family))
+    && (instanceTypes.length === 0 || instanceTypes.includes(t.name))
+    && t.gpuCount >= minGpus
+    && (cpuArchitectures.length === 0 || cpuArchitectures.includes(t.cpuArchitecture)));
+
+  if (matches.length === 0) {
+    const largest = GpuModel.all().reduce((a, b) => (mib(b.memory) > mib(a.memory) ? b : a));
+    if (minMiB > mib(largest.memory)) {
+      throw new PlatformValidationError(
+        `no GPU instance type has at least ${minMiB} MiB of memory per GPU (largest: ${largest.karpenterName} with ${mib(largest.memory)} MiB)`);
+    }
+    throw new PlatformValidationError(`no GPU instance type matches ${describeSelection(selection)}`);
+  }
+  return matches.sort((a, b) => a.onDemandUsdPerHour - b.onDemandUsdPerHour || a.name.localeCompare(b.name));
+}

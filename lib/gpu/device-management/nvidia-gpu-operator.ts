@@ -1,0 +1,139 @@
+import { Construct } from 'constructs';
+import { MigStrategy, DEFAULT_DEVICE_PLUGIN_CONFIG } from './device-plugin-config';
+import { DeviceManagement } from './labels';
+import { devicePluginConfigs } from './private/device-plugin-config';
+import { GPU_TOLERATION } from './private/scheduling';
+import { HelmComponent, Stage } from '../../core/component';
+import { JsonObject } from '../../core/deep-merge';
+import { PlatformDefinition } from '../../core/platform-definition';
+import { checkDnsLabel } from '../../core/validation';
+import { HelmChartVersion } from '../../versions';
+
+/** Namespace of the GPU Operator (upstream's install default). */
+export const GPU_OPERATOR_NAMESPACE = 'gpu-operator';
+
+/** ConfigMap the GPU Operator chart creates with the device plugin configurations. */
+export const GPU_OPERATOR_DEVICE_PLUGIN_CONFIG_MAP = 'device-plugin-config';
+
+/** Release label kube-prometheus-stack's Prometheus selects ServiceMonitors by, with its default values. */
+export const DEFAULT_PROMETHEUS_RELEASE = 'kube-prometheus-stack';
+
+/**
+ * Node labels a GPU pool must set so that the GPU Operator deploys only the operands that fit its device
+ * management. The operator runs each operand's DaemonSet on nodes labelled `nvidia.com/gpu.deploy.<operand>=true`,
+ * adds missing labels as `true` and keeps values already present (NVIDIA/gpu-operator controllers/state_manager.go,
+ * `addGPUStateLabels`): a pool that sets `false` at node creation keeps the operand off its nodes.
+ *
+ * - {@link DeviceManagement.DEVICE_PLUGIN}: none; every operand runs.
+ * - {@link DeviceManagement.DRA}: no device plugin (the DRA kubelet plugin owns the GPUs).
+ * - {@link DeviceManagement.BOTTLEROCKET_BUILTIN}: no device plugin and no MIG manager (the AMI runs its own).
+ *
+ * GFD and the DCGM exporter run on every GPU node.
+ */
+export function gpuOperatorNodeLabels(mode: DeviceManagement): Record<string, string> {
+  switch (mode) {
+    case DeviceManagement.DEVICE_PLUGIN:
+      return {};
+    case DeviceManagement.DRA:
+      return { 'nvidia.com/gpu.deploy.device-plugin': 'false' };
+    case DeviceManagement.BOTTLEROCKET_BUILTIN:
+      return { 'nvidia.com/gpu.deploy.device-plugin': 'false', 'nvidia.com/gpu.deploy.mig-manager': 'false' };
+  }
+}
+
+/** Options of the NVIDIA GPU Operator. */
+export interface NvidiaGpuOperatorOptions {
+  /**
+   * The pinned chart.
+   * @default HelmChartVersion.NVIDIA_GPU_OPERATOR
+   */
+  readonly chart?: HelmChartVersion;
+  /**
+   * How MIG devices are exposed (`mig.strategy`, also written into every device plugin configuration).
+   * The default differs from the chart's (`single`): with `mixed` each MIG profile is its own resource
+   * (`nvidia.com/mig-1g.10gb`), so nodes may mix layouts and a pod asking for `nvidia.com/gpu` never gets a slice.
+   * @default MigStrategy.MIXED
+   * @see https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/gpu-operator-mig.html
+   */
+  readonly migStrategy?: MigStrategy;
+  /**
+   * Named time-slicing configurations: config name -> replicas per GPU. Nodes pick one with the label
+   * `nvidia.com/device-plugin.config=<name>`; unlabelled nodes use `default` (no sharing). One replica means
+   * no sharing.
+   * @default - only `default`
+   * @see https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/gpu-sharing.html
+   */
+  readonly timeSlicing?: { readonly [configName: string]: number };
+  /**
+   * Value of the `release` label on the DCGM exporter's ServiceMonitor, which kube-prometheus-stack's Prometheus
+   * selects by.
+   * @default 'kube-prometheus-stack'
+   */
+  readonly prometheusRelease?: string;
+  /**
+   * Raw chart values deep-merged after the computed ones (escape hatch).
+   * @default - none
+   */
+  readonly values?: JsonObject;
+}
+
+/** Props of the NVIDIA GPU Operator. */
+export interface NvidiaGpuOperatorProps extends NvidiaGpuOperatorOptions {
+  /** The platform's Kubernetes-side definition the chart is added to. */
+  readonly definition: PlatformDefinition;
+}
+
+/**
+ * The NVIDIA GPU Operator for EKS NVIDIA AMIs: driver and container toolkit off (the AMIs ship them), device plugin
+ * with named time-slicing configurations, GFD, MIG manager and the DCGM exporter with a ServiceMonitor whose
+ * `honorLabels` keeps the workload's `pod`/`namespace` labels.
+ *
+ * The operator has no per-operand affinity (ClusterPolicy `daemonsets` has tolerations, no affinity): DRA and
+ * Bottlerocket pools keep the device plugin off their nodes with the labels of {@link gpuOperatorNodeLabels}.
+ */
+export class NvidiaGpuOperator extends Construct {
+  /** The `gpu-operator` chart. */
+  public readonly operator: HelmComponent;
+  /** MIG strategy in effect. */
+  public readonly migStrategy: MigStrategy;
+
+  constructor(scope: Construct, id: string, props: NvidiaGpuOperatorProps) {
+    super(scope, id);
+    this.migStrategy = props.migStrategy ?? MigStrategy.MIXED;
+    const release = props.prometheusRelease ?? DEFAULT_PROMETHEUS_RELEASE;
+    checkDnsLabel('prometheusRelease', release);
+    const configs = devicePluginConfigs(props.timeSlicing ?? {}, this.migStrategy);
+    const migStrategy = this.migStrategy;
+
+    this.operator = new HelmComponent(props.definition, 'NvidiaGpuOperator', {
+      name: 'gpu-operator',
+      namespace: GPU_OPERATOR_NAMESPACE,
+      stage: Stage.CONTROLLERS,
+      description: 'NVIDIA GPU Operator: device plugin, GFD, MIG manager and DCGM exporter on GPU nodes',
+      chart: props.chart ?? HelmChartVersion.NVIDIA_GPU_OPERATOR,
+      values: () => ({
+        driver: { enabled: false },
+        toolkit: { enabled: false },
+        mig: { strategy: migStrategy },
+        migManager: { enabled: true },
+        gfd: { enabled: true },
+        devicePlugin: {
+          enabled: true,
+          config: {
+            create: true,
+            name: GPU_OPERATOR_DEVICE_PLUGIN_CONFIG_MAP,
+            default: DEFAULT_DEVICE_PLUGIN_CONFIG,
+            data: { ...configs },
+          },
+        },
+        dcgmExporter: {
+          enabled: true,
+          serviceMonitor: { enabled: true, honorLabels: true, additionalLabels: { release } },
+        },
+        daemonsets: { tolerations: [GPU_TOLERATION] },
+        'node-feature-discovery': { worker: { tolerations: [GPU_TOLERATION] } },
+      }),
+      valueOverrides: props.values,
+    });
+  }
+}
