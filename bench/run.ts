@@ -10,10 +10,10 @@ interface Result {
   stacks: { stack: string; resources: number; bytes: number }[];
 }
 
-function run(extra: number): { wallMs: number; result: Result } {
+function run(extra: number, gpuPools = 0): { wallMs: number; result: Result } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentic-eks-bench-'));
   const start = Date.now();
-  const p = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'synth-once.ts'), String(extra), dir], {
+  const p = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'synth-once.ts'), String(extra), dir, String(gpuPools)], {
     encoding: 'utf-8',
   });
   const wallMs = Date.now() - start;
@@ -46,3 +46,13 @@ const big = rows[3];
 const perPool = (big.synth - base.synth) / (big.n - base.n);
 console.log(`per extra NodePool: ${perPool.toFixed(2)} ms (1 -> 100 pools); growth ratio synth(100)/synth(1) = ${(big.synth / base.synth).toFixed(2)}`);
 console.log(`example platform whole-process synth: ${rows[0].wallMs} ms (target < 10000 ms)`);
+
+const gpu = [1, 20].map((n) => {
+  const runs = Array.from({ length: REPEAT }, () => run(0, n));
+  const synth = median(runs.map((r) => r.result.cdkSynthMs + r.result.gitOpsMs));
+  const s = runs[0].result.stacks[0];
+  console.log(`extra GPU pools ${n}: whole process ${median(runs.map((r) => r.wallMs))} ms, synth ${synth.toFixed(0)} ms, ` +
+    `${runs[0].result.gitOpsFiles} GitOps files, template ${(s.bytes / 1024).toFixed(1)} KB`);
+  return { n, synth };
+});
+console.log(`per extra GPU pool: ${((gpu[1].synth - gpu[0].synth) / 19).toFixed(2)} ms (1 -> 20 GPU pools)`);
