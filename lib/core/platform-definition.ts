@@ -1,6 +1,6 @@
-import { App, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, YamlOutputType } from 'cdk8s';
 import { IComponent, HelmComponent, KubernetesComponent, Stage } from './component';
-import { PlatformValidationError } from './validation';
+import { PlatformValidationError, checkDnsLabel } from './validation';
 
 /** Facts every Kubernetes-side construct may need; all of them literal strings, never tokens. */
 export interface PlatformDefinitionProps {
@@ -31,12 +31,41 @@ export class PlatformDefinition extends App {
   public readonly clusterName: string;
   public readonly region: string;
   public readonly kubernetesVersion: string;
+  private namespacesComponent?: KubernetesComponent;
+  private readonly namespaceNames = new Set<string>();
 
   constructor(props: PlatformDefinitionProps) {
     super({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
     this.clusterName = props.clusterName;
     this.region = props.region;
     this.kubernetesVersion = props.kubernetesVersion;
+  }
+
+  /**
+   * Declares a namespace that workloads or custom resources of several components share (e.g. `models`). The
+   * namespaces are applied first, as the component `namespaces` (stage CRDS), so every later component finds its
+   * namespace; declaring one twice is harmless. Namespaces of Helm components are created by their installer.
+   * @returns the component holding the namespaces, for `addDependency`
+   */
+  public ensureNamespace(name: string): KubernetesComponent {
+    checkDnsLabel('namespace', name);
+    if (this.namespacesComponent === undefined) {
+      this.namespacesComponent = new KubernetesComponent(this, 'Namespaces', {
+        name: 'namespaces',
+        stage: Stage.CRDS,
+        description: 'Namespaces shared by several components',
+      });
+    }
+    if (!this.namespaceNames.has(name)) {
+      this.namespaceNames.add(name);
+      new ApiObject(this.namespacesComponent, `ns-${name}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+    return this.namespacesComponent;
+  }
+
+  /** Namespaces declared with {@link ensureNamespace}. */
+  public get sharedNamespaces(): string[] {
+    return [...this.namespaceNames].sort();
   }
 
   /**

@@ -302,6 +302,7 @@ export class NvidiaDraDriver extends Construct {
   }
 
   private reserve(kind: string, namespace: string, name: string): void {
+    this.claims.addDependency(PlatformDefinition.of(this.claims).ensureNamespace(namespace));
     const key = `${kind} ${namespace}/${name}`;
     check(!this.objectKeys.has(key), `${key} is defined twice in the NVIDIA DRA driver's claims`);
     this.objectKeys.add(key);
