@@ -72,6 +72,7 @@ const project = new typescript.TypeScriptProject({
       reporters: [new javascript.JestReporter('<rootDir>/test/summary-reporter.js')],
       testTimeout: 120_000,
       collectCoverage: false,
+      setupFiles: ['<rootDir>/test/setup-env.js'],
       maxWorkers: 2,
     },
   },

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { MigStrategy } from './device-management/device-plugin-config';
+import { devicePluginConfigs } from './device-management/private/device-plugin-config';
 import { EfaDevicePlugin } from './device-management/efa-device-plugin';
 import { DeviceManagement } from './device-management/labels';
 import { NvidiaDevicePluginStandalone } from './device-management/nvidia-device-plugin';
@@ -63,6 +64,8 @@ export class GpuLayer extends Construct {
     super(scope, id);
     this.props = props;
     this.devicePluginProvider = props.devicePlugin ?? DevicePluginProvider.GPU_OPERATOR;
+    // Fail at construction, not at the first pool, on a bad sharing configuration.
+    devicePluginConfigs(props.timeSlicing ?? {}, props.migStrategy ?? MigStrategy.MIXED);
   }
 
   /** Adds a GPU NodePool and installs what its nodes need. */
@@ -72,15 +75,20 @@ export class GpuLayer extends Construct {
       check(defined.includes(options.timeSlicingConfig),
         `GPU NodePool '${options.name ?? id}' uses time-slicing config '${options.timeSlicingConfig}', which is not defined in 'gpu.timeSlicing' (defined: ${defined.join(', ') || 'none'})`);
     }
-    const pool = this.props.karpenter.registerNodePool(new GpuNodePool(this.props.karpenter.nodePools, id, {
+    if (options.migConfig !== undefined) {
+      check(this.devicePluginProvider === DevicePluginProvider.GPU_OPERATOR,
+        `GPU NodePool '${options.name ?? id}' sets 'migConfig', which the GPU Operator's MIG manager applies; the standalone device plugin has none (use devicePlugin GPU_OPERATOR)`);
+    }
+    const pool = new GpuNodePool(this.props.karpenter.nodePools, id, {
       ...options,
       ...this.props.karpenter.nodePoolContext,
-    }));
+    });
+    this.ensureDevicePlugin();
+    this.props.karpenter.registerNodePool(pool);
     this.pools.push(pool);
     if (pool.deviceManagement === DeviceManagement.DRA) {
       void this.dra;
     }
-    this.ensureDevicePlugin();
     if (this.devicePluginProvider === DevicePluginProvider.GPU_OPERATOR) {
       for (const [k, v] of Object.entries(gpuOperatorNodeLabels(pool.deviceManagement))) pool.addLabel(k, v);
     }

@@ -19,6 +19,9 @@ export const EFA_POOL_LABEL = 'agentic-eks.io/efa';
 export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
 /** Node label that picks a MIG layout applied by the GPU Operator's MIG manager. */
 export const MIG_CONFIG_LABEL = 'nvidia.com/mig.config';
+/** Node labels a GPU pool sets itself from its props; `labels` may not override them. */
+const OWNED_LABELS = [GPU_POOL_LABEL, EFA_POOL_LABEL, DEVICE_PLUGIN_CONFIG_LABEL, MIG_CONFIG_LABEL];
+
 /** The taint of every GPU node. */
 export const GPU_TAINT: NodeTaint = { key: 'nvidia.com/gpu', value: 'true', effect: TaintEffect.NO_SCHEDULE };
 
@@ -162,6 +165,25 @@ export class GpuNodePool extends NodePool {
       check(mode === DeviceManagement.BOTTLEROCKET_BUILTIN,
         `GPU NodePool '${name}': Bottlerocket NVIDIA nodes already run the device plugin; deviceManagement must be ${DeviceManagement.BOTTLEROCKET_BUILTIN}, not ${mode}`);
     }
+    if (mode === DeviceManagement.DRA) {
+      const version = PlatformDefinition.of(scope).kubernetesVersion;
+      const [major, minor] = version.split('.').map((x) => parseInt(x, 10));
+      check(major > 1 || minor >= 34,
+        `GPU NodePool '${name}' uses DRA, which needs Kubernetes 1.34 or later (resource.k8s.io/v1); the platform runs ${version}`);
+    }
+    if (bottlerocket) {
+      const setting = props.timeSlicingConfig !== undefined ? 'timeSlicingConfig' : props.migConfig !== undefined ? 'migConfig' : undefined;
+      check(setting === undefined,
+        `GPU NodePool '${name}': '${setting}' has no effect on Bottlerocket, whose built-in device plugin is configured through Bottlerocket settings`);
+    }
+    if (props.migConfig !== undefined) {
+      const noMig = [...new Set(candidates.filter((c) => !c.gpu.mig).map((c) => c.gpu.displayName))];
+      check(noMig.length === 0, `'migConfig' (${props.migConfig}) of GPU NodePool '${name}' needs MIG-capable GPUs; ${noMig.join(', ')} cannot be partitioned`);
+    }
+    for (const key of Object.keys(props.labels ?? {})) {
+      check(!OWNED_LABELS.includes(key) && !key.startsWith('nvidia.com/gpu.deploy.'),
+        `label '${key}' of GPU NodePool '${name}' is set by the library (pool name, EFA, device-manager, time-slicing and MIG settings); use the matching prop instead`);
+    }
     const efa = props.efa ?? false;
     let efaInterfaces = 0;
     if (efa) {
@@ -227,10 +249,6 @@ export class GpuNodePool extends NodePool {
     this.gpuLimits = { ...limits };
 
     if (mode === DeviceManagement.DRA) {
-      const version = PlatformDefinition.of(this).kubernetesVersion;
-      const [major, minor] = version.split('.').map((x) => parseInt(x, 10));
-      check(major > 1 || minor >= 34,
-        `GPU NodePool '${name}' uses DRA, which needs Kubernetes 1.34 or later (resource.k8s.io/v1); the platform runs ${version}`);
       if (props.replicas === undefined) {
         Annotations.of(this).addWarningV2('agentic-eks:draDynamicPool',
           `GPU NodePool '${name}' uses DRA without 'replicas': Karpenter 1.14 ignores DRA claims when it picks instances, so pods must select the pool with nodeSelector ${GPU_POOL_LABEL}=${name}`);

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   Ec2NodeClass as Ec2NodeClassL1, Ec2NodeClassSpecBlockDeviceMappings, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
   Ec2NodeClassSpecMetadataOptionsHttpEndpoint, Ec2NodeClassSpecMetadataOptionsHttpProtocolIPv6,
-  Ec2NodeClassSpecMetadataOptionsHttpTokens, Ec2NodeClassSpecNetworkInterfaces,
+  Ec2NodeClassSpecMetadataOptionsHttpTokens, Ec2NodeClassSpecNetworkInterfaces, Ec2NodeClassSpecCapacityReservationSelectorTerms,
   Ec2NodeClassSpecNetworkInterfacesInterfaceType, Ec2NodeClassSpecInstanceStorePolicy,
 } from '../../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import { check, checkDnsSubdomain } from '../core/validation';
@@ -29,13 +29,13 @@ export class CapacityReservationSelector {
     if (ownerAccountId !== undefined) {
       check(/^[0-9]{12}$/.test(ownerAccountId), `capacity reservation owner (${ownerAccountId}) must be a 12-digit AWS account id`);
     }
-    return new CapacityReservationSelector({ tags: { ...tags }, ownerID: ownerAccountId });
+    return new CapacityReservationSelector({ tags: { ...tags }, ownerId: ownerAccountId });
   }
 
-  private constructor(private readonly term: { id?: string; tags?: Record<string, string>; ownerID?: string }) {}
+  private constructor(private readonly term: Ec2NodeClassSpecCapacityReservationSelectorTerms) {}
 
   /** The `capacityReservationSelectorTerms` entry. */
-  public toTerm(): { id?: string; tags?: Record<string, string>; ownerID?: string } {
+  public toTerm(): Ec2NodeClassSpecCapacityReservationSelectorTerms {
     return { ...this.term, tags: this.term.tags ? { ...this.term.tags } : undefined };
   }
 }
