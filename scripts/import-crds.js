@@ -17,12 +17,23 @@ const CRDS = {
   'eso-externalsecret': 'external-secrets/external-secrets.io_externalsecrets.yaml',
   'eso-clustersecretstore': 'external-secrets/external-secrets.io_clustersecretstores.yaml',
   'nvidia-computedomain': 'nvidia-dra-driver-gpu/resource.nvidia.com_computedomains.yaml',
+  'prometheus-servicemonitor': 'prometheus-operator/monitoring.coreos.com_servicemonitors.yaml',
+  'keda-scaledobject': 'keda/keda.sh_scaledobjects.yaml',
+  'lws-leaderworkerset': 'lws/leaderworkerset.x-k8s.io_leaderworkersets.yaml',
+  'gie-inferencepool': 'gateway-api-inference-extension/inference.networking.k8s.io_inferencepools.yaml',
+  'llmd-inferenceobjective': 'llm-d-router/llm-d.ai_inferenceobjectives.yaml',
 };
 
 if (!fs.existsSync(SCHEMAS)) {
   console.error(`import-crds: ${SCHEMAS} is missing; it holds the upstream CRDs imports/ is generated from.`);
   process.exit(1);
 }
+// `cdk8s import` records each import in cdk8s.yaml (with absolute paths); this script is the record, so restore it.
+const CDK8S_YAML = path.resolve(__dirname, '..', 'cdk8s.yaml');
+const cdk8sYaml = fs.existsSync(CDK8S_YAML) ? fs.readFileSync(CDK8S_YAML, 'utf-8') : undefined;
+process.on('exit', () => {
+  if (cdk8sYaml !== undefined) fs.writeFileSync(CDK8S_YAML, cdk8sYaml);
+});
 const only = process.argv.slice(2);
 for (const [name, rel] of Object.entries(CRDS)) {
   if (only.length > 0 && !only.includes(name)) continue;
