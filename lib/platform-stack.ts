@@ -7,6 +7,7 @@ import { PlatformDefinition } from './core/platform-definition';
 import { check, PlatformValidationError } from './core/validation';
 import { GpuLayer, GpuLayerOptions } from './gpu/gpu-layer';
 import { Karpenter, KarpenterOptions } from './karpenter/karpenter';
+import { ServingLayer } from './serving/serving-layer';
 import { CdkRendering } from './rendering/cdk-rendering';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './rendering/gitops-options';
 import { GitOpsRendering } from './rendering/gitops-rendering';
@@ -67,6 +68,8 @@ export class PlatformStack extends Stack {
   public readonly secrets: ExternalSecrets;
   /** GPU infrastructure; add GPU pools with `gpu.addNodePool()`. */
   public readonly gpu: GpuLayer;
+  /** Model serving; add models with `serving.addModel()`. */
+  public readonly serving: ServingLayer;
   /** How the Kubernetes side reaches the cluster. */
   public readonly delivery: Delivery;
   /** GitOps settings, if any. */
@@ -113,6 +116,7 @@ export class PlatformStack extends Stack {
     this.karpenter = new Karpenter(this, 'Karpenter', { ...props.karpenter, cluster: this.cluster, definition: this.definition });
     this.secrets = new ExternalSecrets(this, 'Secrets', { ...props.externalSecrets, cluster: this.cluster, definition: this.definition });
     this.gpu = new GpuLayer(this, 'Gpu', { ...props.gpu, definition: this.definition, karpenter: this.karpenter });
+    this.serving = new ServingLayer(this, 'Serving', { definition: this.definition, gpu: this.gpu });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,
       definition: this.definition,

@@ -161,6 +161,28 @@ export class HelmChartVersion {
     source: 'aws/eks-charts@HEAD(2026-08-03):stable/aws-efa-k8s-device-plugin/Chart.yaml (image v0.5.20)',
     checked: '2026-08-22',
   });
+
+  // ---- Serving (lib/serving) ----
+
+  /** KEDA: event-driven autoscaling (operator, metrics server, admission webhooks; CRDs included in the chart). */
+  public static readonly KEDA = new HelmChartVersion({
+    chart: 'keda',
+    repository: 'https://kedacore.github.io/charts',
+    version: '2.20.2',
+    source: 'kedacore/charts@v2.20.2:keda/Chart.yaml, keda/README.md; kedacore/keda@v2.20.2 (2026-07-31); CRDs stored in shared/schemas/keda',
+    checked: '2026-11-24',
+    uncertain: 'value keys (tolerations, prometheus.operator.*) read from kedacore/charts main templates before the v2.20.2 tag, not at the tag',
+  });
+
+  /** LeaderWorkerSet controller (multi-node model serving; LeaderWorkerSet and DisaggregatedSet CRDs included). */
+  public static readonly LWS = new HelmChartVersion({
+    chart: 'lws',
+    repository: 'oci://registry.k8s.io/lws/charts',
+    version: '0.10.0',
+    source: 'kubernetes-sigs/lws@v0.10.0:site/content/en/docs/installation/_index.md (helm install oci://registry.k8s.io/lws/charts/lws --version 0.10.0); CRD stored in shared/schemas/lws',
+    checked: '2026-11-24',
+    uncertain: 'value keys (tolerations) read from charts/lws/values.yaml on main around v0.10/v0.11, not at the v0.10.0 tag',
+  });
 }
 
 /** Properties of a pinned container image. */
@@ -173,6 +195,27 @@ export interface ContainerImageProps extends VersionSource {
 
 /** A container image pinned to one tag. Later layers add catalog constants here. */
 export class ContainerImage {
+  /** vLLM's OpenAI-compatible server (CUDA build). Override per model with `image`. */
+  public static readonly VLLM_OPENAI = new ContainerImage({
+    repository: 'vllm/vllm-openai',
+    tag: 'v0.28.0',
+    source: 'Docker Hub vllm/vllm-openai v0.28.0 (release 2026-08-26; apps.md §1)',
+    checked: '2026-11-24',
+    uncertain: 'newer releases (v0.29+) exist by late 2026; the newest stable tag was not re-read',
+  });
+
+  /**
+   * llm-d Router endpoint picker (EPP): the ext-proc server an InferencePool's `endpointPickerRef` points at. The
+   * chart default tag is the moving `main`; this pins the release.
+   */
+  public static readonly LLM_D_ROUTER_EPP = new ContainerImage({
+    repository: 'ghcr.io/llm-d/llm-d-router-endpoint-picker',
+    tag: 'v0.10.0',
+    source: 'llm-d/llm-d-router@v0.10.0 (tag 2026-08-17, commit 71f4f09):config/charts/routerlib/values.yaml (epp.image registry ghcr.io/llm-d, repository llm-d-router-endpoint-picker)',
+    checked: '2026-11-24',
+    uncertain: 'the v0.10.0 image tag was inferred from the release tag and apps.md; the registry listing was not read',
+  });
+
   /** An image that is not in the catalog. The tag must be exact. */
   public static of(props: ContainerImageProps): ContainerImage {
     return new ContainerImage(props);

@@ -1,0 +1,59 @@
+import { check, checkDnsSubdomain } from '../core/validation';
+
+/** Kinds of model sources. */
+export enum ModelSourceKind {
+  HUGGING_FACE = 'hugging-face',
+  S3 = 's3',
+  PVC = 'pvc',
+}
+
+/** A Kubernetes Secret that holds the Hugging Face token (materialized from AWS Secrets Manager by External Secrets). */
+export interface HuggingFaceTokenSecret {
+  /** Secret name in the model's namespace. */
+  readonly name: string;
+  /** Key in the Secret. @default 'HF_TOKEN' */
+  readonly key?: string;
+}
+
+/** Where vLLM loads a model's weights from. */
+export class ModelSource {
+  /**
+   * A Hugging Face repository, optionally pinned to a revision; gated models need a token Secret.
+   * @see https://docs.vllm.ai/en/latest/serving/engine_args.html
+   */
+  public static fromHuggingFace(repo: string, options: { revision?: string; tokenSecret?: HuggingFaceTokenSecret } = {}): ModelSource {
+    check(/^[\w.-]+\/[\w.-]+$/.test(repo), `Hugging Face repository (${repo}) must look like 'org/name'`);
+    if (options.tokenSecret) checkDnsSubdomain('tokenSecret.name', options.tokenSecret.name);
+    return new ModelSource(ModelSourceKind.HUGGING_FACE, repo, options.revision, options.tokenSecret);
+  }
+
+  /**
+   * Weights in S3 (`s3://bucket/prefix`), streamed by vLLM's Run:ai model streamer; the model's ServiceAccount needs
+   * read access through EKS Pod Identity (UNCERTAIN: `--load-format runai_streamer` is the vLLM S3 path as of 2026).
+   */
+  public static fromS3(bucket: string, prefix: string): ModelSource {
+    check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket), `S3 bucket name (${bucket}) is not a valid bucket name`);
+    const p = prefix.replace(/^\/+|\/+$/g, '');
+    return new ModelSource(ModelSourceKind.S3, `s3://${bucket}/${p}`);
+  }
+
+  /** Weights already on a PersistentVolumeClaim (e.g. FSx for Lustre), mounted read-only at /models. */
+  public static fromPvc(claimName: string, path: string): ModelSource {
+    checkDnsSubdomain('claimName', claimName);
+    check(!path.includes('..'), `PVC model path (${path}) must not contain '..'`);
+    return new ModelSource(ModelSourceKind.PVC, `/models/${path.replace(/^\/+/, '')}`, undefined, undefined, claimName);
+  }
+
+  private constructor(
+    /** Kind. */
+    public readonly kind: ModelSourceKind,
+    /** What `vllm serve` gets as the model argument. */
+    public readonly uri: string,
+    /** Hugging Face revision. */
+    public readonly revision?: string,
+    /** Hugging Face token Secret. */
+    public readonly tokenSecret?: HuggingFaceTokenSecret,
+    /** PVC name. */
+    public readonly claimName?: string,
+  ) {}
+}

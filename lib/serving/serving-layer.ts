@@ -1,0 +1,169 @@
+import { Annotations } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { KedaOperator } from './autoscaling/keda-operator';
+import { ModelAutoscaling, ScaleToZeroOptions } from './autoscaling/model-autoscaling';
+import { LwsController } from './lws';
+import { KvCacheDType } from './model-spec';
+import { ModelLayout, checkTensorParallelFits, sizeModel } from './sizing';
+import { VllmModel, VllmModelOptions } from './vllm-model';
+import { Duration } from 'aws-cdk-lib';
+import { KubernetesComponent, Stage } from '../core/component';
+import { PlatformDefinition } from '../core/platform-definition';
+import { check } from '../core/validation';
+import { DeviceManagement } from '../gpu/device-management/labels';
+import { GpuLayer } from '../gpu/gpu-layer';
+import { GpuNodePool } from '../gpu/gpu-node-pool';
+
+/** KEDA autoscaling of one model (see ModelAutoscaling for each field). */
+export interface ModelAutoscalingOptions {
+  /** Minimum replicas; 0 needs `scaleToZero`. @default 1 */
+  readonly minReplicas?: number;
+  /** Maximum replicas. */
+  readonly maxReplicas: number;
+  /** Target `vllm:num_requests_waiting` per replica. @default 5 */
+  readonly queueDepthPerReplica?: number;
+  /** Optional second trigger on `vllm:kv_cache_usage_perc` (0-1). @default - none */
+  readonly kvCacheUtilization?: number;
+  /** Scale-down stabilization window. @default Duration.minutes(10) */
+  readonly scaleDownStabilization?: Duration;
+  /** Replicas while Prometheus cannot be read. @default - max(minReplicas, 1) */
+  readonly fallbackReplicas?: number;
+  /** Scale to zero with an activation metric that exists while no model pod runs. @default - never below minReplicas */
+  readonly scaleToZero?: ScaleToZeroOptions;
+}
+
+/** Options of `platform.serving.addModel()`. */
+export interface ModelOptions extends VllmModelOptions {
+  /** GPU pools the model may run on (reference by construct); sizing picks the cheapest fitting instance type. */
+  readonly pools: GpuNodePool[];
+  /** Concurrent sequences at full context the sizing must hold. @default 16 */
+  readonly concurrency?: number;
+  /** Tensor-parallel size, instead of the sized one. @default - from sizing */
+  readonly tensorParallelSize?: number;
+  /** KEDA autoscaling on queue depth. @default - fixed `replicas` */
+  readonly autoscaling?: ModelAutoscalingOptions;
+}
+
+/** Props of the serving layer. */
+export interface ServingLayerProps {
+  /** The definition. */
+  readonly definition: PlatformDefinition;
+  /** The GPU layer (DRA claim templates for models on DRA pools). */
+  readonly gpu: GpuLayer;
+}
+
+/**
+ * Model serving: sizes each model against the platform's GPU pools at synth time, runs it with vLLM (Deployment,
+ * or LeaderWorkerSet across nodes), autoscales it with KEDA on queue depth, and installs the LWS controller and
+ * KEDA once, when a model needs them. Each model is its own component `model-<name>`.
+ */
+export class ServingLayer extends Construct {
+  private readonly props: ServingLayerProps;
+  private readonly models: VllmModel[] = [];
+  private readonly layouts = new Map<VllmModel, ModelLayout | undefined>();
+  private _keda?: KedaOperator;
+  private _lws?: LwsController;
+
+  constructor(scope: Construct, id: string, props: ServingLayerProps) {
+    super(scope, id);
+    this.props = props;
+  }
+
+  /** Adds a model: sizes it, picks pool and layout, and emits its objects. */
+  public addModel(id: string, options: ModelOptions): VllmModel {
+    check(options.pools.length > 0, `model '${options.name}' needs at least one GPU pool in 'pools'`);
+    const context = options.contextLength ?? Math.min(options.spec.maxContextLength, 32768);
+    check(context <= options.spec.maxContextLength,
+      `'contextLength' (${context}) is above the model's maximum context (${options.spec.maxContextLength}) of ${options.spec.name}`);
+    const candidates = options.pools.flatMap((p) => p.candidates);
+    let layout: ModelLayout | undefined;
+    let instanceType;
+    let tp: number;
+    let pp = 1;
+    if (options.tensorParallelSize !== undefined) {
+      tp = options.tensorParallelSize;
+      const fits = candidates.filter((c) => c.gpuCount % tp === 0).sort((a, b) => a.onDemandUsdPerHour - b.onDemandUsdPerHour);
+      if (fits.length === 0) {
+        const pool = options.pools[0];
+        checkTensorParallelFits(tp, pool.maxGpusPerNode, pool.name, options.spec);
+      }
+      instanceType = fits[0];
+      checkTensorParallelFits(tp, instanceType.gpuCount, this.poolOf(options.pools, instanceType.name).name, options.spec);
+    } else {
+      layout = sizeModel({
+        model: options.spec,
+        contextLength: context,
+        concurrency: options.concurrency ?? 16,
+        kvCacheDType: options.kvCacheDType ?? (candidates.every((c) => c.gpu.fp8) ? KvCacheDType.FP8 : KvCacheDType.AUTO),
+        gpuMemoryUtilization: options.gpuMemoryUtilization,
+        candidates,
+      });
+      instanceType = layout.instanceType;
+      tp = layout.tensorParallelSize;
+      pp = layout.pipelineParallelSize;
+    }
+    const pool = this.poolOf(options.pools, instanceType.name);
+    const definition = this.props.definition;
+    const component = new KubernetesComponent(definition, `Model${id}`, {
+      name: `model-${options.name}`,
+      namespace: options.namespace ?? 'models',
+      stage: Stage.WORKLOADS,
+      description: `vLLM model ${options.spec.name} (${options.name}) on NodePool ${pool.name}`,
+    });
+    component.addDependency(definition.ensureNamespace(options.namespace ?? 'models'));
+    let claim: string | undefined;
+    if (pool.deviceManagement === DeviceManagement.DRA) {
+      const template = this.props.gpu.dra.addGpuClaimTemplate(`${id}Gpus`, {
+        namespace: options.namespace ?? 'models', name: `${options.name}-gpus`, count: tp,
+      });
+      claim = template.name;
+      component.addDependency(this.props.gpu.dra.claims);
+    }
+    const model = new VllmModel(component, 'Resource', {
+      ...options,
+      contextLength: context,
+      pool,
+      instanceType,
+      tensorParallelSize: tp,
+      pipelineParallelSize: pp,
+      resourceClaimTemplateName: claim,
+      autoscaled: options.autoscaling !== undefined,
+    });
+    if (pp > 1) {
+      this._lws ??= new LwsController(this, 'Lws', { definition });
+      component.addDependency(this._lws.controller);
+    }
+    if (options.autoscaling !== undefined) {
+      this._keda ??= new KedaOperator(this, 'Keda', { definition });
+      component.addDependency(this._keda.operator);
+      new ModelAutoscaling(component, 'Autoscaling', { ...options.autoscaling, model });
+    }
+    if (layout !== undefined) {
+      Annotations.of(this).addInfo(`model '${options.name}': ${layout.explanation}`);
+    }
+    this.models.push(model);
+    this.layouts.set(model, layout);
+    return model;
+  }
+
+  /** The models added so far. */
+  public get modelList(): VllmModel[] {
+    return [...this.models];
+  }
+
+  /** The sizing result of a model (undefined when its tensor-parallel size was given). */
+  public layoutOf(model: VllmModel): ModelLayout | undefined {
+    return this.layouts.get(model);
+  }
+
+  /** The model component of a model (its chart). */
+  public componentOf(model: VllmModel): KubernetesComponent {
+    return model.node.scope as KubernetesComponent;
+  }
+
+  private poolOf(pools: GpuNodePool[], instanceType: string): GpuNodePool {
+    const pool = pools.find((p) => p.candidates.some((c) => c.name === instanceType));
+    check(pool !== undefined, `instance type ${instanceType} belongs to none of the given pools`);
+    return pool;
+  }
+}

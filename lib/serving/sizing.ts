@@ -1,0 +1,312 @@
+import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { check, PlatformValidationError } from '../core/validation';
+import { GpuInstanceType } from '../gpu/catalog';
+import { KvCacheDType, ModelSpec } from './model-spec';
+
+/*
+ * Synth-time sizing of a vLLM deployment: which instance type, tensor parallelism (TP) and pipeline parallelism (PP)
+ * hold a model's weights plus the KV cache of `concurrency` sequences of `contextLength` tokens, cheapest first.
+ *
+ * The formula (per GPU; all sizes in bytes, GiB = 2^30):
+ *
+ *   budget        = GPU memory x gpuMemoryUtilization                      (what vLLM claims, default 0.9)
+ *   overhead      = 2 GiB + 5% of GPU memory                               (activations, CUDA graphs, NCCL, context)
+ *   usable        = budget - overhead
+ *   stageLayers   = ceil(layers / PP)                                      (the busiest pipeline stage)
+ *   weights/GPU   = weightBytes x stageLayers / layers / TP
+ *   kvHeads/GPU   = max(1, kvHeads / TP)                                   (vLLM replicates KV heads when TP > kvHeads)
+ *   KV/token/GPU  = 2 x stageLayers x kvHeads/GPU x headDim x bytes/elem   (or override x stageLayers / layers: MLA
+ *                                                                           latents are replicated on every TP rank)
+ *   KV free/GPU   = usable - weights/GPU
+ *   max sequences = floor(KV free/GPU / (KV/token/GPU x contextLength));   fits when >= concurrency
+ *
+ * Layouts: on one node, TP is a power of two that divides the node's GPUs and the model's attention heads, and either
+ * divides the KV heads or is a multiple of them (vLLM's rule), up to `maxTensorParallel`. Only when no single node of
+ * any candidate fits: PP across 2 to 4 nodes of a type with EFA, TP = the node's GPUs. The cheapest layout wins
+ * (nodes x on-demand price), ties go to fewer GPUs, then smaller TP, then instance type name.
+ *
+ * Why the overhead: llm-d/llm-d-benchmark `config_explorer/empirical-vllm-memory-results.md` logged vLLM on an H100
+ * (79.18 GiB visible, util 0.9 = 71.26 GiB): budget - weights - KV cache = 4.9 GiB for Llama 3.1 8B, 5.4 GiB for
+ * Llama 3.3 70B FP8 at TP=2, 5.8 GiB for Qwen3 32B, 7.5 GiB for gpt-oss-20b (peak activations 4.8 to 7.4 GiB).
+ * Against the catalog's 80 GiB label that is 5.6 to 8.3 GiB; 2 GiB + 5% gives 6 GiB, and the formula then predicts
+ * 51.0 GiB of KV cache for Llama 3.1 8B where vLLM measured 51.4 GiB. What is left out: layer norms and, when
+ * TP > kvHeads, the replicated K/V projections (both small); the embedding/lm_head imbalance between pipeline stages;
+ * vLLM's 16-token block rounding. MoE activations (gpt-oss) run 1-2 GiB above the overhead.
+ */
+
+const GIB = 1024 ** 3;
+
+/**
+ * GPU memory per GPU that the sizing sets aside for vLLM's runtime besides weights and KV cache (peak activations of
+ * the profiling run, CUDA graphs, NCCL and cuBLAS buffers): `fixedBytes + gpuMemoryFraction x GPU memory`.
+ */
+export const SIZING_OVERHEAD: { readonly fixedBytes: number; readonly gpuMemoryFraction: number; readonly source: string } = {
+  fixedBytes: 2 * GIB,
+  gpuMemoryFraction: 0.05,
+  source: 'llm-d/llm-d-benchmark config_explorer/empirical-vllm-memory-results.md (vLLM on H100, util 0.9: '
+    + '4.9-7.5 GiB between the memory budget and weights + KV cache)',
+};
+
+/** Default of {@link SizingRequest.gpuMemoryUtilization}: vLLM's `--gpu-memory-utilization` default. */
+export const DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
+
+/** Most nodes a pipeline-parallel layout spans. */
+const MAX_PIPELINE_NODES = 4;
+
+/** What to size: a model, the context and concurrency it must serve, and the instance types to choose from. */
+export interface SizingRequest {
+  /** The model. */
+  readonly model: ModelSpec;
+  /** Tokens per sequence (prompt + output) every one of the `concurrency` sequences may reach (`--max-model-len`). */
+  readonly contextLength: number;
+  /** Sequences that must fit in the KV cache at once, each at `contextLength`. */
+  readonly concurrency: number;
+  /**
+   * KV cache dtype (`--kv-cache-dtype`).
+   * @default KvCacheDType.AUTO
+   */
+  readonly kvCacheDType?: KvCacheDType;
+  /**
+   * Fraction of each GPU's memory vLLM may use (`--gpu-memory-utilization`), greater than 0 and less than 1.
+   * @default 0.9
+   */
+  readonly gpuMemoryUtilization?: number;
+  /** Instance types to choose from, e.g. those of the platform's GPU NodePools. */
+  readonly candidates: GpuInstanceType[];
+  /**
+   * Largest tensor-parallel size to consider (`--tensor-parallel-size`).
+   * @default - the GPUs of the instance type
+   */
+  readonly maxTensorParallel?: number;
+}
+
+/** The cheapest way found to serve a {@link SizingRequest}. Sizes are bytes. */
+export interface ModelLayout {
+  /** Instance type of every node. */
+  readonly instanceType: GpuInstanceType;
+  /** `--tensor-parallel-size`: GPUs of one node that shard each layer. */
+  readonly tensorParallelSize: number;
+  /** `--pipeline-parallel-size`: nodes that each hold a slice of the layers (1 = single node). */
+  readonly pipelineParallelSize: number;
+  /** Nodes (equals `pipelineParallelSize`). */
+  readonly nodes: number;
+  /** GPUs used: tensorParallelSize x pipelineParallelSize. */
+  readonly gpus: number;
+  /** Weight bytes on one GPU (of the busiest pipeline stage). */
+  readonly weightBytesPerGpu: number;
+  /**
+   * KV cache bytes the request needs over all GPUs: kvCacheBytesPerToken x contextLength x concurrency, times the
+   * KV-head replication of the layout (max(TP, kvHeads) / kvHeads; TP for a per-token override).
+   */
+  readonly kvBytesNeeded: number;
+  /** KV cache bytes the layout has over all GPUs: (usable - weights per GPU) x GPUs. */
+  readonly kvBytesAvailable: number;
+  /** Sequences of `contextLength` tokens that fit in the KV cache at once (at least the requested concurrency). */
+  readonly maxConcurrentSequencesAtContext: number;
+  /** On-demand price of the nodes, USD per hour (nodes x the instance type's price). */
+  readonly usdPerHour: number;
+  /** One sentence: what the model needs and which layout was chosen. */
+  readonly explanation: string;
+}
+
+/** Whether vLLM accepts `tp` for these KV heads: TP divides them, or is a multiple of them. */
+function kvHeadsCompatible(tp: number, kvHeads: number): boolean {
+  return kvHeads % tp === 0 || tp % kvHeads === 0;
+}
+
+/**
+ * Checks a tensor-parallel size for a model on a NodePool: an integer >= 1 that divides the GPUs per node and the
+ * model's attention heads, and divides the KV heads or is a multiple of them. Throws a {@link PlatformValidationError}.
+ */
+export function checkTensorParallelFits(tp: number, gpusPerNode: number, poolName: string, model: ModelSpec): void {
+  check(!Token.isUnresolved(tp), `'tensorParallelSize' must be a literal number, not a token`);
+  check(Number.isInteger(tp) && tp >= 1, `'tensorParallelSize' (${tp}) must be an integer >= 1`);
+  check(gpusPerNode % tp === 0,
+    `'tensorParallelSize' (${tp}) must divide the GPUs per node (${gpusPerNode}) of NodePool '${poolName}'`);
+  check(model.attentionHeads % tp === 0,
+    `'tensorParallelSize' (${tp}) must divide the attention heads (${model.attentionHeads}) of ${model.name}`);
+  check(kvHeadsCompatible(tp, model.kvHeads),
+    `'tensorParallelSize' (${tp}) must divide the KV heads (${model.kvHeads}) of ${model.name} or be a multiple of them`);
+}
+
+/** One layout under evaluation. */
+interface Evaluated {
+  readonly type: GpuInstanceType;
+  readonly tp: number;
+  readonly pp: number;
+  readonly gpus: number;
+  readonly usd: number;
+  readonly usablePerGpu: number;
+  readonly weightsPerGpu: number;
+  readonly kvFreePerGpu: number;
+  readonly maxSequences: number;
+}
+
+/** The validated request with defaults applied. */
+interface Resolved {
+  readonly model: ModelSpec;
+  readonly contextLength: number;
+  readonly concurrency: number;
+  readonly kv: KvCacheDType;
+  readonly utilization: number;
+  readonly maxTp?: number;
+}
+
+/** Bytes of one GPU of a type. */
+function gpuBytes(type: GpuInstanceType): number {
+  return type.gpu.memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024 * 1024;
+}
+
+/** Evaluates TP x PP on `type`. */
+function evaluate(req: Resolved, type: GpuInstanceType, tp: number, pp: number): Evaluated {
+  const { model } = req;
+  const memory = gpuBytes(type);
+  const usablePerGpu = memory * req.utilization - (SIZING_OVERHEAD.fixedBytes + SIZING_OVERHEAD.gpuMemoryFraction * memory);
+  const stageShare = Math.ceil(model.layers / pp) / model.layers;
+  const weightsPerGpu = model.weightBytes * stageShare / tp;
+  const kvPerTokenPerGpu = model.hasKvCacheOverride
+    ? model.kvCacheBytesPerToken(req.kv) * stageShare
+    : model.kvCacheBytesPerToken(req.kv) * stageShare * Math.max(1, model.kvHeads / tp) / model.kvHeads;
+  const kvFreePerGpu = Math.max(0, usablePerGpu - weightsPerGpu);
+  const maxSequences = Math.floor(kvFreePerGpu / (kvPerTokenPerGpu * req.contextLength));
+  return {
+    type, tp, pp, gpus: tp * pp, usd: pp * type.onDemandUsdPerHour, usablePerGpu, weightsPerGpu, kvFreePerGpu, maxSequences,
+  };
+}
+
+/** Powers of two from 1 to `max`. */
+function powersOfTwo(max: number): number[] {
+  const out: number[] = [];
+  for (let n = 1; n <= max; n *= 2) out.push(n);
+  return out;
+}
+
+/** Single-node layouts of `type` that vLLM accepts. */
+function singleNodeLayouts(req: Resolved, type: GpuInstanceType): Evaluated[] {
+  const { model } = req;
+  const maxTp = Math.min(type.gpuCount, req.maxTp ?? type.gpuCount);
+  return powersOfTwo(maxTp)
+    .filter((tp) => type.gpuCount % tp === 0 && model.attentionHeads % tp === 0 && kvHeadsCompatible(tp, model.kvHeads))
+    .map((tp) => evaluate(req, type, tp, 1));
+}
+
+/** Pipeline-parallel layouts over 2..4 nodes of `type` (EFA types only; TP = the node's GPUs). */
+function multiNodeLayouts(req: Resolved, type: GpuInstanceType): Evaluated[] {
+  const { model } = req;
+  const tp = type.gpuCount;
+  const tpAllowed = type.efaInterfaces > 0 && tp <= (req.maxTp ?? tp) && model.attentionHeads % tp === 0
+    && kvHeadsCompatible(tp, model.kvHeads);
+  if (!tpAllowed) return [];
+  const out: Evaluated[] = [];
+  for (let pp = 2; pp <= Math.min(MAX_PIPELINE_NODES, model.layers); pp++) out.push(evaluate(req, type, tp, pp));
+  return out;
+}
+
+/** Cheapest first; ties: fewer GPUs, smaller TP, instance type name. */
+function cheaperFirst(a: Evaluated, b: Evaluated): number {
+  return a.usd - b.usd || a.gpus - b.gpus || a.tp - b.tp || a.type.name.localeCompare(b.type.name);
+}
+
+/** `12.3` (one decimal). */
+function gib(bytes: number): string {
+  return (bytes / GIB).toFixed(1);
+}
+
+/** GPU memory for display: `80`, `44.7`. */
+function gpuGib(type: GpuInstanceType): string {
+  const s = gib(gpuBytes(type));
+  return s.endsWith('.0') ? s.slice(0, -2) : s;
+}
+
+/** Replication of the KV cache across the TP ranks of a layout (1 when TP <= kvHeads). */
+function kvReplication(model: ModelSpec, tp: number): number {
+  return model.hasKvCacheOverride ? tp : Math.max(tp, model.kvHeads) / model.kvHeads;
+}
+
+/** Checks and defaults the request. */
+function resolve(req: SizingRequest): Resolved {
+  const { model } = req;
+  for (const [prop, value] of [['contextLength', req.contextLength], ['concurrency', req.concurrency]] as const) {
+    check(!Token.isUnresolved(value), `'${prop}' must be a literal number, not a token: sizing happens at synth time`);
+    check(Number.isInteger(value) && value >= 1, `'${prop}' (${value}) must be an integer >= 1`);
+  }
+  check(req.contextLength <= model.maxContextLength,
+    `'contextLength' (${req.contextLength}) is above the model's maximum context (${model.maxContextLength}) of ${model.name}`);
+  const kv = req.kvCacheDType ?? KvCacheDType.AUTO;
+  const kvDTypes = Object.values(KvCacheDType) as string[];
+  check(kvDTypes.includes(kv), `'kvCacheDType' (${kv}) must be ${kvDTypes.join(' or ')}`);
+  const utilization = req.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION;
+  check(!Token.isUnresolved(utilization), `'gpuMemoryUtilization' must be a literal number, not a token`);
+  check(Number.isFinite(utilization) && utilization > 0 && utilization < 1,
+    `'gpuMemoryUtilization' (${utilization}) must be greater than 0 and less than 1`);
+  check(req.candidates.length > 0, `'candidates' must list at least one GPU instance type`);
+  if (req.maxTensorParallel !== undefined) {
+    check(Number.isInteger(req.maxTensorParallel) && req.maxTensorParallel >= 1,
+      `'maxTensorParallel' (${req.maxTensorParallel}) must be an integer >= 1`);
+  }
+  return { model, contextLength: req.contextLength, concurrency: req.concurrency, kv, utilization, maxTp: req.maxTensorParallel };
+}
+
+/** The layout as returned to callers. */
+function toLayout(req: Resolved, e: Evaluated): ModelLayout {
+  const { model } = req;
+  const kvBytesNeeded = model.kvCacheBytesPerToken(req.kv) * req.contextLength * req.concurrency * kvReplication(model, e.tp);
+  const nodes = e.pp > 1 ? `${e.pp} x ${e.type.name}` : e.type.name;
+  const kvWord = req.kv === KvCacheDType.FP8 ? 'fp8 KV cache' : 'KV cache';
+  const explanation = `${model.name} (${model.weightDType}, ${gib(model.weightBytes)} GiB weights) at ${req.contextLength} tokens `
+    + `x ${req.concurrency} ${req.concurrency === 1 ? 'sequence' : 'sequences'} needs ${gib(kvBytesNeeded)} GiB ${kvWord}; cheapest fit: ${nodes} TP=${e.tp} PP=${e.pp} `
+    + `(${e.gpus} x ${e.type.gpu.displayName} ${gpuGib(e.type)} GiB, $${e.usd.toFixed(2)}/h)`;
+  return {
+    instanceType: e.type,
+    tensorParallelSize: e.tp,
+    pipelineParallelSize: e.pp,
+    nodes: e.pp,
+    gpus: e.gpus,
+    weightBytesPerGpu: e.weightsPerGpu,
+    kvBytesNeeded,
+    kvBytesAvailable: e.kvFreePerGpu * e.gpus,
+    maxConcurrentSequencesAtContext: e.maxSequences,
+    usdPerHour: e.usd,
+    explanation,
+  };
+}
+
+/**
+ * Chooses the cheapest instance type and TP/PP layout that holds `model`'s weights plus the KV cache of `concurrency`
+ * sequences of `contextLength` tokens, with vLLM's memory accounting:
+ *
+ * - usable memory per GPU = GPU memory x gpuMemoryUtilization - (2 GiB + 5% of GPU memory) (see {@link SIZING_OVERHEAD})
+ * - weights per GPU = weightBytes / (TP x PP) (PP: the busiest stage's share of the layers)
+ * - KV cache needed = kvCacheBytesPerToken x contextLength x concurrency (x max(TP, kvHeads) / kvHeads: vLLM
+ *   replicates KV heads when TP exceeds them)
+ * - KV cache available = (usable - weights per GPU) x TP x PP
+ *
+ * Single-node layouts (TP a power of two dividing the node's GPUs and the attention heads) come first; pipeline
+ * parallelism over 2-4 EFA nodes only when no single node of any candidate fits. Cheapest wins; ties go to fewer
+ * GPUs, then smaller TP.
+ *
+ * Throws a {@link PlatformValidationError} for invalid input and when no layout fits, saying what was needed and what
+ * the largest option offers.
+ */
+export function sizeModel(request: SizingRequest): ModelLayout {
+  const req = resolve(request);
+  const types = [...new Set(request.candidates)];
+  const fits = (e: Evaluated) => e.maxSequences >= req.concurrency;
+
+  const single = types.flatMap((t) => singleNodeLayouts(req, t));
+  const singleFits = single.filter(fits).sort(cheaperFirst);
+  if (singleFits.length > 0) return toLayout(req, singleFits[0]);
+
+  const multi = types.flatMap((t) => multiNodeLayouts(req, t));
+  const multiFits = multi.filter(fits).sort(cheaperFirst);
+  if (multiFits.length > 0) return toLayout(req, multiFits[0]);
+
+  const { model } = req;
+  const offered = (e: Evaluated) => Math.max(0, e.usablePerGpu) * e.gpus;
+  const largest = [...single, ...multi].reduce((a, b) => (offered(b) > offered(a) ? b : a));
+  const kvBytes = model.kvCacheBytesPerToken(req.kv) * req.contextLength * req.concurrency;
+  throw new PlatformValidationError(
+    `no GPU pool can hold ${model.name} (${model.weightDType}) at context ${req.contextLength} x concurrency ${req.concurrency}: `
+    + `it needs ${gib(model.weightBytes)} GiB of weights + ${gib(kvBytes)} GiB of KV cache; `
+    + `the largest option offers ${gib(offered(largest))} GiB (${largest.type.name}, ${largest.pp} ${largest.pp === 1 ? 'node' : 'nodes'})`);
+}

@@ -1,0 +1,346 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-34';
+import { Construct } from 'constructs';
+import { IModelEndpoint, ModelWorkloadKind, PrefixCacheSettings } from './model-endpoint';
+import { ModelSource, ModelSourceKind } from './model-source';
+import { KvCacheDType, ModelSpec } from './model-spec';
+import { ServiceMonitor } from '../../imports/prometheus-servicemonitor-monitoring.coreos.com';
+import { LeaderWorkerSet, LeaderWorkerSetSpecLeaderWorkerTemplateRestartPolicy } from '../../imports/lws-leaderworkerset-leaderworkerset.x-k8s.io';
+import { check, checkDnsLabel } from '../core/validation';
+import { GpuInstanceType } from '../gpu/catalog';
+import { DeviceManagement } from '../gpu/device-management/labels';
+import { GPU_POOL_LABEL, GpuNodePool } from '../gpu/gpu-node-pool';
+import { ContainerImage } from '../versions';
+
+/** vLLM's HTTP port (OpenAI API, /health, /metrics). */
+export const VLLM_PORT = 8000;
+/** Label naming the model on every serving pod. */
+export const MODEL_LABEL = 'agentic-eks.io/model';
+/** Label recommended by the Gateway API Inference Extension for model-server pods. */
+export const ENGINE_TYPE_LABEL = 'inference.networking.k8s.io/engine-type';
+
+/** A LoRA adapter served next to the base model (`--lora-modules name=path`). */
+export interface LoraAdapter {
+  /** Adapter name clients use as `model`. */
+  readonly name: string;
+  /** Hugging Face repository or local path of the adapter. */
+  readonly path: string;
+}
+
+/** Options of a vLLM model that the serving layer does not compute. */
+export interface VllmModelOptions {
+  /** Object name (Deployment / LeaderWorkerSet / Service), a DNS label. */
+  readonly name: string;
+  /** The model. */
+  readonly spec: ModelSpec;
+  /** Public model name (`--served-model-name`). @default - the Hugging Face repository of the spec */
+  readonly servedModelName?: string;
+  /** Where the weights come from. @default ModelSource.fromHuggingFace(spec.huggingFaceRepo) */
+  readonly source?: ModelSource;
+  /** Namespace. @default 'models' */
+  readonly namespace?: string;
+  /** Maximum context (`--max-model-len`). @default - min(model maximum, 32768) */
+  readonly contextLength?: number;
+  /** Share of GPU memory vLLM may use (`--gpu-memory-utilization`). @default 0.9 */
+  readonly gpuMemoryUtilization?: number;
+  /** KV-cache dtype. @default - FP8 when every GPU of the pool supports FP8, else AUTO */
+  readonly kvCacheDType?: KvCacheDType;
+  /** Automatic prefix caching (needed for llm-d prefix-aware routing). @default true */
+  readonly prefixCaching?: boolean;
+  /** KV block size in tokens (`--block-size`). @default 16 */
+  readonly blockSize?: number;
+  /** `PYTHONHASHSEED` of the servers (prefix hashes must agree across replicas and with the router). @default '42' */
+  readonly hashSeed?: string;
+  /** LoRA adapters. @default - none */
+  readonly loraAdapters?: LoraAdapter[];
+  /** Maximum LoRA rank. @default 64 when adapters are given */
+  readonly maxLoraRank?: number;
+  /** OTLP endpoint for request traces (`--otlp-traces-endpoint`). @default - tracing off */
+  readonly otlpTracesEndpoint?: string;
+  /** Extra `vllm serve` arguments, appended last (escape hatch). @default - none */
+  readonly extraArgs?: string[];
+  /** vLLM image. @default ContainerImage.VLLM_OPENAI */
+  readonly image?: ContainerImage;
+  /** Replicas when no autoscaler manages the model. @default 1 */
+  readonly replicas?: number;
+  /** How long the startup probe waits for download and compilation. @default Duration.minutes(60) */
+  readonly startupTimeout?: Duration;
+  /** Size of the memory-backed /dev/shm. @default Size.gibibytes(16) */
+  readonly sharedMemory?: Size;
+  /** `release` label of the ServiceMonitor. @default 'kube-prometheus-stack' */
+  readonly prometheusRelease?: string;
+}
+
+/** Props of a vLLM model: options plus the layout the serving layer chose. */
+export interface VllmModelProps extends VllmModelOptions {
+  /** GPU pool the model runs on. */
+  readonly pool: GpuNodePool;
+  /** Instance type the layout was sized for. */
+  readonly instanceType: GpuInstanceType;
+  /** Tensor-parallel size (GPUs per node used). */
+  readonly tensorParallelSize: number;
+  /** Pipeline-parallel size (nodes per replica; > 1 runs on a LeaderWorkerSet). @default 1 */
+  readonly pipelineParallelSize?: number;
+  /** DRA claim template of the pool's GPUs (DRA pools only). @default - none */
+  readonly resourceClaimTemplateName?: string;
+  /**
+   * An autoscaler (KEDA) owns the replica count: the workload is rendered without `replicas`, so neither `cdk deploy`
+   * nor Argo CD's self-heal fights the HPA. @default false
+   */
+  readonly autoscaled?: boolean;
+}
+
+function quantity(size: Size): string {
+  const mib = size.toMebibytes();
+  return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
+}
+
+/**
+ * A model served by vLLM (`vllm/vllm-openai`, pinned): a Deployment on one node, or a LeaderWorkerSet across nodes
+ * (pipeline parallel, EFA when the pool has it), with a Service, a PodDisruptionBudget and a ServiceMonitor. Pods
+ * tolerate the GPU taint, select their pool, request the layout's GPUs (or the pool's DRA claim), mount a
+ * memory-backed /dev/shm, and probe /health (liveness) and /v1/models (readiness, startup).
+ */
+export class VllmModel extends Construct implements IModelEndpoint {
+  public readonly servedModelName: string;
+  public readonly namespace: string;
+  public readonly serviceName: string;
+  public readonly port = VLLM_PORT;
+  public readonly podLabels: Record<string, string>;
+  public readonly workloadKind: ModelWorkloadKind;
+  public readonly workloadName: string;
+  public readonly workloadApiVersion: string;
+  public readonly prefixCache?: PrefixCacheSettings;
+  /** The model spec. */
+  public readonly spec: ModelSpec;
+  /** Pool. */
+  public readonly pool: GpuNodePool;
+  /** Tensor-parallel size. */
+  public readonly tensorParallelSize: number;
+  /** Pipeline-parallel size. */
+  public readonly pipelineParallelSize: number;
+  /** `--max-model-len`. */
+  public readonly contextLength: number;
+  /** The `vllm serve` arguments (after the model argument), for inspection. */
+  public readonly args: string[];
+
+  constructor(scope: Construct, id: string, props: VllmModelProps) {
+    super(scope, id);
+    checkDnsLabel('name', props.name);
+    this.namespace = props.namespace ?? 'models';
+    checkDnsLabel('namespace', this.namespace);
+    this.spec = props.spec;
+    this.pool = props.pool;
+    this.workloadName = props.name;
+    this.serviceName = props.name;
+    this.servedModelName = props.servedModelName ?? props.spec.huggingFaceRepo;
+    const tp = props.tensorParallelSize;
+    const pp = props.pipelineParallelSize ?? 1;
+    this.tensorParallelSize = tp;
+    this.pipelineParallelSize = pp;
+    const gpusPerNode = props.instanceType.gpuCount;
+    check(Number.isInteger(tp) && tp >= 1 && gpusPerNode % tp === 0,
+      `'tensorParallelSize' (${tp}) must divide the GPUs per node (${gpusPerNode}) of NodePool '${props.pool.name}'`);
+    check(props.spec.attentionHeads % tp === 0,
+      `'tensorParallelSize' (${tp}) must divide the attention heads (${props.spec.attentionHeads}) of ${props.spec.name}`);
+    check(Number.isInteger(pp) && pp >= 1, `'pipelineParallelSize' (${pp}) must be an integer of at least 1`);
+    if (pp > 1) {
+      check(tp === gpusPerNode,
+        `model '${props.name}' spans ${pp} nodes, so 'tensorParallelSize' (${tp}) must use every GPU of a node (${gpusPerNode})`);
+    }
+    check(props.pool.candidates.some((c) => c.name === props.instanceType.name),
+      `instance type ${props.instanceType.name} is not a candidate of NodePool '${props.pool.name}'`);
+    this.contextLength = props.contextLength ?? Math.min(props.spec.maxContextLength, 32768);
+    check(Number.isInteger(this.contextLength) && this.contextLength >= 1 && this.contextLength <= props.spec.maxContextLength,
+      `'contextLength' (${this.contextLength}) is above the model's maximum context (${props.spec.maxContextLength}) of ${props.spec.name}`);
+    const util = props.gpuMemoryUtilization ?? 0.9;
+    check(util > 0 && util < 1, `'gpuMemoryUtilization' (${util}) must be between 0 and 1`);
+    const replicas = props.replicas ?? 1;
+    check(Number.isInteger(replicas) && replicas >= 0, `'replicas' (${replicas}) must be a whole number`);
+    const adapters = props.loraAdapters ?? [];
+    const seen = new Set<string>();
+    for (const a of adapters) {
+      check(!seen.has(a.name), `LoRA adapter name '${a.name}' is used twice in model '${props.name}'`);
+      check(a.name !== this.servedModelName, `LoRA adapter name '${a.name}' is the model's own served name`);
+      seen.add(a.name);
+    }
+    const image = props.image ?? ContainerImage.VLLM_OPENAI;
+    const source = props.source ?? ModelSource.fromHuggingFace(props.spec.huggingFaceRepo);
+    const fp8 = props.kvCacheDType ?? (props.pool.candidates.every((c) => c.gpu.fp8) ? KvCacheDType.FP8 : KvCacheDType.AUTO);
+    const prefixCaching = props.prefixCaching ?? true;
+    const blockSize = props.blockSize ?? 16;
+    check([8, 16, 32, 64, 128].includes(blockSize), `'blockSize' (${blockSize}) must be one of 8, 16, 32, 64, 128`);
+    const hashSeed = props.hashSeed ?? '42';
+    this.prefixCache = prefixCaching ? { blockSize, hashSeed } : undefined;
+    this.podLabels = { [MODEL_LABEL]: props.name, [ENGINE_TYPE_LABEL]: 'vllm' };
+
+    const args = [
+      '--host', '0.0.0.0',
+      '--port', String(VLLM_PORT),
+      '--served-model-name', this.servedModelName,
+      '--tensor-parallel-size', String(tp),
+      '--pipeline-parallel-size', String(pp),
+      '--max-model-len', String(this.contextLength),
+      '--gpu-memory-utilization', String(util),
+      '--block-size', String(blockSize),
+      prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching',
+      '--disable-access-log-for-endpoints=/health,/metrics,/v1/models',
+    ];
+    if (fp8 === KvCacheDType.FP8) args.push('--kv-cache-dtype', 'fp8');
+    if (source.revision) args.push('--revision', source.revision);
+    if (source.kind === ModelSourceKind.S3) args.push('--load-format', 'runai_streamer');
+    if (adapters.length > 0) {
+      args.push('--enable-lora', '--max-lora-rank', String(props.maxLoraRank ?? 64), '--max-loras', String(Math.max(adapters.length, 1)));
+      args.push('--lora-modules', ...adapters.map((a) => `${a.name}=${a.path}`));
+    }
+    if (props.otlpTracesEndpoint) args.push('--otlp-traces-endpoint', props.otlpTracesEndpoint, '--collect-detailed-traces', 'all');
+    const extra = props.extraArgs ?? [];
+    for (const managed of ['--tensor-parallel-size', '--pipeline-parallel-size', '--served-model-name', '--port']) {
+      check(!extra.some((a) => a === managed || a.startsWith(`${managed}=`)),
+        `'extraArgs' of model '${props.name}' sets ${managed}, which the library derives; use the matching prop`);
+    }
+    args.push(...extra);
+    this.args = [...args];
+
+    const dra = props.pool.deviceManagement === DeviceManagement.DRA;
+    if (dra) {
+      check(props.resourceClaimTemplateName !== undefined,
+        `model '${props.name}' runs on DRA pool '${props.pool.name}' and needs a GPU claim template`);
+    }
+    const gpuLimits: Record<string, k8s.Quantity> = dra ? {} : { 'nvidia.com/gpu': k8s.Quantity.fromNumber(tp) };
+    if (props.pool.efa && pp > 1) gpuLimits['vpc.amazonaws.com/efa'] = k8s.Quantity.fromNumber(props.pool.efaInterfaces);
+    const cpu = Math.max(1, Math.floor((props.instanceType.vcpus * tp) / gpusPerNode * 0.8));
+    const memGi = Math.max(4, Math.floor((props.instanceType.memory.toGibibytes() * tp) / gpusPerNode * 0.8));
+    const shm = props.sharedMemory ?? Size.gibibytes(16);
+    const env: k8s.EnvVar[] = [
+      { name: 'HOME', value: '/home/vllm' },
+      { name: 'USER', value: 'vllm' },
+      { name: 'HF_HOME', value: '/home/vllm/.cache/huggingface' },
+      { name: 'PYTHONHASHSEED', value: hashSeed },
+    ];
+    if (source.tokenSecret) {
+      env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: source.tokenSecret.name, key: source.tokenSecret.key ?? 'HF_TOKEN' } } });
+    }
+    if (props.pool.efa && pp > 1) env.push({ name: 'FI_PROVIDER', value: 'efa' });
+    const volumes: k8s.Volume[] = [
+      { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(quantity(shm)) } },
+      { name: 'cache', emptyDir: {} },
+    ];
+    const mounts: k8s.VolumeMount[] = [
+      { name: 'shm', mountPath: '/dev/shm' },
+      { name: 'cache', mountPath: '/home/vllm/.cache' },
+    ];
+    if (source.kind === ModelSourceKind.PVC) {
+      volumes.push({ name: 'models', persistentVolumeClaim: { claimName: source.claimName!, readOnly: true } });
+      mounts.push({ name: 'models', mountPath: '/models', readOnly: true });
+    }
+    const periodSeconds = 30;
+    const startup = props.startupTimeout ?? Duration.minutes(60);
+    const container = (command: string[], containerArgs: string[], serving: boolean): k8s.Container => ({
+      name: 'vllm',
+      image: image.uri,
+      command,
+      args: containerArgs,
+      ports: serving ? [{ name: 'http', containerPort: VLLM_PORT, protocol: 'TCP' }] : undefined,
+      env,
+      resources: {
+        requests: { cpu: k8s.Quantity.fromNumber(cpu), memory: k8s.Quantity.fromString(`${memGi}Gi`), ...gpuLimits },
+        limits: { memory: k8s.Quantity.fromString(`${memGi}Gi`), ...gpuLimits },
+        claims: dra ? [{ name: 'gpu' }] : undefined,
+      },
+      volumeMounts: mounts,
+      startupProbe: serving ? {
+        httpGet: { path: '/v1/models', port: k8s.IntOrString.fromNumber(VLLM_PORT) },
+        periodSeconds,
+        failureThreshold: Math.max(1, Math.ceil(startup.toSeconds() / periodSeconds)),
+      } : undefined,
+      readinessProbe: serving ? { httpGet: { path: '/v1/models', port: k8s.IntOrString.fromNumber(VLLM_PORT) }, periodSeconds: 10, failureThreshold: 3 } : undefined,
+      livenessProbe: serving ? { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(VLLM_PORT) }, periodSeconds: 15, failureThreshold: 4 } : undefined,
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: true,
+        runAsUser: 2000,
+        runAsGroup: 0,
+        capabilities: { drop: ['ALL'], add: props.pool.efa && pp > 1 ? ['IPC_LOCK'] : undefined },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+    });
+    const podSpec = (c: k8s.Container): k8s.PodSpec => ({
+      containers: [c],
+      volumes,
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      nodeSelector: { [GPU_POOL_LABEL]: props.pool.name, 'node.kubernetes.io/instance-type': props.instanceType.name },
+      resourceClaims: dra ? [{ name: 'gpu', resourceClaimTemplateName: props.resourceClaimTemplateName }] : undefined,
+      terminationGracePeriodSeconds: 60,
+      enableServiceLinks: false,
+    });
+    const modelArg = source.uri;
+
+    if (pp === 1) {
+      this.workloadKind = ModelWorkloadKind.DEPLOYMENT;
+      this.workloadApiVersion = 'apps/v1';
+      new k8s.KubeDeployment(this, 'Deployment', {
+        metadata: { name: props.name, namespace: this.namespace, labels: { ...this.podLabels } },
+        spec: {
+          replicas: props.autoscaled ? undefined : replicas,
+          selector: { matchLabels: { ...this.podLabels } },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+          template: {
+            metadata: { labels: { ...this.podLabels } },
+            spec: podSpec(container(['vllm', 'serve'], [modelArg, ...args], true)),
+          },
+        },
+      });
+    } else {
+      this.workloadKind = ModelWorkloadKind.LEADER_WORKER_SET;
+      this.workloadApiVersion = 'leaderworkerset.x-k8s.io/v1';
+      const leaderArgs = [modelArg, ...args, '--nnodes', String(pp), '--node-rank', '0', '--master-addr', '$(LWS_LEADER_ADDRESS)'];
+      const workerArgs = [modelArg, ...args, '--nnodes', String(pp), '--node-rank', '$(LWS_WORKER_INDEX)', '--master-addr', '$(LWS_LEADER_ADDRESS)', '--headless'];
+      const template = (c: k8s.Container, labels: Record<string, string>) =>
+        k8s.toJson_PodTemplateSpec({ metadata: { labels }, spec: podSpec(c) });
+      // The generated LeaderWorkerSet class re-maps its JSON through its own pod types after patches, which drops
+      // core IntOrString / Quantity values; the object is therefore built from the class's GVK with core pod
+      // templates (and validated against the LeaderWorkerSet CRD in the tests).
+      new ApiObject(this, 'LeaderWorkerSet', {
+        ...LeaderWorkerSet.GVK,
+        metadata: { name: props.name, namespace: this.namespace, labels: { ...this.podLabels } },
+        spec: {
+          replicas: props.autoscaled ? undefined : replicas,
+          leaderWorkerTemplate: {
+            size: pp,
+            restartPolicy: LeaderWorkerSetSpecLeaderWorkerTemplateRestartPolicy.RECREATE_GROUP_ON_POD_RESTART,
+            leaderTemplate: template(container(['vllm', 'serve'], leaderArgs, true), { ...this.podLabels, role: 'leader' }),
+            workerTemplate: template(container(['vllm', 'serve'], workerArgs, false), { [MODEL_LABEL]: props.name, role: 'worker' }),
+          },
+        },
+      });
+      // The serving pods are the leaders: only they carry the engine-type label the InferencePool and Service select.
+      this.podLabels = { ...this.podLabels, role: 'leader' };
+    }
+
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.serviceName, namespace: this.namespace, labels: { [MODEL_LABEL]: props.name } },
+      spec: {
+        selector: { ...this.podLabels },
+        ports: [{ name: 'http', port: VLLM_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+    new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+      metadata: { name: props.name, namespace: this.namespace },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...this.podLabels } } },
+    });
+    new ServiceMonitor(this, 'ServiceMonitor', {
+      metadata: { name: props.name, namespace: this.namespace, labels: { release: props.prometheusRelease ?? 'kube-prometheus-stack' } },
+      spec: {
+        selector: { matchLabels: { [MODEL_LABEL]: props.name } },
+        endpoints: [{ port: 'http', path: '/metrics', interval: '15s' }],
+      },
+    });
+  }
+
+  /** The Kubernetes objects of the model (for tests and tools). */
+  public get apiObjects(): ApiObject[] {
+    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  }
+}
