@@ -89,6 +89,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     contextLength: 32768,
     concurrency: 16,
     autoscaling: { minReplicas: 1, maxReplicas: 2 },
+    routing: { scorers: { queue: 2, kvCacheUtilization: 2, prefixCache: 3 } },
   });
   // A model larger than one node: pipeline-parallel across p5.48xlarge nodes on a LeaderWorkerSet with EFA.
   platform.serving.addModel('Llama405b', {

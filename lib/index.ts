@@ -37,4 +37,6 @@ export * from './serving/lws';
 export * from './serving/autoscaling/keda-operator';
 export * from './serving/autoscaling/model-autoscaling';
 export * from './serving/serving-layer';
+export * from './serving/llm-d';
+export * from './observability/prometheus-operator-crds';
 export * from './platform-stack';

@@ -3,10 +3,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { PlatformCluster, SystemNodeGroupOptions } from './cluster/platform-cluster';
+import { HelmComponent } from './core/component';
 import { PlatformDefinition } from './core/platform-definition';
 import { check, PlatformValidationError } from './core/validation';
 import { GpuLayer, GpuLayerOptions } from './gpu/gpu-layer';
 import { Karpenter, KarpenterOptions } from './karpenter/karpenter';
+import { addPrometheusOperatorCrds } from './observability/prometheus-operator-crds';
 import { ServingLayer } from './serving/serving-layer';
 import { CdkRendering } from './rendering/cdk-rendering';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './rendering/gitops-options';
@@ -66,6 +68,8 @@ export class PlatformStack extends Stack {
   public readonly karpenter: Karpenter;
   /** Secrets from AWS Secrets Manager through External Secrets; add them with `secrets.addSecret()`. */
   public readonly secrets: ExternalSecrets;
+  /** The Prometheus operator CRDs (every layer emits ServiceMonitors). */
+  public readonly prometheusCrds: HelmComponent;
   /** GPU infrastructure; add GPU pools with `gpu.addNodePool()`. */
   public readonly gpu: GpuLayer;
   /** Model serving; add models with `serving.addModel()`. */
@@ -104,6 +108,7 @@ export class PlatformStack extends Stack {
     this.gitOps = props.gitOps;
 
     this.definition = new PlatformDefinition({ clusterName: name, region: this.region, kubernetesVersion: version.version });
+    this.prometheusCrds = addPrometheusOperatorCrds(this.definition);
     this.platformCluster = new PlatformCluster(this, 'Cluster', {
       clusterName: name,
       version,

@@ -66,6 +66,19 @@ export class HelmChartVersion {
     uncertain: 'which Argo CD 3.x app version chart 9.5.17 carries was not read from its Chart.yaml',
   });
 
+  /**
+   * Prometheus operator CRDs (ServiceMonitor, PodMonitor, PrometheusRule, ...), installed first so every layer can
+   * emit monitors before (or without) kube-prometheus-stack.
+   */
+  public static readonly PROMETHEUS_OPERATOR_CRDS = new HelmChartVersion({
+    chart: 'prometheus-operator-crds',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    version: '25.0.0',
+    source: 'prometheus-community/helm-charts charts/prometheus-operator-crds (25.0.0 seen in public Argo CD manifests, 2026)',
+    checked: '2026-11-24',
+    uncertain: 'which prometheus-operator release (v0.93.x expected) chart 25.0.0 carries was not read from its Chart.yaml',
+  });
+
   /** A chart that is not in the catalog. The version must be exact. */
   public static of(props: HelmChartVersionProps): HelmChartVersion {
     return new HelmChartVersion(props);

@@ -77,8 +77,20 @@ export class CdkRendering extends Construct {
     });
   }
 
+  /**
+   * Attaches every component. Besides its own dependencies, each component waits for every component of the
+   * previous non-empty stage (CRDs, controllers, configuration, workloads), which is what Argo CD's sync waves do in
+   * the GitOps rendering: a custom resource is never applied before the chart that installs its CRD.
+   */
   private renderAll(components: IComponent[]): void {
+    const byStage = new Map<string, Construct[]>();
+    let previous: Construct[] = [];
+    let currentStage: string | undefined;
     for (const c of components) {
+      if (c.stage !== currentStage) {
+        if (currentStage !== undefined && (byStage.get(currentStage) ?? []).length > 0) previous = byStage.get(currentStage)!;
+        currentStage = c.stage;
+      }
       let attached: Construct;
       if (HelmComponent.isHelmComponent(c)) {
         attached = this.helmChart(c.componentName, c);
@@ -86,6 +98,8 @@ export class CdkRendering extends Construct {
         attached = this.props.cluster.addCdk8sChart(`k8s-${c.componentName}`, c as KubernetesComponent);
       }
       for (const w of this.props.waitFor ?? []) attached.node.addDependency(w);
+      for (const p of previous) attached.node.addDependency(p);
+      byStage.set(c.stage, [...(byStage.get(c.stage) ?? []), attached]);
       for (const d of c.dependencies) {
         const dep = this.attached.get(d.componentName);
         if (dep) attached.node.addDependency(dep);

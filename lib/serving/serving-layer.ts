@@ -2,6 +2,7 @@ import { Annotations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { KedaOperator } from './autoscaling/keda-operator';
 import { ModelAutoscaling, ScaleToZeroOptions } from './autoscaling/model-autoscaling';
+import { InferencePool, InferencePoolOptions } from './llm-d/inference-pool';
 import { LwsController } from './lws';
 import { KvCacheDType } from './model-spec';
 import { ModelLayout, checkTensorParallelFits, sizeModel } from './sizing';
@@ -42,6 +43,11 @@ export interface ModelOptions extends VllmModelOptions {
   readonly tensorParallelSize?: number;
   /** KEDA autoscaling on queue depth. @default - fixed `replicas` */
   readonly autoscaling?: ModelAutoscalingOptions;
+  /**
+   * llm-d prefix-cache-aware routing: an InferencePool over the model's pods with the llm-d router endpoint picker.
+   * The gateway layer routes HTTP traffic to the pool. @default - no InferencePool (route to the Service)
+   */
+  readonly routing?: InferencePoolOptions;
 }
 
 /** Props of the serving layer. */
@@ -61,6 +67,7 @@ export class ServingLayer extends Construct {
   private readonly props: ServingLayerProps;
   private readonly models: VllmModel[] = [];
   private readonly layouts = new Map<VllmModel, ModelLayout | undefined>();
+  private readonly pools = new Map<VllmModel, InferencePool>();
   private _keda?: KedaOperator;
   private _lws?: LwsController;
 
@@ -138,6 +145,9 @@ export class ServingLayer extends Construct {
       component.addDependency(this._keda.operator);
       new ModelAutoscaling(component, 'Autoscaling', { ...options.autoscaling, model });
     }
+    if (options.routing !== undefined) {
+      this.pools.set(model, new InferencePool(component, 'InferencePool', { ...options.routing, model }));
+    }
     if (layout !== undefined) {
       Annotations.of(this).addInfo(`model '${options.name}': ${layout.explanation}`);
     }
@@ -154,6 +164,11 @@ export class ServingLayer extends Construct {
   /** The sizing result of a model (undefined when its tensor-parallel size was given). */
   public layoutOf(model: VllmModel): ModelLayout | undefined {
     return this.layouts.get(model);
+  }
+
+  /** The InferencePool of a model, if it has llm-d routing. */
+  public inferencePoolOf(model: VllmModel): InferencePool | undefined {
+    return this.pools.get(model);
   }
 
   /** The model component of a model (its chart). */

@@ -82,7 +82,7 @@ describe('PlatformStack', () => {
 
     test('delivery defaults to CDK: every component is attached to the cluster', () => {
       expect(platform.delivery).toBe(Delivery.CDK);
-      t.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 3);
+      t.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 4);
       t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 2);
     });
   });

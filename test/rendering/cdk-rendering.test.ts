@@ -48,4 +48,20 @@ describe('CDK rendering', () => {
     const association = logicalIdOf(t, 'AWS::EKS::PodIdentityAssociation', (p) => p.ServiceAccount === 'karpenter');
     expect(deps).toEqual(expect.arrayContaining([nodegroup, association]));
   });
+
+  test('the Prometheus operator CRDs are installed first (stage CRDS)', () => {
+    t.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
+      Chart: 'prometheus-operator-crds', Repository: 'https://prometheus-community.github.io/helm-charts', Namespace: 'monitoring',
+    });
+  });
+
+  test('every component waits for the whole previous stage, as sync waves do', () => {
+    const crdsOfKarpenter = logicalIdOf(t, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'karpenter-crd');
+    const promCrds = logicalIdOf(t, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'prometheus-operator-crds');
+    const eso = logicalIdOf(t, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'external-secrets');
+    const store = logicalIdOf(t, 'Custom::AWSCDK-EKS-KubernetesResource', (p) => String(p.Manifest).includes('ClusterSecretStore'));
+    const resources = t.toJSON().Resources;
+    expect(resources[eso].DependsOn).toEqual(expect.arrayContaining([crdsOfKarpenter, promCrds]));
+    expect(resources[store].DependsOn).toEqual(expect.arrayContaining([eso]));
+  });
 });

@@ -1,0 +1,2 @@
+export * from './inference-pool';
+export * from './inference-objective';
