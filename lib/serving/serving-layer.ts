@@ -79,37 +79,43 @@ export class ServingLayer extends Construct {
   /** Adds a model: sizes it, picks pool and layout, and emits its objects. */
   public addModel(id: string, options: ModelOptions): VllmModel {
     check(options.pools.length > 0, `model '${options.name}' needs at least one GPU pool in 'pools'`);
+    check(/^[a-z0-9]([-a-z0-9]{0,55}[a-z0-9])?$/.test(options.name),
+      `'name' (${options.name}) of a model must be a DNS label of at most 57 characters (its component is 'model-<name>')`);
     const context = options.contextLength ?? Math.min(options.spec.maxContextLength, 32768);
     check(context <= options.spec.maxContextLength,
       `'contextLength' (${context}) is above the model's maximum context (${options.spec.maxContextLength}) of ${options.spec.name}`);
     const candidates = options.pools.flatMap((p) => p.candidates);
+    // Only pools that declare EFA may host a model across nodes.
+    const multiNodeCandidates = options.pools.filter((p) => p.efa).flatMap((p) => p.candidates);
+    const sizing = {
+      model: options.spec,
+      contextLength: context,
+      concurrency: options.concurrency ?? 16,
+      kvCacheDType: options.kvCacheDType ?? (candidates.every((c) => c.gpu.fp8) ? KvCacheDType.FP8 : KvCacheDType.AUTO),
+      gpuMemoryUtilization: options.gpuMemoryUtilization,
+    };
     let layout: ModelLayout | undefined;
     let instanceType;
     let tp: number;
     let pp = 1;
     if (options.tensorParallelSize !== undefined) {
       tp = options.tensorParallelSize;
-      const fits = candidates.filter((c) => c.gpuCount % tp === 0).sort((a, b) => a.onDemandUsdPerHour - b.onDemandUsdPerHour);
-      if (fits.length === 0) {
-        const pool = options.pools[0];
-        checkTensorParallelFits(tp, pool.maxGpusPerNode, pool.name, options.spec);
+      const divisible = candidates.filter((c) => c.gpuCount % tp === 0);
+      if (divisible.length === 0) {
+        const widest = options.pools.reduce((a, b) => (b.maxGpusPerNode > a.maxGpusPerNode ? b : a));
+        checkTensorParallelFits(tp, widest.maxGpusPerNode, widest.name, options.spec);
       }
-      instanceType = fits[0];
+      // The model must still fit in memory with this TP on one node: size with TP at most the given one.
+      const fit = sizeModel({ ...sizing, candidates: divisible, maxTensorParallel: tp, multiNodeCandidates: [] });
+      instanceType = fit.instanceType;
       checkTensorParallelFits(tp, instanceType.gpuCount, this.poolOf(options.pools, instanceType.name).name, options.spec);
     } else {
-      layout = sizeModel({
-        model: options.spec,
-        contextLength: context,
-        concurrency: options.concurrency ?? 16,
-        kvCacheDType: options.kvCacheDType ?? (candidates.every((c) => c.gpu.fp8) ? KvCacheDType.FP8 : KvCacheDType.AUTO),
-        gpuMemoryUtilization: options.gpuMemoryUtilization,
-        candidates,
-      });
+      layout = sizeModel({ ...sizing, candidates, multiNodeCandidates });
       instanceType = layout.instanceType;
       tp = layout.tensorParallelSize;
       pp = layout.pipelineParallelSize;
     }
-    const pool = this.poolOf(options.pools, instanceType.name);
+    const pool = this.poolOf(pp > 1 ? options.pools.filter((p) => p.efa) : options.pools, instanceType.name);
     const definition = this.props.definition;
     const component = new KubernetesComponent(definition, `Model${id}`, {
       name: `model-${options.name}`,

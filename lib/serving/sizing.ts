@@ -78,6 +78,11 @@ export interface SizingRequest {
    * @default - the GPUs of the instance type
    */
   readonly maxTensorParallel?: number;
+  /**
+   * Instance types that may form multi-node (pipeline-parallel) layouts: those of pools that declare EFA.
+   * @default - every candidate whose instance type has EFA interfaces
+   */
+  readonly multiNodeCandidates?: GpuInstanceType[];
 }
 
 /** The cheapest way found to serve a {@link SizingRequest}. Sizes are bytes. */
@@ -297,7 +302,8 @@ export function sizeModel(request: SizingRequest): ModelLayout {
   const singleFits = single.filter(fits).sort(cheaperFirst);
   if (singleFits.length > 0) return toLayout(req, singleFits[0]);
 
-  const multi = types.flatMap((t) => multiNodeLayouts(req, t));
+  const multiTypes = request.multiNodeCandidates !== undefined ? [...new Set(request.multiNodeCandidates)] : types;
+  const multi = multiTypes.flatMap((t) => multiNodeLayouts(req, t));
   const multiFits = multi.filter(fits).sort(cheaperFirst);
   if (multiFits.length > 0) return toLayout(req, multiFits[0]);
 

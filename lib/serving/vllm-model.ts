@@ -196,7 +196,11 @@ export class VllmModel extends Construct implements IModelEndpoint {
     }
     if (props.otlpTracesEndpoint) args.push('--otlp-traces-endpoint', props.otlpTracesEndpoint, '--collect-detailed-traces', 'all');
     const extra = props.extraArgs ?? [];
-    for (const managed of ['--tensor-parallel-size', '--pipeline-parallel-size', '--served-model-name', '--port']) {
+    for (const managed of [
+      '--tensor-parallel-size', '--pipeline-parallel-size', '--served-model-name', '--port', '--host', '--max-model-len',
+      '--gpu-memory-utilization', '--kv-cache-dtype', '--block-size', '--enable-prefix-caching', '--no-enable-prefix-caching',
+      '--nnodes', '--node-rank', '--master-addr', '--headless',
+    ]) {
       check(!extra.some((a) => a === managed || a.startsWith(`${managed}=`)),
         `'extraArgs' of model '${props.name}' sets ${managed}, which the library derives; use the matching prop`);
     }
