@@ -121,7 +121,9 @@ export class PlatformStack extends Stack {
     this.karpenter = new Karpenter(this, 'Karpenter', { ...props.karpenter, cluster: this.cluster, definition: this.definition });
     this.secrets = new ExternalSecrets(this, 'Secrets', { ...props.externalSecrets, cluster: this.cluster, definition: this.definition });
     this.gpu = new GpuLayer(this, 'Gpu', { ...props.gpu, definition: this.definition, karpenter: this.karpenter });
-    this.serving = new ServingLayer(this, 'Serving', { definition: this.definition, gpu: this.gpu });
+    this.serving = new ServingLayer(this, 'Serving', {
+      definition: this.definition, gpu: this.gpu, cluster: this.cluster, secrets: this.secrets,
+    });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,
       definition: this.definition,

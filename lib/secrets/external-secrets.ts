@@ -3,7 +3,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgements';
-import { PlatformSecret, PlatformSecretOptions } from './platform-secret';
+import { PlatformSecret, PlatformSecretOptions, externalSecretFor } from './platform-secret';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/validation';
 import { ClusterSecretStore, ClusterSecretStoreSpecProviderAwsService } from '../../imports/eso-clustersecretstore-external-secrets.io';
 import { PodIdentityRole } from '../cluster/pod-identity';
 import { HelmComponent, KubernetesComponent, Stage } from '../core/component';
@@ -119,5 +120,19 @@ export class ExternalSecrets extends Construct {
    */
   public addSecret(id: string, options: PlatformSecretOptions): PlatformSecret {
     return new PlatformSecret(this, id, { ...options, store: this, clusterName: this.definition.clusterName });
+  }
+
+  /**
+   * Materializes a secret whose value the operator stores in AWS Secrets Manager (an API key, a Hugging Face token):
+   * only the `ExternalSecret` is created, reading JSON property `key` of the AWS secret `<cluster>/<namespace>/<name>`
+   * (inside the prefix the operator may read). Create that AWS secret before the workload starts.
+   * @returns the AWS secret name the operator must create
+   */
+  public referenceSecret(scope: Construct, id: string, target: { namespace: string; name: string; key: string }): string {
+    checkDnsLabel('namespace', target.namespace);
+    checkDnsSubdomain('name', target.name);
+    const awsSecretName = `${this.secretNamePrefix}${target.namespace}/${target.name}`;
+    externalSecretFor(scope, id, { ...target, awsSecretName });
+    return awsSecretName;
   }
 }

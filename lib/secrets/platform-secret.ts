@@ -80,14 +80,39 @@ export class PlatformSecret extends Construct {
       id: 'AwsSolutions-SMG4',
       reason: 'Generated platform credential consumed through External Secrets; rotation needs the consuming application to support it and is left to the operator',
     });
-    this.externalSecret = new ExternalSecret(props.scope, `${id}ExternalSecret`, {
-      metadata: { name: props.name, namespace: props.namespace },
-      spec: {
-        refreshInterval: goDuration(props.refreshInterval ?? Duration.hours(1)),
-        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: AWS_SECRET_STORE },
-        target: { name: props.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
-        data: [{ secretKey: this.key, remoteRef: { key: this.awsSecretName, property: this.key } }],
-      },
+    this.externalSecret = externalSecretFor(props.scope, `${id}ExternalSecret`, {
+      namespace: props.namespace,
+      name: props.name,
+      key: this.key,
+      awsSecretName: this.awsSecretName,
+      refreshInterval: props.refreshInterval,
     });
   }
+}
+
+/** What an ExternalSecret of the platform reads and writes. */
+export interface ExternalSecretTarget {
+  /** Namespace of the Kubernetes Secret. */
+  readonly namespace: string;
+  /** Name of the Kubernetes Secret. */
+  readonly name: string;
+  /** Key in the Kubernetes Secret and JSON property of the AWS secret. */
+  readonly key: string;
+  /** Name of the AWS Secrets Manager secret. */
+  readonly awsSecretName: string;
+  /** Refresh interval. @default Duration.hours(1) */
+  readonly refreshInterval?: Duration;
+}
+
+/** An `ExternalSecret` that materializes one property of an AWS secret through the platform's ClusterSecretStore. */
+export function externalSecretFor(scope: Construct, id: string, target: ExternalSecretTarget): ExternalSecret {
+  return new ExternalSecret(scope, id, {
+    metadata: { name: target.name, namespace: target.namespace },
+    spec: {
+      refreshInterval: goDuration(target.refreshInterval ?? Duration.hours(1)),
+      secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: AWS_SECRET_STORE },
+      target: { name: target.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
+      data: [{ secretKey: target.key, remoteRef: { key: target.awsSecretName, property: target.key } }],
+    },
+  });
 }

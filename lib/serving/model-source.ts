@@ -34,7 +34,7 @@ export class ModelSource {
   public static fromS3(bucket: string, prefix: string): ModelSource {
     check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket), `S3 bucket name (${bucket}) is not a valid bucket name`);
     const p = prefix.replace(/^\/+|\/+$/g, '');
-    return new ModelSource(ModelSourceKind.S3, `s3://${bucket}/${p}`);
+    return new ModelSource(ModelSourceKind.S3, `s3://${bucket}/${p}`, undefined, undefined, undefined, { bucket, prefix: p });
   }
 
   /** Weights already on a PersistentVolumeClaim (e.g. FSx for Lustre), mounted read-only at /models. */
@@ -55,5 +55,7 @@ export class ModelSource {
     public readonly tokenSecret?: HuggingFaceTokenSecret,
     /** PVC name. */
     public readonly claimName?: string,
+    /** S3 bucket and prefix. */
+    public readonly s3?: { readonly bucket: string; readonly prefix: string },
   ) {}
 }

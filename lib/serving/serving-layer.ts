@@ -1,4 +1,6 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Aws } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { KedaOperator } from './autoscaling/keda-operator';
 import { ModelAutoscaling, ScaleToZeroOptions } from './autoscaling/model-autoscaling';
@@ -8,12 +10,15 @@ import { KvCacheDType } from './model-spec';
 import { ModelLayout, checkTensorParallelFits, sizeModel } from './sizing';
 import { VllmModel, VllmModelOptions } from './vllm-model';
 import { Duration } from 'aws-cdk-lib';
+import { PodIdentityRole } from '../cluster/pod-identity';
 import { KubernetesComponent, Stage } from '../core/component';
+import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgements';
 import { PlatformDefinition } from '../core/platform-definition';
 import { check } from '../core/validation';
 import { DeviceManagement } from '../gpu/device-management/labels';
 import { GpuLayer } from '../gpu/gpu-layer';
 import { GpuNodePool } from '../gpu/gpu-node-pool';
+import { ExternalSecrets } from '../secrets/external-secrets';
 
 /** KEDA autoscaling of one model (see ModelAutoscaling for each field). */
 export interface ModelAutoscalingOptions {
@@ -56,6 +61,10 @@ export interface ServingLayerProps {
   readonly definition: PlatformDefinition;
   /** The GPU layer (DRA claim templates for models on DRA pools). */
   readonly gpu: GpuLayer;
+  /** The cluster (Pod Identity for S3 model sources). */
+  readonly cluster: eks.Cluster;
+  /** The secrets layer (Hugging Face tokens). */
+  readonly secrets: ExternalSecrets;
 }
 
 /**
@@ -151,6 +160,7 @@ export class ServingLayer extends Construct {
       component.addDependency(this._keda.operator);
       new ModelAutoscaling(component, 'Autoscaling', { ...options.autoscaling, model });
     }
+    this.wireIdentityAndSecrets(id, model, component);
     if (options.routing !== undefined) {
       this.pools.set(model, new InferencePool(component, 'InferencePool', { ...options.routing, model }));
     }
@@ -180,6 +190,36 @@ export class ServingLayer extends Construct {
   /** The model component of a model (its chart). */
   public componentOf(model: VllmModel): KubernetesComponent {
     return model.node.scope as KubernetesComponent;
+  }
+
+  /**
+   * A Hugging Face token Secret comes from AWS Secrets Manager (`<cluster>/<namespace>/<secret>`, created by the
+   * operator) through an ExternalSecret; an S3 source gets a Pod Identity role that may read only its prefix.
+   */
+  private wireIdentityAndSecrets(id: string, model: VllmModel, component: KubernetesComponent): void {
+    const token = model.source.tokenSecret;
+    if (token !== undefined) {
+      const awsName = this.props.secrets.referenceSecret(component, 'HfToken', {
+        namespace: model.namespace, name: token.name, key: token.key ?? 'HF_TOKEN',
+      });
+      Annotations.of(this).addInfo(`model '${model.workloadName}' reads its Hugging Face token from AWS secret ${awsName}`);
+    }
+    const s3 = model.source.s3;
+    if (s3 !== undefined) {
+      const identity = new PodIdentityRole(this, `${id}S3Reader`, {
+        cluster: this.props.cluster,
+        namespace: model.namespace,
+        serviceAccount: model.workloadName,
+        description: `vLLM model ${model.workloadName}: reads s3://${s3.bucket}/${s3.prefix}`,
+      });
+      const bucketArn = `arn:${Aws.PARTITION}:s3:::${s3.bucket}`;
+      identity.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${s3.prefix}/*`] }));
+      identity.addToPolicy(new iam.PolicyStatement({
+        actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${s3.prefix}/*`] } },
+      }));
+      acknowledgeNagFindings(identity, NagFindingRule.WILDCARDS,
+        'The model server reads every object under its own model prefix; the wildcard is the prefix');
+    }
   }
 
   private poolOf(pools: GpuNodePool[], instanceType: string): GpuNodePool {

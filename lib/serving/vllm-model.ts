@@ -122,6 +122,8 @@ export class VllmModel extends Construct implements IModelEndpoint {
   public readonly pipelineParallelSize: number;
   /** `--max-model-len`. */
   public readonly contextLength: number;
+  /** The model source. */
+  public readonly source: ModelSource;
   /** The `vllm serve` arguments (after the model argument), for inspection. */
   public readonly args: string[];
 
@@ -167,6 +169,7 @@ export class VllmModel extends Construct implements IModelEndpoint {
     }
     const image = props.image ?? ContainerImage.VLLM_OPENAI;
     const source = props.source ?? ModelSource.fromHuggingFace(props.spec.huggingFaceRepo);
+    this.source = source;
     const fp8 = props.kvCacheDType ?? (props.pool.candidates.every((c) => c.gpu.fp8) ? KvCacheDType.FP8 : KvCacheDType.AUTO);
     const prefixCaching = props.prefixCaching ?? true;
     const blockSize = props.blockSize ?? 16;
@@ -270,7 +273,12 @@ export class VllmModel extends Construct implements IModelEndpoint {
         seccompProfile: { type: 'RuntimeDefault' },
       },
     });
+    // Its own ServiceAccount: the identity an EKS Pod Identity association gives S3 access to (S3 sources).
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: props.name, namespace: this.namespace, labels: { [MODEL_LABEL]: props.name } },
+    });
     const podSpec = (c: k8s.Container): k8s.PodSpec => ({
+      serviceAccountName: props.name,
       containers: [c],
       volumes,
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],

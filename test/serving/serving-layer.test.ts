@@ -1,6 +1,6 @@
-import { Annotations as CdkAnnotations } from 'aws-cdk-lib/assertions';
+import { Annotations as CdkAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
-  GpuModel, GpuNodePool, GpuNodePoolOptions, KubernetesComponent, KvCacheDType, ModelOptions, ModelSpec, PlatformStack,
+  GpuModel, GpuNodePool, GpuNodePoolOptions, KubernetesComponent, KvCacheDType, ModelOptions, ModelSource, ModelSpec, PlatformStack,
   Stage, VllmModel, WeightDType,
 } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
@@ -390,5 +390,31 @@ describe('ServingLayer: layouts stay within what the pools can do', () => {
     const f = withPool(L40S_POOL);
     expect(() => addLlama(f, { extraArgs: ['--max-model-len', '1000'] }))
       .toThrow("'extraArgs' of model 'llama' sets --max-model-len, which the library derives; use the matching prop");
+  });
+});
+
+describe('ServingLayer: identities and secrets of model sources', () => {
+  test('a Hugging Face token Secret is materialized from <cluster>/<namespace>/<secret> by External Secrets', () => {
+    const f = withPool(L40S_POOL);
+    const model = addLlama(f, { source: ModelSource.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: { name: 'hf-token' } }) });
+    const es = find(objects(f.platform.serving.componentOf(model)), 'ExternalSecret', 'hf-token');
+    expect(es.metadata.namespace).toBe('models');
+    expect(es.spec.data).toEqual([{ secretKey: 'HF_TOKEN', remoteRef: { key: 'test/models/hf-token', property: 'HF_TOKEN' } }]);
+    expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'aws-secrets-manager' });
+  });
+
+  test('an S3 source gets a Pod Identity role for the model ServiceAccount that reads only its prefix', () => {
+    const f = withPool(L40S_POOL);
+    addLlama(f, { source: ModelSource.fromS3('my-models', 'llama-8b') });
+    const t = Template.fromStack(f.platform);
+    t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'models', ServiceAccount: 'llama' });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-models/llama-8b/*']] } }),
+          Match.objectLike({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['llama-8b/*'] } } }),
+        ]),
+      },
+    });
   });
 });

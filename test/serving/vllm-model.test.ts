@@ -562,13 +562,15 @@ describe('VllmModel', () => {
       expect(find(f.objs, 'ServiceMonitor', 'llama').metadata.labels).toEqual({ release: 'prometheus' });
     });
 
-    test('emits exactly a Deployment, a Service, a PodDisruptionBudget and a ServiceMonitor', () => {
+    test('emits exactly a ServiceAccount, a Deployment, a Service, a PodDisruptionBudget and a ServiceMonitor', () => {
       // GIVEN / WHEN
       const f = addLlama();
 
       // THEN
-      expect(f.objs.map((o) => o.kind)).toEqual(['Deployment', 'Service', 'PodDisruptionBudget', 'ServiceMonitor']);
-      expect(f.model.apiObjects.map((o) => o.kind)).toEqual(['Deployment', 'Service', 'PodDisruptionBudget', 'ServiceMonitor']);
+      const kinds = ['ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget', 'ServiceMonitor'];
+      expect(f.objs.map((o) => o.kind)).toEqual(kinds);
+      expect(f.model.apiObjects.map((o) => o.kind)).toEqual(kinds);
+      expect(find(f.objs, 'Deployment', 'llama').spec.template.spec.serviceAccountName).toBe('llama');
     });
 
     test('namespace puts every object in that namespace and declares it', () => {
@@ -576,7 +578,7 @@ describe('VllmModel', () => {
       const f = addLlama({ namespace: 'ml' });
 
       // THEN
-      expect(f.objs.map((o) => o.metadata.namespace)).toEqual(['ml', 'ml', 'ml', 'ml']);
+      expect(f.objs.map((o) => o.metadata.namespace)).toEqual(['ml', 'ml', 'ml', 'ml', 'ml']);
       expect(f.model.namespace).toBe('ml');
       expect(f.platform.definition.sharedNamespaces).toEqual(['ml']);
     });
@@ -1039,7 +1041,8 @@ describe('VllmModel', () => {
 
     // THEN
     expect([...new Set(objs.map((o) => o.kind))].sort()).toEqual([
-      'Deployment', 'LeaderWorkerSet', 'PodDisruptionBudget', 'ResourceClaimTemplate', 'ScaledObject', 'Service', 'ServiceMonitor',
+      'Deployment', 'ExternalSecret', 'LeaderWorkerSet', 'PodDisruptionBudget', 'ResourceClaimTemplate', 'ScaledObject', 'Service',
+      'ServiceAccount', 'ServiceMonitor',
     ]);
     expectValidK8sObjects(objs);
   });
