@@ -4,6 +4,7 @@ export * from './core/deep-merge';
 export * from './core/platform-definition';
 export * from './core/validation';
 export * from './core/units';
+export * from './core/scheduling';
 export * from './cluster/platform-cluster';
 export * from './cluster/pod-identity';
 export * from './karpenter/node-pool-types';

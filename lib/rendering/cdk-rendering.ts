@@ -8,6 +8,7 @@ import { HelmComponent, IComponent, KubernetesComponent } from '../core/componen
 import { PlatformDefinition } from '../core/platform-definition';
 import { check } from '../core/validation';
 import { HelmChartVersion } from '../versions';
+import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
 
 /** Options of the CDK rendering. */
 export interface CdkRenderingProps {
@@ -138,7 +139,7 @@ export class CdkRendering extends Construct {
  */
 export function argoCdValues(): Record<string, unknown> {
   const system = {
-    tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
+    tolerations: [SYSTEM_NODE_TOLERATION],
   };
   return {
     global: system,

@@ -11,6 +11,7 @@ import { HelmComponent, KubernetesComponent, Stage } from '../core/component';
 import { JsonObject } from '../core/deep-merge';
 import { PlatformDefinition } from '../core/platform-definition';
 import { HelmChartVersion } from '../versions';
+import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
 
 /** Namespace of the External Secrets Operator. */
 export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
@@ -81,7 +82,7 @@ export class ExternalSecrets extends Construct {
     acknowledgeNagFindings(this.identity, NagFindingRule.WILDCARDS,
        'External Secrets may read only the platform secrets, named <cluster>/...; the wildcard covers the prefix and the random suffix Secrets Manager appends');
 
-    const system = { tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }] };
+    const system = { tolerations: [SYSTEM_NODE_TOLERATION] };
     this.operator = new HelmComponent(props.definition, 'ExternalSecretsOperator', {
       name: 'external-secrets',
       namespace: EXTERNAL_SECRETS_NAMESPACE,

@@ -3,6 +3,7 @@ import { HelmComponent, Stage } from '../core/component';
 import { JsonObject } from '../core/deep-merge';
 import { PlatformDefinition } from '../core/platform-definition';
 import { HelmChartVersion } from '../versions';
+import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
 
 /** Namespace of the LeaderWorkerSet controller (upstream's install default). */
 export const LWS_NAMESPACE = 'lws-system';
@@ -53,7 +54,7 @@ export class LwsController extends Construct {
       chart: props.chart ?? HelmChartVersion.LWS,
       includesCrds: true,
       values: () => ({
-        tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
+        tolerations: [SYSTEM_NODE_TOLERATION],
       }),
       valueOverrides: props.values,
     });

@@ -9,6 +9,7 @@ import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { checkDnsLabel } from '../../core/validation';
 import { HelmChartVersion } from '../../versions';
+import { SYSTEM_NODE_TOLERATION } from '../../core/scheduling';
 
 /** Options of the standalone NVIDIA device plugin and DCGM exporter. */
 export interface NvidiaDevicePluginStandaloneOptions {
@@ -101,7 +102,7 @@ export class NvidiaDevicePluginStandalone extends Construct {
         config: { map: { ...configs }, default: DEFAULT_DEVICE_PLUGIN_CONFIG },
         gfd: { enabled: true },
         affinity: deviceManagementAffinity([DeviceManagement.DEVICE_PLUGIN]),
-        tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }, GPU_TOLERATION],
+        tolerations: [SYSTEM_NODE_TOLERATION, GPU_TOLERATION],
         nfd: { worker: { tolerations: [GPU_TOLERATION] } },
       }),
       valueOverrides: props.values,

@@ -5,6 +5,7 @@ import { PlatformDefinition } from '../../core/platform-definition';
 import { checkDnsLabel } from '../../core/validation';
 import { DEFAULT_PROMETHEUS_RELEASE } from '../../gpu/device-management/nvidia-gpu-operator';
 import { HelmChartVersion } from '../../versions';
+import { SYSTEM_NODE_TOLERATION } from '../../core/scheduling';
 
 /** Namespace KEDA runs in (upstream's install default). */
 export const KEDA_NAMESPACE = 'keda';
@@ -64,7 +65,7 @@ export class KedaOperator extends Construct {
       chart: props.chart ?? HelmChartVersion.KEDA,
       values: () => ({
         // One list for the operator, the metrics server and the webhooks (templates/{manager,metrics-server,webhooks}/deployment.yaml).
-        tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
+        tolerations: [SYSTEM_NODE_TOLERATION],
         prometheus: {
           operator: {
             enabled: true,
