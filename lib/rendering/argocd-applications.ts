@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ResolvedGitOpsOptions } from './gitops-options';
 import { Application, ApplicationSpecSyncPolicy } from '../../imports/argocd-application-argoproj.io';
@@ -40,7 +40,7 @@ export function argoHelmRepoUrl(repository: string): string {
 export function addComponentApplication(scope: Construct, component: IComponent, options: ResolvedGitOpsOptions): Application {
   const wave = syncWave(component.stage);
   if (HelmComponent.isHelmComponent(component)) {
-    return new Application(scope, component.componentName, {
+    const app = new Application(scope, component.componentName, {
       metadata: metadata(component.componentName, wave, options),
       spec: {
         project: options.project,
@@ -48,12 +48,15 @@ export function addComponentApplication(scope: Construct, component: IComponent,
           repoUrl: argoHelmRepoUrl(component.chart.repository),
           chart: component.chart.chart,
           targetRevision: component.chart.version,
-          helm: { releaseName: component.releaseName, valuesObject: component.values() },
+          helm: { releaseName: component.releaseName },
         },
         destination: { server: IN_CLUSTER, namespace: component.namespace },
         syncPolicy: syncPolicy(options),
       },
     });
+    // Added as a patch: cdk8s drops nulls from props, and a null value is Helm's way of removing a chart default.
+    app.addJsonPatch(JsonPatch.add('/spec/source/helm/valuesObject', component.values()));
+    return app;
   }
   const k8s = component as KubernetesComponent;
   return new Application(scope, component.componentName, {

@@ -136,4 +136,13 @@ describe('GitOps rendering', () => {
     t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 1);
     t.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesResource', { Manifest: Match.stringLikeRegexp('"name":"platform-root"') });
   });
+
+  test('a null in the values escape hatch survives into the Application (Helm removes that chart default)', () => {
+    const platform = testPlatform({ gitOps: { repoUrl: REPO }, karpenter: { values: { controller: { resources: { limits: null } } } } });
+    const apps = GitOpsRendering.folders(platform.definition, platform.gitOps!).find((f) => f.folder === 'apps')!.objects;
+    const karpenter = find(apps, 'Application', 'karpenter');
+    expect(karpenter.spec.source.helm.valuesObject.controller.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: null });
+    const yamlText = GitOpsRendering.files(platform.definition, platform.gitOps!).find((f) => f.path === 'apps/application-karpenter.yaml')!.content;
+    expect(yamlText).toContain('limits: null');
+  });
 });
