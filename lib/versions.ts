@@ -229,6 +229,15 @@ export class ContainerImage {
     uncertain: 'the v0.10.0 image tag was inferred from the release tag and apps.md; the registry listing was not read',
   });
 
+  /** kubectl, for the in-cluster Jobs that apply pinned upstream manifests (CRDs published only as release files). */
+  public static readonly KUBECTL = new ContainerImage({
+    repository: 'registry.k8s.io/kubectl',
+    tag: 'v1.36.0',
+    source: 'registry.k8s.io/kubectl (published by kubernetes/release for each Kubernetes release)',
+    checked: '2026-11-24',
+    uncertain: 'the v1.36.0 tag was not listed from the registry here (no network); any 1.35-1.37 kubectl works',
+  });
+
   /** An image that is not in the catalog. The tag must be exact. */
   public static of(props: ContainerImageProps): ContainerImage {
     return new ContainerImage(props);

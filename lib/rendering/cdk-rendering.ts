@@ -6,6 +6,7 @@ import { addRootApplication } from './argocd-applications';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
 import { HelmComponent, IComponent, KubernetesComponent } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
+import { UpstreamManifestsComponent } from '../core/upstream-manifests';
 import { check } from '../core/validation';
 import { HelmChartVersion } from '../versions';
 import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
@@ -97,6 +98,14 @@ export class CdkRendering extends Construct {
         attached = this.helmChart(c.componentName, c);
       } else {
         attached = this.props.cluster.addCdk8sChart(`k8s-${c.componentName}`, c as KubernetesComponent);
+        if (UpstreamManifestsComponent.isUpstreamManifests(c)) {
+          // Applying the Job is not enough: later stages wait until it has applied the upstream manifests.
+          const applied = new eks.KubernetesObjectValue(this, `${c.componentName}-applied`, {
+            cluster: this.props.cluster, ...c.readiness, timeout: Duration.minutes(10),
+          });
+          applied.node.addDependency(attached);
+          attached = applied;
+        }
       }
       for (const w of this.props.waitFor ?? []) attached.node.addDependency(w);
       for (const p of previous) attached.node.addDependency(p);

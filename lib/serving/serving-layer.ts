@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { KedaOperator } from './autoscaling/keda-operator';
 import { ModelAutoscaling, ScaleToZeroOptions } from './autoscaling/model-autoscaling';
+import { ensureInferenceExtensionCrds } from './llm-d/crds';
 import { InferencePool, InferencePoolOptions } from './llm-d/inference-pool';
 import { LwsController } from './lws';
 import { KvCacheDType } from './model-spec';
@@ -162,6 +163,7 @@ export class ServingLayer extends Construct {
     }
     this.wireIdentityAndSecrets(id, model, component);
     if (options.routing !== undefined) {
+      component.addDependency(ensureInferenceExtensionCrds(definition));
       this.pools.set(model, new InferencePool(component, 'InferencePool', { ...options.routing, model }));
     }
     if (layout !== undefined) {

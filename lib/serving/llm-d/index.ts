@@ -1,2 +1,3 @@
 export * from './inference-pool';
 export * from './inference-objective';
+export * from './crds';
