@@ -22,6 +22,10 @@ const CRDS = {
   'lws-leaderworkerset': 'lws/leaderworkerset.x-k8s.io_leaderworkersets.yaml',
   'gie-inferencepool': 'gateway-api-inference-extension/inference.networking.k8s.io_inferencepools.yaml',
   'llmd-inferenceobjective': 'llm-d-router/llm-d.ai_inferenceobjectives.yaml',
+  'gateway-api-gateway': 'gateway-api/gateway.networking.k8s.io_gateways.yaml',
+  'gateway-api-httproute': 'gateway-api/gateway.networking.k8s.io_httproutes.yaml',
+  'agentgateway-policy': 'agentgateway/agentgateway.dev_agentgatewaypolicies.yaml',
+  'kgateway-trafficpolicy': 'kgateway/gateway.kgateway.dev_trafficpolicies.yaml',
 };
 
 if (!fs.existsSync(SCHEMAS)) {
