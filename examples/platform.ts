@@ -1,6 +1,7 @@
-import { App, Size } from 'aws-cdk-lib';
+import { App, Duration, Size } from 'aws-cdk-lib';
 import {
-  CapacityReservationSelector, CapacityType, ConsolidationPolicy, Delivery, DeviceManagement, GpuModel, ModelSpec, PlatformStack,
+  CapacityReservationSelector, CapacityType, ConsolidationPolicy, Delivery, DeviceManagement, GpuModel, ModelSource, ModelSpec,
+  LiteLlmModel, PlatformStack, RoutingStrategy,
   WeightDType,
 } from '../lib';
 
@@ -73,7 +74,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   platform.gpu.dra.addMigClaimTemplate('Mig1g10gb', { namespace: 'models', name: 'mig-1g-10gb', profile: '1g.10gb' });
 
   // A small model, sized onto the L40S pool and autoscaled by KEDA on vLLM's queue depth.
-  platform.serving.addModel('Llama8b', {
+  const llama8b = platform.serving.addModel('Llama8b', {
     name: 'llama-3-1-8b',
     spec: ModelSpec.LLAMA_3_1_8B,
     pools: [inference],
@@ -82,7 +83,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     autoscaling: { minReplicas: 1, maxReplicas: 4 },
   });
   // A large model with tensor parallelism (the sizing picks the layout).
-  platform.serving.addModel('Qwen32b', {
+  const qwen = platform.serving.addModel('Qwen32b', {
     name: 'qwen3-32b',
     spec: ModelSpec.QWEN3_32B,
     pools: [inference],
@@ -92,12 +93,54 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     routing: { scorers: { queue: 2, kvCacheUtilization: 2, prefixCache: 3 } },
   });
   // A model larger than one node: pipeline-parallel across p5.48xlarge nodes on a LeaderWorkerSet with EFA.
-  platform.serving.addModel('Llama405b', {
+  const llama405b = platform.serving.addModel('Llama405b', {
     name: 'llama-3-1-405b',
     spec: LLAMA_3_1_405B,
     pools: [h100],
     contextLength: 32768,
     concurrency: 8,
+  });
+  // The FP8 checkpoint of Llama 3.1 8B as a canary of the bf16 one.
+  const llama8bFp8 = platform.serving.addModel('Llama8bFp8', {
+    name: 'llama-3-1-8b-fp8',
+    spec: ModelSpec.LLAMA_3_1_8B.withWeightDType(WeightDType.FP8),
+    source: ModelSource.fromHuggingFace('RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8'),
+    servedModelName: 'meta-llama/Llama-3.1-8B-Instruct',
+    pools: [inference],
+    contextLength: 16384,
+    concurrency: 32,
+  });
+
+  // One Gateway (agentgateway): the large models through their InferencePools or Services, a weighted canary for
+  // the 8B model, and a rate-limited route for one tenant.
+  platform.gateway.routeModel('Qwen', qwen, { pathPrefix: '/qwen' });
+  platform.gateway.routeModel('Llama405b', llama405b, { pathPrefix: '/llama-405b' });
+  platform.gateway.addCanary('Llama8bCanary', {
+    name: 'llama-3-1-8b', namespace: 'models', pathPrefix: '/llama-8b',
+    backends: [{ model: llama8b, weight: 90 }, { model: llama8bFp8, weight: 10 }],
+  });
+  const tenantA = platform.gateway.routeModel('QwenTenantA', qwen, {
+    name: 'qwen-tenant-a', pathPrefix: '/qwen', headerMatch: { name: 'x-tenant', value: 'team-a' },
+  });
+  platform.gateway.addRateLimit('TenantALimit', tenantA, 600);
+
+  // One OpenAI-compatible endpoint: the self-hosted models through the Gateway, Amazon Bedrock and OpenAI as
+  // fallbacks, spend tracking per team. Provider keys live in AWS Secrets Manager, never in code or manifests.
+  platform.addLiteLlm('LiteLlm', {
+    models: [
+      LiteLlmModel.selfHosted('qwen3-32b', qwen, { gatewayUrl: `${platform.gateway.url}/qwen/v1` }),
+      LiteLlmModel.selfHosted('llama-3.1-8b', llama8b, { gatewayUrl: `${platform.gateway.url}/llama-8b/v1` }),
+      LiteLlmModel.bedrock('claude-sonnet', { modelId: 'us.anthropic.claude-sonnet-4-20250514-v1:0', region: EXAMPLE.region }),
+      LiteLlmModel.openAi('gpt-4.1-mini', { model: 'gpt-4.1-mini', apiKeySecret: { name: 'openai', key: 'OPENAI_API_KEY' } }),
+    ],
+    routing: {
+      strategy: RoutingStrategy.LEAST_BUSY,
+      fallbacks: { 'qwen3-32b': ['claude-sonnet', 'gpt-4.1-mini'], 'llama-3.1-8b': ['qwen3-32b'] },
+    },
+    teams: [
+      { name: 'team-a', maxBudgetUsd: 500, budgetDuration: Duration.days(30), rpmLimit: 600, models: ['qwen3-32b', 'claude-sonnet'] },
+      { name: 'team-b', maxBudgetUsd: 200, budgetDuration: Duration.days(30), rpmLimit: 300 },
+    ],
   });
   return platform;
 }

@@ -41,4 +41,6 @@ export * from './serving/autoscaling/model-autoscaling';
 export * from './serving/serving-layer';
 export * from './serving/llm-d';
 export * from './observability/prometheus-operator-crds';
+export * from './gateway';
+export * from './gateway/litellm';
 export * from './platform-stack';

@@ -6,6 +6,8 @@ import { PlatformCluster, SystemNodeGroupOptions } from './cluster/platform-clus
 import { HelmComponent } from './core/component';
 import { PlatformDefinition } from './core/platform-definition';
 import { check, PlatformValidationError } from './core/validation';
+import { GatewayLayer, GatewayLayerOptions } from './gateway/gateway-layer';
+import { LiteLlm, LiteLlmOptions } from './gateway/litellm/litellm';
 import { GpuLayer, GpuLayerOptions } from './gpu/gpu-layer';
 import { Karpenter, KarpenterOptions } from './karpenter/karpenter';
 import { addPrometheusOperatorCrds } from './observability/prometheus-operator-crds';
@@ -47,6 +49,8 @@ export interface PlatformStackProps extends StackProps {
   readonly externalSecrets?: ExternalSecretsOptions;
   /** GPU layer settings (device plugin path, time-slicing configurations). @default - GPU Operator, no sharing */
   readonly gpu?: GpuLayerOptions;
+  /** Gateway settings (implementation, TLS). @default - agentgateway, HTTP listener only */
+  readonly gateway?: GatewayLayerOptions;
 }
 
 const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
@@ -74,6 +78,8 @@ export class PlatformStack extends Stack {
   public readonly gpu: GpuLayer;
   /** Model serving; add models with `serving.addModel()`. */
   public readonly serving: ServingLayer;
+  /** The gateway; route models with `gateway.routeModel()`. */
+  public readonly gateway: GatewayLayer;
   /** How the Kubernetes side reaches the cluster. */
   public readonly delivery: Delivery;
   /** GitOps settings, if any. */
@@ -124,6 +130,7 @@ export class PlatformStack extends Stack {
     this.serving = new ServingLayer(this, 'Serving', {
       definition: this.definition, gpu: this.gpu, cluster: this.cluster, secrets: this.secrets,
     });
+    this.gateway = new GatewayLayer(this, 'Gateway', { ...props.gateway, definition: this.definition, serving: this.serving });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,
       definition: this.definition,
@@ -131,6 +138,15 @@ export class PlatformStack extends Stack {
       gitOps: props.gitOps,
       waitFor: [this.platformCluster.systemNodeGroup, this.karpenter.controllerRole.association, this.secrets.identity.association],
     });
+  }
+
+  /**
+   * Adds the LiteLLM proxy: one OpenAI-compatible endpoint over the platform's models (through the gateway) and
+   * managed providers (Bedrock, OpenAI, Anthropic), with fallbacks, spend tracking (Postgres) and shared rate limits
+   * (Valkey). Keys and passwords come from AWS Secrets Manager through External Secrets.
+   */
+  public addLiteLlm(id: string, options: LiteLlmOptions): LiteLlm {
+    return new LiteLlm(this, id, { ...options, definition: this.definition, cluster: this.cluster, secrets: this.secrets });
   }
 
   /**

@@ -196,6 +196,44 @@ export class HelmChartVersion {
     checked: '2026-11-24',
     uncertain: 'value keys (tolerations) read from charts/lws/values.yaml on main around v0.10/v0.11, not at the v0.10.0 tag',
   });
+
+  /** agentgateway CRDs (AgentgatewayPolicy, AgentgatewayBackend, AgentgatewayParameters, AgentgatewayModel). */
+  public static readonly AGENTGATEWAY_CRDS = new HelmChartVersion({
+    chart: 'agentgateway-crds',
+    repository: 'oci://cr.agentgateway.dev/charts',
+    version: 'v1.4.1',
+    source: 'agentgateway/website:assets/agw-docs/pages/install/helm.md (helm upgrade -i agentgateway-crds oci://cr.agentgateway.dev/charts/agentgateway-crds --version v1.4.1; apps.md §3); CRDs stored in shared/schemas/agentgateway',
+    checked: '2026-11-24',
+  });
+
+  /** agentgateway controller (GatewayClass `agentgateway`; Gateway API Inference Extension support). */
+  public static readonly AGENTGATEWAY = new HelmChartVersion({
+    chart: 'agentgateway',
+    repository: 'oci://cr.agentgateway.dev/charts',
+    version: 'v1.4.1',
+    source: 'agentgateway/agentgateway@v1.4.1:controller/install/helm/agentgateway/values.yaml (inferenceExtension.enabled, tolerations); agentgateway/website install/helm.md',
+    checked: '2026-11-24',
+    uncertain: 'value keys read from the stored values.yaml of agentgateway/agentgateway (commits 18781e0, 52c0ae3), not confirmed to be the v1.4.1 tag',
+  });
+
+  /** kgateway CRDs (`gateway.kgateway.dev/v1alpha1`: TrafficPolicy, GatewayParameters, Backend, ...). */
+  public static readonly KGATEWAY_CRDS = new HelmChartVersion({
+    chart: 'kgateway-crds',
+    repository: 'oci://cr.kgateway.dev/kgateway-dev/charts',
+    version: 'v2.4.3',
+    source: 'kgateway-dev/kgateway.dev:assets/kgw-docs/pages/install/helm.md, reference/versions.md (v2.4.3; apps.md §3); CRDs stored in shared/schemas/kgateway',
+    checked: '2026-11-24',
+  });
+
+  /** kgateway controller (Envoy data plane; GatewayClasses `kgateway` and `kgateway-waypoint`). */
+  public static readonly KGATEWAY = new HelmChartVersion({
+    chart: 'kgateway',
+    repository: 'oci://cr.kgateway.dev/kgateway-dev/charts',
+    version: 'v2.4.3',
+    source: 'kgateway-dev/kgateway:install/helm/kgateway/values.yaml (tolerations); kgateway-dev/kgateway.dev install/helm.md',
+    checked: '2026-11-24',
+    uncertain: 'value keys read from the stored values.yaml of kgateway-dev/kgateway (commit 009b92f), not confirmed to be the v2.4.3 tag',
+  });
 }
 
 /** Properties of a pinned container image. */
@@ -236,6 +274,33 @@ export class ContainerImage {
     source: 'registry.k8s.io/kubectl (published by kubernetes/release for each Kubernetes release)',
     checked: '2026-11-24',
     uncertain: 'the v1.36.0 tag was not listed from the registry here (no network); any 1.35-1.37 kubectl works',
+  });
+
+  /** LiteLLM proxy, the Postgres/prisma build (`litellm-database`, the Helm chart's default image). */
+  public static readonly LITELLM = new ContainerImage({
+    repository: 'ghcr.io/berriai/litellm-database',
+    tag: 'v1.102.1',
+    source: 'ghcr.io/berriai/litellm-database; tag scheme plain vX.Y.Z since v1.84.0 (BerriAI/litellm-docs PR #127, #417; apps.md §4, v1.102.1 of 2026-09-26)',
+    checked: '2026-11-24',
+    uncertain: 'the registry listing was not read: that litellm-database carries v1.102.1 with the same plain-semver scheme as litellm is inferred (OpenHands pinned litellm-database:1.84.1)',
+  });
+
+  /** PostgreSQL (Docker official image), LiteLLM's in-cluster database. */
+  public static readonly POSTGRES = new ContainerImage({
+    repository: 'docker.io/library/postgres',
+    tag: '17.6',
+    source: 'Docker Hub library/postgres (official image, major 17)',
+    checked: '2026-11-24',
+    uncertain: 'the 17.6 tag was not re-read from the registry here (no network); newer 17.x patch tags likely exist',
+  });
+
+  /** Valkey (Redis-compatible), LiteLLM's shared rate-limit and routing state. */
+  public static readonly VALKEY = new ContainerImage({
+    repository: 'docker.io/valkey/valkey',
+    tag: '8.1.3',
+    source: 'Docker Hub valkey/valkey (official Valkey image, 8.1 line)',
+    checked: '2026-11-24',
+    uncertain: 'the 8.1.3 tag was not re-read from the registry here (no network)',
   });
 
   /** An image that is not in the catalog. The tag must be exact. */

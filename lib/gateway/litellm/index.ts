@@ -1,0 +1,3 @@
+export * from './model';
+export * from './database';
+export * from './litellm';

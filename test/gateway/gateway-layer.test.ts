@@ -1,0 +1,44 @@
+import { GatewayImplementation, GpuModel, ModelSpec } from '../../lib';
+import { expectValidK8sObjects } from '../k8s-schema';
+import { find, objects, testPlatform } from '../util';
+
+function platformWithModels(implementation?: GatewayImplementation) {
+  const platform = testPlatform({ gateway: { implementation } });
+  const pool = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 32 } });
+  const routed = platform.serving.addModel('Qwen', { name: 'qwen', spec: ModelSpec.QWEN3_32B, pools: [pool], routing: {} });
+  const plain = platform.serving.addModel('Llama', { name: 'llama', spec: ModelSpec.LLAMA_3_1_8B, pools: [pool] });
+  return { platform, routed, plain };
+}
+
+describe('GatewayLayer', () => {
+  test('nothing is installed until the first route', () => {
+    const { platform } = platformWithModels();
+    expect(platform.definition.components.map((c) => c.componentName)).not.toContain('agentgateway');
+  });
+
+  test('routeModel sends a model with llm-d routing to its InferencePool, others to their Service', () => {
+    const { platform, routed, plain } = platformWithModels();
+    const a = platform.gateway.routeModel('Qwen', routed);
+    const b = platform.gateway.routeModel('Llama', plain);
+    const objs = objects(platform.gateway.gateway.component);
+    expect(find(objs, 'HTTPRoute', a.routeName).spec.rules[0].backendRefs)
+      .toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen-qwen3-32b' }]);
+    expect(find(objs, 'HTTPRoute', b.routeName).spec.rules[0].backendRefs).toEqual([{ name: 'llama', port: 8000 }]);
+    expect(platform.definition.components.map((c) => c.componentName)).toEqual(expect.arrayContaining(['agentgateway', 'agentgateway-crds', 'gateway-api-crds']));
+    expect(platform.gateway.url).toBe('http://inference-gateway.gateway.svc');
+    expectValidK8sObjects(objs);
+  });
+
+  test('kgateway refuses an InferencePool backend', () => {
+    const { platform, routed } = platformWithModels(GatewayImplementation.KGATEWAY);
+    expect(() => platform.gateway.routeModel('Qwen', routed))
+      .toThrow("kgateway cannot route to InferencePool 'qwen-qwen3-32b': the Gateway API Inference Extension moved to agentgateway; use GatewayImplementation.AGENTGATEWAY");
+  });
+
+  test('canary weights must add up to 100', () => {
+    const { platform, routed, plain } = platformWithModels();
+    expect(() => platform.gateway.addCanary('C', {
+      name: 'canary', namespace: 'models', backends: [{ model: plain, weight: 90 }, { model: routed, weight: 5 }],
+    })).toThrow("canary weights of route 'canary' add up to 95, not 100");
+  });
+});
