@@ -42,3 +42,29 @@ describe('GatewayLayer', () => {
     })).toThrow("canary weights of route 'canary' add up to 95, not 100");
   });
 });
+
+describe('GatewayLayer routes under a prefix', () => {
+  test('strip the prefix before forwarding (model servers answer on /v1)', () => {
+    const { platform, plain } = platformWithModels();
+    const r = platform.gateway.routeModel('Llama', plain, { pathPrefix: '/llama' });
+    const rule = find(objects(platform.gateway.gateway.component), 'HTTPRoute', r.routeName).spec.rules[0];
+    expect(rule.matches).toEqual([{ path: { type: 'PathPrefix', value: '/llama' } }]);
+    expect(rule.filters).toEqual([{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }]);
+  });
+
+  test('a route at / needs no rewrite', () => {
+    const { platform, plain } = platformWithModels();
+    const r = platform.gateway.routeModel('Llama', plain);
+    expect(find(objects(platform.gateway.gateway.component), 'HTTPRoute', r.routeName).spec.rules[0].filters).toBeUndefined();
+  });
+});
+
+describe('PlatformStack.addLiteLlm', () => {
+  test('wires the definition, cluster and secrets of the platform', () => {
+    const { platform, routed } = platformWithModels();
+    const { LiteLlmModel } = require('../../lib');
+    const litellm = platform.addLiteLlm('LiteLlm', { models: [LiteLlmModel.selfHosted('qwen', routed)] });
+    expect(platform.definition.components.map((c) => c.componentName)).toContain('litellm');
+    expect(litellm.url).toBe('http://litellm.litellm.svc:4000');
+  });
+});
