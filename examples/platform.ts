@@ -1,7 +1,7 @@
 import { App, Duration, Size } from 'aws-cdk-lib';
 import {
   CapacityReservationSelector, CapacityType, ConsolidationPolicy, Delivery, DeviceManagement, GpuModel, ModelSource, ModelSpec,
-  LiteLlmModel, PlatformStack, RoutingStrategy,
+  LiteLlmModel, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
   WeightDType,
 } from '../lib';
 
@@ -123,6 +123,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     name: 'qwen-tenant-a', pathPrefix: '/qwen', headerMatch: { name: 'x-tenant', value: 'team-a' },
   });
   platform.gateway.addRateLimit('TenantALimit', tenantA, 600);
+  platform.gateway.addPromptGuard('TenantAGuard', tenantA, { builtins: [PromptGuardBuiltin.CREDIT_CARD, PromptGuardBuiltin.SSN] });
 
   // One OpenAI-compatible endpoint: the self-hosted models through the Gateway, Amazon Bedrock and OpenAI as
   // fallbacks, spend tracking per team. Provider keys live in AWS Secrets Manager, never in code or manifests.

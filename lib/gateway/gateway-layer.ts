@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { GatewayController, GatewayImplementation } from './gateway-controller';
-import { GatewayRoute, GatewayTlsOptions, PlatformGateway } from './platform-gateway';
+import { GatewayRoute, GatewayTlsOptions, PlatformGateway, PromptGuardOptions } from './platform-gateway';
 import { JsonObject } from '../core/deep-merge';
 import { PlatformDefinition } from '../core/platform-definition';
 import { ServingLayer } from '../serving/serving-layer';
@@ -85,6 +85,11 @@ export class GatewayLayer extends Construct {
   /** Local rate limit (per proxy replica) on a route, e.g. per tenant route. */
   public addRateLimit(id: string, route: GatewayRoute, requestsPerMinute: number, burst?: number) {
     return this.gateway.addRateLimit(id, { route, requestsPerMinute, burst });
+  }
+
+  /** Prompt guard on a route (agentgateway): deny patterns and built-in detectors, rejected before the model. */
+  public addPromptGuard(id: string, route: GatewayRoute, options: Omit<PromptGuardOptions, 'route'>) {
+    return this.gateway.addPromptGuard(id, { ...options, route });
   }
 
   /** In-cluster URL of the Gateway's HTTP listener (what LiteLLM uses as `api_base` for self-hosted models). */

@@ -6,6 +6,7 @@ import { goDuration } from './private/go-duration';
 import {
   AgentgatewayPolicy,
   AgentgatewayPolicySpecTrafficRateLimitLocalUnit,
+  AgentgatewayPolicySpecBackendAiPromptGuardRequestRegexAction, AgentgatewayPolicySpecBackendAiPromptGuardRequestRegexBuiltins,
 } from '../../imports/agentgateway-policy-agentgateway.dev';
 import {
   Gateway,
@@ -25,7 +26,7 @@ import {
 import { TrafficPolicy } from '../../imports/kgateway-trafficpolicy-gateway.kgateway.dev';
 import { KubernetesComponent, Stage } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
-import { check, checkDnsLabel, checkDnsSubdomain, checkLiteral, isToken } from '../core/validation';
+import { PlatformValidationError, check, checkDnsLabel, checkDnsSubdomain, checkLiteral, isToken } from '../core/validation';
 import { IInferencePool } from '../serving/llm-d/inference-pool';
 import { IModelEndpoint } from '../serving/model-endpoint';
 
@@ -372,6 +373,54 @@ export class PlatformGateway extends Construct {
     });
   }
 
+  /**
+   * Prompt guard on a route (agentgateway only): requests whose prompt matches a pattern or a built-in detector are
+   * rejected (or the match masked) before they reach the model. An `AgentgatewayPolicy` with
+   * `backend.ai.promptGuard.request`.
+   */
+  public addPromptGuard(id: string, options: PromptGuardOptions): ApiObject {
+    const { route } = options;
+    check(this.implementation === GatewayImplementation.AGENTGATEWAY,
+      `prompt guard on route '${route.routeName}' needs agentgateway: kgateway has no AI policies (use GatewayImplementation.AGENTGATEWAY)`);
+    const patterns = options.denyPatterns ?? [];
+    const builtins = options.builtins ?? [];
+    check(patterns.length + builtins.length > 0,
+      `prompt guard on route '${route.routeName}' needs at least one of 'denyPatterns' or 'builtins'`);
+    for (const p of patterns) {
+      check(p.length >= 1 && p.length <= 1024, `prompt guard pattern of route '${route.routeName}' must be 1-1024 characters`);
+      try {
+        // agentgateway evaluates Rust regex syntax; JavaScript checks everything but the leading inline flags.
+        new RegExp(p.replace(/^\(\?[imsxU]+\)/, ''));
+      } catch {
+        throw new PlatformValidationError(`prompt guard pattern (${p}) of route '${route.routeName}' is not a valid regular expression`);
+      }
+    }
+    const name = options.name ?? `${route.routeName}-prompt-guard`;
+    checkDnsSubdomain('name', name);
+    const action = options.action ?? PromptGuardAction.REJECT;
+    return new AgentgatewayPolicy(this.component, id, {
+      metadata: { name, namespace: route.namespace },
+      spec: {
+        targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name: route.routeName }],
+        backend: {
+          ai: {
+            promptGuard: {
+              request: [{
+                regex: {
+                  action: action as string as AgentgatewayPolicySpecBackendAiPromptGuardRequestRegexAction,
+                  matches: patterns.length > 0 ? [...patterns] : undefined,
+                  builtins: builtins.length > 0
+                    ? builtins.map((b) => b as string as AgentgatewayPolicySpecBackendAiPromptGuardRequestRegexBuiltins) : undefined,
+                },
+                response: options.rejectMessage !== undefined ? { message: options.rejectMessage } : undefined,
+              }],
+            },
+          },
+        },
+      },
+    });
+  }
+
   /** Builds an HTTPRoute with one rule over `backendRefs`. */
   private route(
     id: string,
@@ -444,4 +493,37 @@ function checkHostname(hostname: string): void {
   checkLiteral('tls.hostname', hostname);
   check(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(hostname) && hostname.length <= 253,
     `'tls.hostname' (${hostname}) must be a DNS name such as api.example.com or *.example.com`);
+}
+
+/** What a prompt guard does on a match. */
+export enum PromptGuardAction {
+  /** Reject the request. */
+  REJECT = 'Reject',
+  /** Mask the matched text and forward. */
+  MASK = 'Mask',
+}
+
+/** Built-in detectors of agentgateway's regex prompt guard. */
+export enum PromptGuardBuiltin {
+  CREDIT_CARD = 'CreditCard',
+  EMAIL = 'Email',
+  PHONE_NUMBER = 'PhoneNumber',
+  SSN = 'Ssn',
+  CA_SIN = 'CaSin',
+}
+
+/** Options of a prompt guard. */
+export interface PromptGuardOptions {
+  /** The route it applies to. */
+  readonly route: HttpRouteReference;
+  /** Regular expressions (Rust `regex` syntax, e.g. `(?i)ignore previous instructions`) that must not appear in prompts. @default - none */
+  readonly denyPatterns?: string[];
+  /** Built-in detectors (credit cards, e-mail addresses, ...). @default - none */
+  readonly builtins?: PromptGuardBuiltin[];
+  /** What happens on a match. @default PromptGuardAction.REJECT */
+  readonly action?: PromptGuardAction;
+  /** Message returned on rejection. @default - agentgateway's default message */
+  readonly rejectMessage?: string;
+  /** Policy name. @default '<route>-prompt-guard' */
+  readonly name?: string;
 }

@@ -68,3 +68,36 @@ describe('PlatformStack.addLiteLlm', () => {
     expect(litellm.url).toBe('http://litellm.litellm.svc:4000');
   });
 });
+
+describe('prompt guard', () => {
+  test('an AgentgatewayPolicy rejects prompts matching patterns or built-in detectors', () => {
+    const { platform, routed } = platformWithModels();
+    const route = platform.gateway.routeModel('Qwen', routed);
+    const { PromptGuardBuiltin } = require('../../lib');
+    platform.gateway.addPromptGuard('Guard', route, { denyPatterns: ['(?i)ignore previous instructions'], builtins: [PromptGuardBuiltin.CREDIT_CARD], rejectMessage: 'no' });
+    const objs = objects(platform.gateway.gateway.component);
+    const policy = find(objs, 'AgentgatewayPolicy', `${route.routeName}-prompt-guard`);
+    expect(policy.spec).toEqual({
+      targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: route.routeName }],
+      backend: { ai: { promptGuard: { request: [{
+        regex: { action: 'Reject', matches: ['(?i)ignore previous instructions'], builtins: ['CreditCard'] },
+        response: { message: 'no' },
+      }] } } },
+    });
+    expectValidK8sObjects(objs);
+  });
+
+  test('needs agentgateway', () => {
+    const { platform, plain } = platformWithModels(GatewayImplementation.KGATEWAY);
+    const route = platform.gateway.routeModel('Llama', plain);
+    expect(() => platform.gateway.addPromptGuard('Guard', route, { denyPatterns: ['x'] }))
+      .toThrow(`prompt guard on route '${route.routeName}' needs agentgateway: kgateway has no AI policies (use GatewayImplementation.AGENTGATEWAY)`);
+  });
+
+  test('needs something to look for', () => {
+    const { platform, plain } = platformWithModels();
+    const route = platform.gateway.routeModel('Llama', plain);
+    expect(() => platform.gateway.addPromptGuard('Guard', route, {}))
+      .toThrow(`prompt guard on route '${route.routeName}' needs at least one of 'denyPatterns' or 'builtins'`);
+  });
+});
