@@ -1,7 +1,7 @@
 import { App, Duration, Size } from 'aws-cdk-lib';
 import {
   CapacityReservationSelector, CapacityType, ConsolidationPolicy, Delivery, DeviceManagement, GpuModel, ModelSource, ModelSpec,
-  LiteLlmModel, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
+  ContainerImage, LiteLlmModel, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
   WeightDType,
 } from '../lib';
 
@@ -125,9 +125,18 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   platform.gateway.addRateLimit('TenantALimit', tenantA, 600);
   platform.gateway.addPromptGuard('TenantAGuard', tenantA, { builtins: [PromptGuardBuiltin.CREDIT_CARD, PromptGuardBuiltin.SSN] });
 
+  // Observability and cost: Prometheus + alerts + dashboards, Langfuse with an OpenTelemetry collector in front.
+  platform.observability.addMonitoring({ ttftSloSeconds: 2, gpuPricePerHourUsd: 2.6 });
+  const langfuse = platform.observability.addLangfuse({ initialization: { organization: 'Agentic', project: 'platform' } });
+  platform.observability.addOtelCollector();
+
+  // Two teams with GPU quotas; their LiteLLM budgets come from the same definition.
+  const teamA = platform.addTeam({ name: 'team-a', gpuQuota: 8, costCenter: 'cc-1001', liteLlm: { maxBudgetUsd: 500, budgetDuration: Duration.days(30), rpmLimit: 600, models: ['qwen3-32b', 'claude-sonnet'] } });
+  const teamB = platform.addTeam({ name: 'team-b', gpuQuota: 2, costCenter: 'cc-1002', liteLlm: { maxBudgetUsd: 200, budgetDuration: Duration.days(30), rpmLimit: 300 } });
+
   // One OpenAI-compatible endpoint: the self-hosted models through the Gateway, Amazon Bedrock and OpenAI as
-  // fallbacks, spend tracking per team. Provider keys live in AWS Secrets Manager, never in code or manifests.
-  platform.addLiteLlm('LiteLlm', {
+  // fallbacks, spend tracking per team, traces to Langfuse. Provider keys live in AWS Secrets Manager, never in code.
+  const litellm = platform.addLiteLlm('LiteLlm', {
     models: [
       LiteLlmModel.selfHosted('qwen3-32b', qwen, { gatewayUrl: `${platform.gateway.url}/qwen/v1` }),
       LiteLlmModel.selfHosted('llama-3.1-8b', llama8b, { gatewayUrl: `${platform.gateway.url}/llama-8b/v1` }),
@@ -138,10 +147,26 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
       strategy: RoutingStrategy.LEAST_BUSY,
       fallbacks: { 'qwen3-32b': ['claude-sonnet', 'gpt-4.1-mini'], 'llama-3.1-8b': ['qwen3-32b'] },
     },
-    teams: [
-      { name: 'team-a', maxBudgetUsd: 500, budgetDuration: Duration.days(30), rpmLimit: 600, models: ['qwen3-32b', 'claude-sonnet'] },
-      { name: 'team-b', maxBudgetUsd: 200, budgetDuration: Duration.days(30), rpmLimit: 300 },
-    ],
+    teams: [teamA.liteLlmTeam(), teamB.liteLlmTeam()],
+    langfuse: {
+      host: langfuse.url,
+      publicKeySecret: { name: 'langfuse-keys', key: 'LANGFUSE_PUBLIC_KEY' },
+      secretKeySecret: { name: 'langfuse-keys', key: 'LANGFUSE_SECRET_KEY' },
+    },
   });
+
+  // Nightly RAGAS evaluation of team A's RAG dataset, judged by Claude through LiteLLM.
+  platform.addEvaluation('RagNightly', {
+    name: 'rag-nightly',
+    image: ContainerImage.of({
+      repository: '111111111111.dkr.ecr.us-west-2.amazonaws.com/ragas-eval', tag: '2026.11.1',
+      source: 'built by the platform team (python + ragas + langfuse)', checked: '2026-11-24',
+    }),
+    schedule: '0 3 * * *',
+    dataset: 'rag-golden-set',
+    langfuseHost: langfuse.url,
+    langfuseKeys: { name: 'langfuse-keys', publicKeyKey: 'LANGFUSE_PUBLIC_KEY', secretKeyKey: 'LANGFUSE_SECRET_KEY' },
+    judge: { litellmUrl: litellm.url, model: 'claude-sonnet', apiKeySecret: { name: 'litellm-eval-key', key: 'KEY' } },
+  }, { team: teamA });
   return platform;
 }

@@ -3,13 +3,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { PlatformCluster, SystemNodeGroupOptions } from './cluster/platform-cluster';
-import { HelmComponent } from './core/component';
+import { addStorageClasses } from './cluster/storage-classes';
+import { HelmComponent, KubernetesComponent, Stage } from './core/component';
 import { PlatformDefinition } from './core/platform-definition';
 import { check, PlatformValidationError } from './core/validation';
 import { GatewayLayer, GatewayLayerOptions } from './gateway/gateway-layer';
 import { LiteLlm, LiteLlmOptions } from './gateway/litellm/litellm';
 import { GpuLayer, GpuLayerOptions } from './gpu/gpu-layer';
 import { Karpenter, KarpenterOptions } from './karpenter/karpenter';
+import { RagasEvaluation, RagasEvaluationProps } from './observability/evaluation/ragas-evaluation';
+import { ObservabilityLayer } from './observability/observability-layer';
+import { Team, TeamProps } from './teams/team';
 import { addPrometheusOperatorCrds } from './observability/prometheus-operator-crds';
 import { ServingLayer } from './serving/serving-layer';
 import { CdkRendering } from './rendering/cdk-rendering';
@@ -80,6 +84,8 @@ export class PlatformStack extends Stack {
   public readonly serving: ServingLayer;
   /** The gateway; route models with `gateway.routeModel()`. */
   public readonly gateway: GatewayLayer;
+  /** Metrics, alerts, dashboards, Langfuse and the OpenTelemetry collector. */
+  public readonly observability: ObservabilityLayer;
   /** How the Kubernetes side reaches the cluster. */
   public readonly delivery: Delivery;
   /** GitOps settings, if any. */
@@ -115,6 +121,7 @@ export class PlatformStack extends Stack {
 
     this.definition = new PlatformDefinition({ clusterName: name, region: this.region, kubernetesVersion: version.version });
     this.prometheusCrds = addPrometheusOperatorCrds(this.definition);
+    addStorageClasses(this.definition);
     this.platformCluster = new PlatformCluster(this, 'Cluster', {
       clusterName: name,
       version,
@@ -131,6 +138,9 @@ export class PlatformStack extends Stack {
       definition: this.definition, gpu: this.gpu, cluster: this.cluster, secrets: this.secrets,
     });
     this.gateway = new GatewayLayer(this, 'Gateway', { ...props.gateway, definition: this.definition, serving: this.serving });
+    this.observability = new ObservabilityLayer(this, 'Observability', {
+      definition: this.definition, cluster: this.cluster, secrets: this.secrets, gpu: this.gpu, serving: this.serving,
+    });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,
       definition: this.definition,
@@ -138,6 +148,31 @@ export class PlatformStack extends Stack {
       gitOps: props.gitOps,
       waitFor: [this.platformCluster.systemNodeGroup, this.karpenter.controllerRole.association, this.secrets.identity.association],
     });
+  }
+
+  /**
+   * Adds a team: namespace with Pod Security labels, GPU / CPU / memory quota, container defaults, default-deny
+   * network policies with the allows the platform needs, and cost-allocation labels; `team.liteLlmTeam()` gives its
+   * LiteLLM budget for `addLiteLlm({ teams })`.
+   */
+  public addTeam(options: Omit<TeamProps, 'definition'>): Team {
+    return new Team(this.definition, `Team${options.name}`, { ...options, definition: this.definition });
+  }
+
+  /**
+   * Adds a RAGAS evaluation CronJob (the user's image; RAGAS has no official image) as its own component, in a team's
+   * namespace or, without a team, in `namespace` (default 'evaluations').
+   */
+  public addEvaluation(id: string, props: RagasEvaluationProps, placement: { team?: Team; namespace?: string } = {}): RagasEvaluation {
+    const namespace = placement.team?.namespace ?? placement.namespace ?? 'evaluations';
+    const component = new KubernetesComponent(this.definition, `Evaluation${id}`, {
+      name: `evaluation-${props.name}`,
+      namespace,
+      stage: Stage.WORKLOADS,
+      description: `RAGAS evaluation '${props.name}' (${props.schedule})`,
+    });
+    component.addDependency(placement.team !== undefined ? placement.team.component : this.definition.ensureNamespace(namespace));
+    return new RagasEvaluation(component, 'Resource', props);
   }
 
   /**

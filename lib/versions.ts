@@ -79,6 +79,54 @@ export class HelmChartVersion {
     uncertain: 'which prometheus-operator release (v0.93.x expected) chart 25.0.0 carries was not read from its Chart.yaml',
   });
 
+  /**
+   * kube-prometheus-stack: Prometheus operator, Prometheus, Alertmanager, Grafana, kube-state-metrics and node
+   * exporter. Its CRDs come from {@link PROMETHEUS_OPERATOR_CRDS} (`crds.enabled: false`).
+   */
+  public static readonly KUBE_PROMETHEUS_STACK = new HelmChartVersion({
+    chart: 'kube-prometheus-stack',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    version: '88.5.3',
+    source: 'prometheus-community/helm-charts@2026-08-22:charts/kube-prometheus-stack/Chart.yaml (appVersion v0.93.1)',
+    checked: '2026-08-22',
+    uncertain: 'newer chart versions likely exist by late 2026',
+  });
+
+  /**
+   * Langfuse v3 (appVersion 3.224.1) with Bitnami sub-charts (postgresql 16.4.9, clickhouse 8.0.5, valkey 2.2.4,
+   * minio 14.10.5). Use with `LangfuseVersion.V3`.
+   */
+  public static readonly LANGFUSE_V3 = new HelmChartVersion({
+    chart: 'langfuse',
+    repository: 'https://langfuse.github.io/langfuse-k8s',
+    version: '1.5.41',
+    source: 'langfuse/langfuse-k8s@langfuse-1.5.41:charts/langfuse/Chart.yaml (per shared/reference/apps.md section 5)',
+    checked: '2026-11-24',
+  });
+
+  /**
+   * Langfuse v4 (appVersion 4.4.0): sub-charts postgres, valkey, seaweedfs; ClickHouse through the ClickHouse
+   * operator (cert-manager and clickhouse-operator must be installed first). Use with `LangfuseVersion.V4`.
+   */
+  public static readonly LANGFUSE_V4 = new HelmChartVersion({
+    chart: 'langfuse',
+    repository: 'https://langfuse.github.io/langfuse-k8s',
+    version: '2.0.0',
+    source: 'langfuse/langfuse-k8s@langfuse-2.0.0:charts/langfuse/{Chart.yaml,values.yaml} (per shared/reference/apps.md section 5)',
+    checked: '2026-11-24',
+    uncertain: 'the 2.0.0 values keys for secrets were not re-read; the 1.x keys (secretKeyRef/existingSecret) are assumed unchanged',
+  });
+
+  /** OpenTelemetry Collector (deployment mode) that forwards traces to Langfuse. */
+  public static readonly OPENTELEMETRY_COLLECTOR = new HelmChartVersion({
+    chart: 'opentelemetry-collector',
+    repository: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+    version: '0.158.3',
+    source: 'open-telemetry/opentelemetry-helm-charts@0028bf0397c68a8196cf4e097a7b35f9fe768053:charts/opentelemetry-collector/Chart.yaml (appVersion 0.153.0)',
+    checked: '2026-11-24',
+    uncertain: 'read from one stored commit, not a release tag; a newer chart may exist (operator/collector 0.158.0 per apps.md section 6)',
+  });
+
   /** A chart that is not in the catalog. The version must be exact. */
   public static of(props: HelmChartVersionProps): HelmChartVersion {
     return new HelmChartVersion(props);

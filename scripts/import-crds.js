@@ -18,6 +18,7 @@ const CRDS = {
   'eso-clustersecretstore': 'external-secrets/external-secrets.io_clustersecretstores.yaml',
   'nvidia-computedomain': 'nvidia-dra-driver-gpu/resource.nvidia.com_computedomains.yaml',
   'prometheus-servicemonitor': 'prometheus-operator/monitoring.coreos.com_servicemonitors.yaml',
+  'prometheus-prometheusrule': 'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml',
   'keda-scaledobject': 'keda/keda.sh_scaledobjects.yaml',
   'lws-leaderworkerset': 'lws/leaderworkerset.x-k8s.io_leaderworkersets.yaml',
   'gie-inferencepool': 'gateway-api-inference-extension/inference.networking.k8s.io_inferencepools.yaml',

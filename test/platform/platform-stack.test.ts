@@ -83,7 +83,8 @@ describe('PlatformStack', () => {
     test('delivery defaults to CDK: every component is attached to the cluster', () => {
       expect(platform.delivery).toBe(Delivery.CDK);
       t.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 4);
-      t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 2);
+      t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 3);
+      t.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesResource', { Manifest: Match.stringLikeRegexp('"kind":"StorageClass".*is-default-class":"true"') });
     });
   });
 

@@ -1,0 +1,2 @@
+export * from './langfuse';
+export * from './stores';

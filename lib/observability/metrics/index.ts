@@ -1,0 +1,3 @@
+export * from './prometheus-stack';
+export * from './alerts';
+export * from './dashboards';

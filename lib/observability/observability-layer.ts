@@ -1,0 +1,107 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import { Langfuse, LangfuseOptions } from './langfuse/langfuse';
+import { AlertKind, PlatformAlerts, PlatformComponentKind } from './metrics/alerts';
+import { GrafanaDashboards } from './metrics/dashboards';
+import { PrometheusStack } from './metrics/prometheus-stack';
+import { OtelCollector, OtelCollectorOptions } from './otel/otel-collector';
+import { PlatformDefinition } from '../core/platform-definition';
+import { check } from '../core/validation';
+import { GpuLayer } from '../gpu/gpu-layer';
+import { ExternalSecrets } from '../secrets/external-secrets';
+import { ServingLayer } from '../serving/serving-layer';
+
+/** Options of metrics, alerts and dashboards. */
+export interface MonitoringOptions {
+  /** Prometheus retention. @default Duration.days(15) */
+  readonly retention?: Duration;
+  /** Prometheus storage. @default Size.gibibytes(100) */
+  readonly storage?: Size;
+  /** Alerts to emit. @default - every alert of the components the platform runs */
+  readonly alerts?: AlertKind[];
+  /** Time-to-first-token SLO (p95) in seconds. @default 2 */
+  readonly ttftSloSeconds?: number;
+  /** Price of an idle GPU hour for the idle-cost panel and alert (estimate from the GPU catalog). @default - none */
+  readonly gpuPricePerHourUsd?: number;
+}
+
+/** Props of the observability layer. */
+export interface ObservabilityLayerProps {
+  /** The definition. */
+  readonly definition: PlatformDefinition;
+  /** The cluster. */
+  readonly cluster: eks.Cluster;
+  /** The secrets layer. */
+  readonly secrets: ExternalSecrets;
+  /** The GPU layer (what runs decides which alerts and dashboards apply). */
+  readonly gpu: GpuLayer;
+  /** The serving layer. */
+  readonly serving: ServingLayer;
+}
+
+/**
+ * Observability and cost: kube-prometheus-stack with the platform's alerts and Grafana dashboards (`addMonitoring`),
+ * self-hosted Langfuse (`addLangfuse`) and an OpenTelemetry collector exporting traces to it (`addOtelCollector`).
+ */
+export class ObservabilityLayer extends Construct {
+  private readonly props: ObservabilityLayerProps;
+  private _prometheus?: PrometheusStack;
+  private _langfuse?: Langfuse;
+  private _otel?: OtelCollector;
+
+  constructor(scope: Construct, id: string, props: ObservabilityLayerProps) {
+    super(scope, id);
+    this.props = props;
+  }
+
+  /**
+   * kube-prometheus-stack picking up every ServiceMonitor, PodMonitor and PrometheusRule of the platform, alerts
+   * for the components the platform runs and the GPU fleet, model serving and token dashboards.
+   */
+  public addMonitoring(options: MonitoringOptions = {}): PrometheusStack {
+    check(this._prometheus === undefined, 'monitoring is already added to this platform');
+    const definition = this.props.definition;
+    this._prometheus = new PrometheusStack(definition, 'KubePrometheusStack', { retention: options.retention, storage: options.storage });
+    const components = [PlatformComponentKind.KARPENTER];
+    if (this.props.gpu.nodePools.length > 0) components.push(PlatformComponentKind.GPU);
+    if (this.props.serving.modelList.length > 0) components.push(PlatformComponentKind.VLLM);
+    const alerts = new PlatformAlerts(definition, 'PlatformAlerts', {
+      components, alerts: options.alerts, ttftSloSeconds: options.ttftSloSeconds, idleGpuCostPerHourUsd: options.gpuPricePerHourUsd,
+    });
+    alerts.addDependency(this._prometheus);
+    const dashboards = new GrafanaDashboards(definition, 'GrafanaDashboards', {
+      components: components.filter((c) => c !== PlatformComponentKind.KARPENTER), gpuPricePerHourUsd: options.gpuPricePerHourUsd,
+    });
+    dashboards.addDependency(this._prometheus);
+    return this._prometheus;
+  }
+
+  /** Self-hosted Langfuse (traces, tokens, cost, prompts) with S3 blob storage through Pod Identity. */
+  public addLangfuse(options: LangfuseOptions = {}): Langfuse {
+    check(this._langfuse === undefined, 'Langfuse is already added to this platform');
+    this._langfuse = new Langfuse(this, 'Langfuse', {
+      ...options, definition: this.props.definition, cluster: this.props.cluster, secrets: this.props.secrets,
+    });
+    return this._langfuse;
+  }
+
+  /** An OpenTelemetry collector that receives OTLP (vLLM, the endpoint pickers, LiteLLM, agents) and exports to Langfuse. */
+  public addOtelCollector(options: OtelCollectorOptions = {}): OtelCollector {
+    check(this._langfuse !== undefined, 'add Langfuse (observability.addLangfuse) before the OpenTelemetry collector that exports to it');
+    this._otel = new OtelCollector(this, 'OtelCollector', {
+      ...options, definition: this.props.definition, secrets: this.props.secrets, langfuse: this._langfuse,
+    });
+    return this._otel;
+  }
+
+  /** Langfuse, if added. */
+  public get langfuse(): Langfuse | undefined {
+    return this._langfuse;
+  }
+
+  /** The collector, if added. */
+  public get otelCollector(): OtelCollector | undefined {
+    return this._otel;
+  }
+}

@@ -1,0 +1,158 @@
+import { Construct } from 'constructs';
+import {
+  ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
+} from '../../../imports/eso-externalsecret-external-secrets.io';
+import { HelmComponent, KubernetesComponent, Stage } from '../../core/component';
+import { JsonObject } from '../../core/deep-merge';
+import { PlatformDefinition } from '../../core/platform-definition';
+import { check, checkDnsLabel } from '../../core/validation';
+import { AWS_SECRET_STORE, ExternalSecrets } from '../../secrets/external-secrets';
+import { HelmChartVersion } from '../../versions';
+import { Langfuse, LangfuseVersion } from '../langfuse/langfuse';
+
+/** OTLP/gRPC port. */
+export const OTLP_GRPC_PORT = 4317;
+/** OTLP/HTTP port. */
+export const OTLP_HTTP_PORT = 4318;
+/** Name of the collector's Deployment and Service (`fullnameOverride`). */
+export const OTEL_COLLECTOR_NAME = 'otel-collector';
+/** Secret holding `LANGFUSE_AUTH` (base64 of `pk-lf-...:sk-lf-...`). */
+export const LANGFUSE_AUTH_SECRET = 'langfuse-otel-auth';
+
+/** Options of {@link OtelCollector}. */
+export interface OtelCollectorOptions {
+  /** Namespace. @default 'opentelemetry' */
+  readonly namespace?: string;
+  /** The chart. @default HelmChartVersion.OPENTELEMETRY_COLLECTOR */
+  readonly chart?: HelmChartVersion;
+  /** Collector replicas. @default 2 */
+  readonly replicas?: number;
+  /** Raw chart values deep-merged after the computed ones (escape hatch). @default - none */
+  readonly values?: JsonObject;
+}
+
+/** Props of {@link OtelCollector}. */
+export interface OtelCollectorProps extends OtelCollectorOptions {
+  /** The platform's Kubernetes-side definition. */
+  readonly definition: PlatformDefinition;
+  /** The secrets layer. */
+  readonly secrets: ExternalSecrets;
+  /** The Langfuse the traces go to; needs `initialization` (its generated API keys authenticate the exporter). */
+  readonly langfuse: Langfuse;
+}
+
+/**
+ * An OpenTelemetry Collector (Helm chart `open-telemetry/opentelemetry-collector`, mode `deployment`) that
+ * receives OTLP traces over gRPC (4317) and HTTP (4318), batches them and sends them to Langfuse's OTLP/HTTP
+ * endpoint `<langfuse>/api/public/otel` (Langfuse does not accept gRPC). Point vLLM (`--otlp-traces-endpoint
+ * <otlpGrpcEndpoint>`), LiteLLM (`otel` callback) and agents (`OTEL_EXPORTER_OTLP_ENDPOINT`) at it.
+ *
+ * The exporter authenticates with `Authorization: Basic ${env:LANGFUSE_AUTH}`; `LANGFUSE_AUTH` comes from the
+ * Secret `langfuse-otel-auth`, which an `ExternalSecret` template computes from the two generated Langfuse keys
+ * (`{{ printf "pk-lf-%s:sk-lf-%s" .pk .sk | b64enc }}`), so no key appears in code or manifests.
+ */
+export class OtelCollector extends Construct {
+  /** The chart. */
+  public readonly chart: HelmComponent;
+  /** The component holding the auth ExternalSecret. */
+  public readonly secretsComponent: KubernetesComponent;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** OTLP/gRPC endpoint, e.g. for vLLM's `--otlp-traces-endpoint`. */
+  public readonly otlpGrpcEndpoint: string;
+  /** OTLP/HTTP base endpoint (exporters append `/v1/traces`), e.g. for `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  public readonly otlpHttpEndpoint: string;
+  /** The collector configuration given to the chart (`config`). */
+  public readonly config: JsonObject;
+
+  constructor(scope: Construct, id: string, props: OtelCollectorProps) {
+    super(scope, id);
+    const ns = props.namespace ?? 'opentelemetry';
+    checkDnsLabel('namespace', ns);
+    const replicas = props.replicas ?? 2;
+    check(Number.isInteger(replicas) && replicas >= 1, `'replicas' (${replicas}) must be an integer of at least 1`);
+    const keys = props.langfuse.apiKeys;
+    check(keys !== undefined,
+      "OtelCollector needs the API keys of Langfuse: set 'initialization' ({ organization, project }) on the Langfuse construct");
+    this.namespace = ns;
+    const host = `${OTEL_COLLECTOR_NAME}.${ns}.svc.cluster.local`;
+    this.otlpGrpcEndpoint = `http://${host}:${OTLP_GRPC_PORT}`;
+    this.otlpHttpEndpoint = `http://${host}:${OTLP_HTTP_PORT}`;
+
+    const secretsComponent = new KubernetesComponent(props.definition, 'OtelCollectorSecrets', {
+      name: 'otel-collector-secrets',
+      namespace: ns,
+      stage: Stage.WORKLOADS,
+      description: `Langfuse credentials of the OpenTelemetry Collector in namespace ${ns}`,
+    });
+    this.secretsComponent = secretsComponent;
+    secretsComponent.addDependency(props.definition.ensureNamespace(ns), props.secrets.store);
+    new ExternalSecret(secretsComponent, 'LangfuseAuth', {
+      metadata: { name: LANGFUSE_AUTH_SECRET, namespace: ns },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: AWS_SECRET_STORE },
+        target: {
+          name: LANGFUSE_AUTH_SECRET,
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          template: {
+            engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            data: {
+              auth: `{{ printf "${keys.publicKey.prefix}%s:${keys.secretKey.prefix}%s" .pk .sk | b64enc }}`,
+            },
+          },
+        },
+        data: [
+          { secretKey: 'pk', remoteRef: { key: keys.publicKey.awsSecretName, property: keys.publicKey.property } },
+          { secretKey: 'sk', remoteRef: { key: keys.secretKey.awsSecretName, property: keys.secretKey.property } },
+        ],
+      },
+    });
+
+    const headers: JsonObject = { Authorization: 'Basic ${env:LANGFUSE_AUTH}' };
+    if (props.langfuse.version === LangfuseVersion.V4) headers['x-langfuse-ingestion-version'] = '4';
+    this.config = {
+      receivers: {
+        otlp: {
+          protocols: {
+            grpc: { endpoint: `\${env:MY_POD_IP}:${OTLP_GRPC_PORT}` },
+            http: { endpoint: `\${env:MY_POD_IP}:${OTLP_HTTP_PORT}` },
+          },
+        },
+      },
+      processors: {
+        memory_limiter: { check_interval: '5s', limit_percentage: 80, spike_limit_percentage: 25 },
+        batch: {},
+      },
+      exporters: {
+        'otlphttp/langfuse': { endpoint: props.langfuse.otelEndpoint, headers },
+      },
+      service: {
+        pipelines: {
+          traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlphttp/langfuse'] },
+        },
+      },
+    };
+
+    const config = this.config;
+    this.chart = new HelmComponent(props.definition, 'OtelCollector', {
+      name: 'otel-collector',
+      namespace: ns,
+      stage: Stage.WORKLOADS,
+      description: `OpenTelemetry Collector: OTLP traces at ${this.otlpGrpcEndpoint} (gRPC) and ${this.otlpHttpEndpoint} (HTTP) to Langfuse`,
+      chart: props.chart ?? HelmChartVersion.OPENTELEMETRY_COLLECTOR,
+      includesCrds: false,
+      values: () => ({
+        mode: 'deployment',
+        fullnameOverride: OTEL_COLLECTOR_NAME,
+        replicaCount: replicas,
+        image: { repository: 'otel/opentelemetry-collector-contrib' },
+        extraEnvs: [{ name: 'LANGFUSE_AUTH', valueFrom: { secretKeyRef: { name: LANGFUSE_AUTH_SECRET, key: 'auth' } } }],
+        config,
+      }),
+      valueOverrides: props.values,
+    });
+    this.chart.addDependency(secretsComponent, props.langfuse.chart);
+  }
+}

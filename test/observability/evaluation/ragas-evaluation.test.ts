@@ -1,0 +1,241 @@
+import { Duration, Lazy } from 'aws-cdk-lib';
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-34';
+import { KubernetesComponent, Stage } from '../../../lib/core/component';
+import { RagasEvaluation, RagasEvaluationProps, RagasMetric } from '../../../lib/observability/evaluation';
+import { ContainerImage } from '../../../lib/versions';
+import { expectValidK8sObjects } from '../../k8s-schema';
+import { find, objects, testDefinition } from '../../util';
+
+const IMAGE = ContainerImage.of({
+  repository: '123456789012.dkr.ecr.us-west-2.amazonaws.com/rag-eval',
+  tag: '1.4.0',
+  source: 'test',
+  checked: '2026-11-24',
+});
+
+const BASE: RagasEvaluationProps = {
+  name: 'rag-nightly',
+  image: IMAGE,
+  schedule: '0 3 * * *',
+  dataset: 'prod-sample',
+  langfuseHost: 'http://langfuse-web.langfuse.svc:3000',
+  langfuseKeys: { name: 'langfuse-eval', publicKeyKey: 'public-key', secretKeyKey: 'secret-key' },
+  judge: { litellmUrl: 'http://litellm.litellm.svc:4000', model: 'claude', apiKeySecret: { name: 'eval-litellm-key', key: 'key' } },
+};
+
+function component(namespace: string | undefined = 'evaluation'): KubernetesComponent {
+  return new KubernetesComponent(testDefinition(), 'Eval', {
+    name: 'evaluation', namespace, stage: Stage.WORKLOADS, description: 'evaluations',
+  });
+}
+
+function synth(props: Partial<RagasEvaluationProps> = {}): { objs: Record<string, unknown>[]; cron: Record<string, any>; eval: RagasEvaluation } {
+  const c = component();
+  const e = new RagasEvaluation(c, 'Nightly', { ...BASE, ...props });
+  const objs = objects(c);
+  return { objs, cron: find(objs, 'CronJob', props.name ?? BASE.name), eval: e };
+}
+
+function container(cron: Record<string, any>): Record<string, any> {
+  return cron.spec.jobTemplate.spec.template.spec.containers[0];
+}
+
+function env(cron: Record<string, any>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of container(cron).env as { name: string; value?: string; valueFrom?: unknown }[]) out[e.name] = e.value ?? e.valueFrom;
+  return out;
+}
+
+function error(props: Partial<RagasEvaluationProps>, namespace?: string): () => void {
+  return () => new RagasEvaluation(component(namespace), 'Nightly', { ...BASE, ...props });
+}
+
+describe('RagasEvaluation', () => {
+  describe('defaults', () => {
+    test('emits one valid batch/v1 CronJob with Forbid and the default limits', () => {
+      // GIVEN / WHEN
+      const { objs, cron } = synth();
+      // THEN
+      expect(objs).toHaveLength(1);
+      expectValidK8sObjects(objs);
+      expect(cron.apiVersion).toBe('batch/v1');
+      expect(cron.metadata.namespace).toBe('evaluation');
+      expect(cron.spec).toMatchObject({
+        schedule: '0 3 * * *',
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+      });
+      expect(cron.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 7200 });
+    });
+
+    test('runs the image non-root with a read-only root file system and restartPolicy Never', () => {
+      const { cron } = synth();
+      const pod = cron.spec.jobTemplate.spec.template.spec;
+      expect(pod.restartPolicy).toBe('Never');
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+      const c = container(cron);
+      expect(c.image).toBe('123456789012.dkr.ecr.us-west-2.amazonaws.com/rag-eval:1.4.0');
+      expect(c.command).toBeUndefined();
+      expect(c.args).toBeUndefined();
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+    });
+
+    test('wires Langfuse, the judge through LiteLLM, the metrics and the dataset into the environment', () => {
+      const { cron, eval: e } = synth();
+      expect(env(cron)).toEqual({
+        LANGFUSE_HOST: 'http://langfuse-web.langfuse.svc:3000',
+        LANGFUSE_BASE_URL: 'http://langfuse-web.langfuse.svc:3000',
+        LANGFUSE_PUBLIC_KEY: { secretKeyRef: { name: 'langfuse-eval', key: 'public-key' } },
+        LANGFUSE_SECRET_KEY: { secretKeyRef: { name: 'langfuse-eval', key: 'secret-key' } },
+        OPENAI_BASE_URL: 'http://litellm.litellm.svc:4000/v1',
+        OPENAI_API_KEY: { secretKeyRef: { name: 'eval-litellm-key', key: 'key' } },
+        JUDGE_MODEL: 'claude',
+        RAGAS_METRICS: 'faithfulness,answer_relevancy',
+        DATASET: 'prod-sample',
+        HOME: '/tmp',
+        TMPDIR: '/tmp',
+        PYTHONUNBUFFERED: '1',
+      });
+      expect(e.metrics.map((m) => m.name)).toEqual(['faithfulness', 'answer_relevancy']);
+      expect(e.namespace).toBe('evaluation');
+    });
+  });
+
+  describe('props', () => {
+    test('metrics, command, args, resources, deadlines, history and retries', () => {
+      const { objs, cron } = synth({
+        metrics: [RagasMetric.FAITHFULNESS, RagasMetric.CONTEXT_PRECISION, RagasMetric.CONTEXT_RECALL, RagasMetric.of('noise_sensitivity')],
+        command: ['python', '/app/eval.py'],
+        args: ['--limit', '200'],
+        resources: {
+          cpu: { request: Cpu.millis(500), limit: Cpu.units(2) },
+          memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
+          ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(4) },
+        },
+        startingDeadline: Duration.minutes(30),
+        activeDeadline: Duration.minutes(45),
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 5,
+        retries: 2,
+        schedule: '@daily',
+        namespace: 'rag',
+      });
+      expectValidK8sObjects(objs);
+      expect(cron.metadata.namespace).toBe('rag');
+      expect(cron.spec).toMatchObject({ schedule: '@daily', startingDeadlineSeconds: 1800, successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 5 });
+      expect(cron.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 2, activeDeadlineSeconds: 2700 });
+      const c = container(cron);
+      expect(c.command).toEqual(['python', '/app/eval.py']);
+      expect(c.args).toEqual(['--limit', '200']);
+      expect(c.resources).toEqual({
+        requests: { 'cpu': '500m', 'memory': '512Mi', 'ephemeral-storage': '1Gi' },
+        limits: { 'cpu': '2', 'memory': '2Gi', 'ephemeral-storage': '4Gi' },
+      });
+      expect(env(cron).RAGAS_METRICS).toBe('faithfulness,context_precision,context_recall,noise_sensitivity');
+    });
+
+    test('a trailing slash of the LiteLLM URL is dropped', () => {
+      const { cron } = synth({ judge: { ...BASE.judge, litellmUrl: 'http://litellm.litellm.svc:4000/' } });
+      expect(env(cron).OPENAI_BASE_URL).toBe('http://litellm.litellm.svc:4000/v1');
+    });
+
+    test('only a CPU limit leaves requests out', () => {
+      const { objs, cron } = synth({ resources: { cpu: { limit: Cpu.units(1) }, memory: {} } });
+      expectValidK8sObjects(objs);
+      expect(container(cron).resources).toEqual({ limits: { cpu: '1' } });
+    });
+
+    test.each([
+      '*/15 * * * *', '0 */6 * * *', '0 3 * * 1-5', '30 2 1,15 * *', '0 0 * JAN,jul MON-FRI', '0 0 ? * 0', '@hourly', '@weekly',
+      '@monthly', '@yearly', '@annually', '@midnight', '0 3 * * 7',
+    ])('accepts the schedule %s', (schedule) => {
+      expect(synth({ schedule }).cron.spec.schedule).toBe(schedule);
+    });
+  });
+
+  describe('errors', () => {
+    test.each([
+      '0 3 * *', '0 3 * * * *', '60 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', '* * * * 8', '5-1 * * * *',
+      '*/0 * * * *', 'TZ=UTC 0 3 * * *', '@every 1h', 'daily', '', '? * * * *', 'a b c d e',
+    ])('schedule %p', (schedule) => {
+      expect(error({ schedule })).toThrow(
+        `'schedule' (${schedule}) of evaluation 'rag-nightly' is not a cron expression: use five fields such as '0 3 * * *' or a macro such as @daily`,
+      );
+    });
+
+    test('name', () => {
+      expect(error({ name: 'Rag' })).toThrow(
+        "'name' (Rag) must be a DNS label: 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit");
+      const long = 'a'.repeat(53);
+      expect(error({ name: long })).toThrow(
+        `'name' (${long}) of an evaluation must be at most 52 characters: Kubernetes appends 11 characters to the names of its Jobs`);
+    });
+
+    test('tokens', () => {
+      expect(error({ schedule: Lazy.string({ produce: () => '0 3 * * *' }) })).toThrow(
+        "'schedule' must be a literal string, not a token: Kubernetes manifests of the GitOps rendering cannot carry CloudFormation tokens");
+    });
+
+    test('namespace', () => {
+      const c = new KubernetesComponent(testDefinition(), 'Eval', { name: 'evaluation', stage: Stage.WORKLOADS, description: 'x' });
+      expect(() => new RagasEvaluation(c, 'Nightly', BASE)).toThrow(
+        "evaluation 'rag-nightly' needs a 'namespace': set it, or create the evaluation in a component that has one");
+    });
+
+    test('metrics', () => {
+      expect(error({ metrics: [] })).toThrow("'metrics' of evaluation 'rag-nightly' must name at least one metric");
+      expect(error({ metrics: [RagasMetric.FAITHFULNESS, RagasMetric.of('faithfulness')] })).toThrow(
+        "'metrics' of evaluation 'rag-nightly' names 'faithfulness' twice");
+      expect(() => RagasMetric.of('Answer Relevancy')).toThrow(
+        "'metric' (Answer Relevancy) must be a RAGAS metric name: lower-case letters, digits and '_', starting with a letter");
+      expect(() => RagasMetric.of('')).toThrow("'metric' must not be empty");
+    });
+
+    test('URLs', () => {
+      expect(error({ langfuseHost: 'langfuse:3000' })).toThrow(
+        "'langfuseHost' (langfuse:3000) of evaluation 'rag-nightly' must be an http:// or https:// URL");
+      expect(error({ judge: { ...BASE.judge, litellmUrl: 'litellm' } })).toThrow(
+        "'judge.litellmUrl' (litellm) of evaluation 'rag-nightly' must be an http:// or https:// URL");
+      expect(error({ judge: { ...BASE.judge, litellmUrl: 'http://litellm.litellm.svc:4000/v1' } })).toThrow(
+        "'judge.litellmUrl' (http://litellm.litellm.svc:4000/v1) of evaluation 'rag-nightly' must not end with /v1: the evaluation appends it");
+    });
+
+    test('dataset, judge model and secret references', () => {
+      expect(error({ dataset: ' ' })).toThrow("'dataset' must not be empty");
+      expect(error({ judge: { ...BASE.judge, model: '' } })).toThrow("'judge.model' must not be empty");
+      expect(error({ langfuseKeys: { ...BASE.langfuseKeys, name: 'Langfuse' } })).toThrow(
+        "'langfuseKeys.name' (Langfuse) must be a DNS subdomain: 1-253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit");
+      expect(error({ langfuseKeys: { ...BASE.langfuseKeys, publicKeyKey: '' } })).toThrow("'langfuseKeys.publicKeyKey' must not be empty");
+      expect(error({ langfuseKeys: { ...BASE.langfuseKeys, secretKeyKey: '' } })).toThrow("'langfuseKeys.secretKeyKey' must not be empty");
+      expect(error({ judge: { ...BASE.judge, apiKeySecret: { name: 'x_y', key: 'k' } } })).toThrow(
+        "'judge.apiKeySecret.name' (x_y) must be a DNS subdomain: 1-253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit");
+      expect(error({ judge: { ...BASE.judge, apiKeySecret: { name: 'k', key: '' } } })).toThrow("'judge.apiKeySecret.key' must not be empty");
+    });
+
+    test('counts and durations', () => {
+      expect(error({ successfulJobsHistoryLimit: -1 })).toThrow(
+        "'successfulJobsHistoryLimit' (-1) of evaluation 'rag-nightly' must be an integer of zero or more");
+      expect(error({ failedJobsHistoryLimit: 1.5 })).toThrow(
+        "'failedJobsHistoryLimit' (1.5) of evaluation 'rag-nightly' must be an integer of zero or more");
+      expect(error({ retries: -2 })).toThrow("'retries' (-2) of evaluation 'rag-nightly' must be an integer of zero or more");
+      expect(error({ startingDeadline: Duration.millis(10) })).toThrow(
+        "'startingDeadline' (10 millis) of evaluation 'rag-nightly' must be a whole number of seconds, at least 1");
+      expect(error({ activeDeadline: Duration.seconds(0) })).toThrow(
+        "'activeDeadline' (0 seconds) of evaluation 'rag-nightly' must be a whole number of seconds, at least 1");
+      expect(error({ activeDeadline: Duration.millis(1500) })).toThrow(
+        "'activeDeadline' (1 second 500 millis) of evaluation 'rag-nightly' must be a whole number of seconds, at least 1");
+    });
+  });
+});

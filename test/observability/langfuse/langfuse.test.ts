@@ -1,0 +1,246 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { PlatformStack } from '../../../lib';
+import { Langfuse, LangfuseClickHouse, LangfuseProps, LangfuseRedis, LangfuseVersion } from '../../../lib/observability/langfuse';
+import { expectValidK8sObjects } from '../../k8s-schema';
+import { find, objects, template, testPlatform } from '../../util';
+
+function langfuse(platform: PlatformStack, props: Partial<LangfuseProps> = {}): Langfuse {
+  return new Langfuse(platform, 'Langfuse', {
+    definition: platform.definition,
+    cluster: platform.cluster,
+    secrets: platform.secrets,
+    ...props,
+  });
+}
+
+const PG = { host: 'db.example.internal', database: 'langfuse', username: 'langfuse', passwordSecret: { name: 'langfuse-db', key: 'password' } };
+
+describe('Langfuse defaults', () => {
+  test('v4 chart, in-cluster stores, every credential from a Secret', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const l = langfuse(platform);
+    const v = l.chart.values() as Record<string, any>;
+    // THEN
+    expect(l.chart.chart.version).toBe('2.0.0');
+    expect(l.chart.releaseName).toBe('langfuse');
+    expect(l.namespace).toBe('langfuse');
+    expect(l.url).toBe('http://langfuse-web.langfuse.svc.cluster.local:3000');
+    expect(l.otelEndpoint).toBe('http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel');
+    expect(v.langfuse.salt).toEqual({ secretKeyRef: { name: 'langfuse-salt', key: 'salt' } });
+    expect(v.langfuse.encryptionKey).toEqual({ secretKeyRef: { name: 'langfuse-encryption-key', key: 'key' } });
+    expect(v.langfuse.nextauth).toEqual({ url: l.url, secret: { secretKeyRef: { name: 'langfuse-nextauth', key: 'secret' } } });
+    expect(v.langfuse.serviceAccount).toEqual({ create: true, name: 'langfuse' });
+    expect(v.postgresql).toEqual({
+      deploy: true,
+      auth: { username: 'postgres', database: 'langfuse', existingSecret: 'langfuse-postgres', secretKeys: { userPasswordKey: 'password', adminPasswordKey: 'password' } },
+    });
+    expect(v.clickhouse).toEqual({ deploy: true, auth: { username: 'default', existingSecret: 'langfuse-clickhouse', existingSecretKey: 'password' } });
+    expect(v.redis).toEqual({ deploy: true, auth: { existingSecret: 'langfuse-valkey', existingSecretPasswordKey: 'password' } });
+    expect(v.s3).toEqual({
+      deploy: false, bucket: 'test-langfuse-us-west-2', region: 'us-west-2', forcePathStyle: false,
+      eventUpload: { prefix: 'events/' }, mediaUpload: { prefix: 'media/' }, batchExport: { enabled: true, prefix: 'exports/' },
+    });
+    expect(l.apiKeys).toBeUndefined();
+    expect(l.requiredSecrets).toEqual([]);
+    expect(l.chart.dependencies).toContain(l.secretsComponent);
+  });
+
+  test('encryption key is the sha256 hex of a generated seed, through an ExternalSecret template', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const l = langfuse(platform);
+    const es = find(objects(l.secretsComponent), 'ExternalSecret', 'langfuse-encryption-key');
+    // THEN
+    expect(es.spec.target.template).toEqual({ engineVersion: 'v2', data: { key: '{{ .seed | sha256sum }}' } });
+    expect(es.spec.data).toEqual([{ secretKey: 'seed', remoteRef: { key: 'test/langfuse/langfuse-encryption-seed', property: 'seed' } }]);
+    template(platform).hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'test/langfuse/langfuse-encryption-seed',
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+    });
+  });
+
+  test('S3 bucket is encrypted, private, versioned, TLS only and retained', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    langfuse(platform);
+    const t = template(platform);
+    // THEN
+    t.hasResource('AWS::S3::Bucket', {
+      UpdateReplacePolicy: 'Retain',
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketName: 'test-langfuse-us-west-2',
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        VersioningConfiguration: { Status: 'Enabled' },
+      },
+    });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('Pod Identity role of ServiceAccount langfuse reads and writes only that bucket', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const l = langfuse(platform);
+    const t = template(platform);
+    const bucketId = platform.getLogicalId(l.bucket.node.defaultChild as CfnResource);
+    // THEN
+    t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'langfuse', ServiceAccount: 'langfuse' });
+    const policies = t.findResources('AWS::IAM::Policy');
+    const mine = Object.entries(policies).filter(([id]) => id.startsWith('LangfuseIdentity'));
+    expect(mine).toHaveLength(1);
+    const statements = (mine[0][1] as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument.Statement;
+    expect(statements).toEqual([
+      { Sid: 'ListLangfuseBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] } },
+      {
+        Sid: 'ReadWriteLangfuseObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] },
+      },
+    ]);
+  });
+
+  test('every Kubernetes object is valid and carries no secret value', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const l = langfuse(platform, { initialization: { organization: 'Acme', project: 'Agents' } });
+    const objs = objects(l.secretsComponent);
+    // THEN
+    expectValidK8sObjects(objs);
+    expect(objs.map((o) => o.kind)).not.toContain('Secret');
+    const text = JSON.stringify([objs, l.chart.values()]);
+    expect(text).not.toMatch(/changeme|"password":\s*"[^"]/);
+    expect(JSON.stringify(template(platform).toJSON())).not.toMatch(/"SecretString":/);
+  });
+});
+
+describe('Langfuse props', () => {
+  test('version V3 picks chart 1.5.41', () => {
+    const platform = testPlatform();
+    const l = langfuse(platform, { version: LangfuseVersion.V3 });
+    expect(l.chart.chart.version).toBe('1.5.41');
+    expect(l.version).toBe(LangfuseVersion.V3);
+  });
+
+  test('namespace, bucketName and url', () => {
+    const platform = testPlatform();
+    const l = langfuse(platform, { namespace: 'obs', bucketName: 'my-traces', url: 'https://langfuse.example.com' });
+    const v = l.chart.values() as Record<string, any>;
+    expect(l.chart.namespace).toBe('obs');
+    expect(v.s3.bucket).toBe('my-traces');
+    expect(v.langfuse.nextauth.url).toBe('https://langfuse.example.com');
+    template(platform).hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'obs', ServiceAccount: 'langfuse' });
+  });
+
+  test('initialization generates pk-lf-/sk-lf- keys through $(VAR) expansion', () => {
+    const platform = testPlatform();
+    const l = langfuse(platform, { initialization: { organization: 'Acme Corp', project: 'Agents' } });
+    const env = (l.chart.values() as Record<string, any>).langfuse.additionalEnv;
+    expect(env).toEqual([
+      { name: 'LANGFUSE_INIT_ORG_ID', value: 'acme-corp' },
+      { name: 'LANGFUSE_INIT_ORG_NAME', value: 'Acme Corp' },
+      { name: 'LANGFUSE_INIT_PROJECT_ID', value: 'agents' },
+      { name: 'LANGFUSE_INIT_PROJECT_NAME', value: 'Agents' },
+      { name: 'LANGFUSE_INIT_PK_RAW', valueFrom: { secretKeyRef: { name: 'langfuse-init-public-key', key: 'key' } } },
+      { name: 'LANGFUSE_INIT_SK_RAW', valueFrom: { secretKeyRef: { name: 'langfuse-init-secret-key', key: 'key' } } },
+      { name: 'LANGFUSE_INIT_PROJECT_PUBLIC_KEY', value: 'pk-lf-$(LANGFUSE_INIT_PK_RAW)' },
+      { name: 'LANGFUSE_INIT_PROJECT_SECRET_KEY', value: 'sk-lf-$(LANGFUSE_INIT_SK_RAW)' },
+    ]);
+    expect(l.apiKeys).toEqual({
+      publicKey: { awsSecretName: 'test/langfuse/langfuse-init-public-key', property: 'key', prefix: 'pk-lf-' },
+      secretKey: { awsSecretName: 'test/langfuse/langfuse-init-secret-key', property: 'key', prefix: 'sk-lf-' },
+    });
+  });
+
+  test('external Postgres, ClickHouse and Redis use operator-provided secrets', () => {
+    const platform = testPlatform();
+    const l = langfuse(platform, {
+      externalPostgres: PG,
+      clickhouse: LangfuseClickHouse.external({ host: 'ch.example.internal', username: 'langfuse', passwordSecret: { name: 'langfuse-ch', key: 'password' }, tls: true }),
+      redis: LangfuseRedis.external({ host: 'cache.example.internal', passwordSecret: { name: 'langfuse-cache', key: 'auth' }, tls: true }),
+    });
+    const v = l.chart.values() as Record<string, any>;
+    expect(v.postgresql).toEqual({
+      deploy: false, host: 'db.example.internal', port: 5432,
+      auth: { username: 'langfuse', database: 'langfuse', existingSecret: 'langfuse-db', secretKeys: { userPasswordKey: 'password' } },
+    });
+    expect(v.clickhouse).toEqual({
+      deploy: false, host: 'https://ch.example.internal', httpPort: 8123, nativePort: 9000,
+      migration: { url: 'clickhouse://ch.example.internal:9000', ssl: true },
+      auth: { username: 'langfuse', existingSecret: 'langfuse-ch', existingSecretKey: 'password' },
+    });
+    expect(v.redis).toEqual({
+      deploy: false, host: 'cache.example.internal', port: 6379, tls: { enabled: true },
+      auth: { username: 'default', existingSecret: 'langfuse-cache', existingSecretPasswordKey: 'auth' },
+    });
+    expect(l.requiredSecrets).toEqual([
+      'test/langfuse/langfuse-db (JSON key: password)',
+      'test/langfuse/langfuse-ch (JSON key: password)',
+      'test/langfuse/langfuse-cache (JSON key: auth)',
+    ]);
+    const objs = objects(l.secretsComponent);
+    expectValidK8sObjects(objs);
+    expect(objs.filter((o) => o.kind === 'ExternalSecret').map((o) => (o.metadata as { name: string }).name).sort()).toEqual([
+      'langfuse-cache', 'langfuse-ch', 'langfuse-db', 'langfuse-encryption-key', 'langfuse-encryption-seed', 'langfuse-nextauth', 'langfuse-salt',
+    ]);
+  });
+
+  test('values override is deep-merged last', () => {
+    const platform = testPlatform();
+    const l = langfuse(platform, { values: { langfuse: { features: { signUpDisabled: true } } } });
+    const v = l.chart.values() as Record<string, any>;
+    expect(v.langfuse.features).toEqual({ telemetryEnabled: false, signUpDisabled: true });
+    expect(v.langfuse.salt).toEqual({ secretKeyRef: { name: 'langfuse-salt', key: 'salt' } });
+  });
+});
+
+describe('Langfuse errors', () => {
+  test('in-cluster and external Postgres at once', () => {
+    const platform = testPlatform();
+    expect(() => langfuse(platform, { inClusterPostgres: true, externalPostgres: PG })).toThrow(
+      "Langfuse cannot use in-cluster and external Postgres at once: set 'inClusterPostgres' or 'externalPostgres', not both",
+    );
+  });
+
+  test('no Postgres at all', () => {
+    const platform = testPlatform();
+    expect(() => langfuse(platform, { inClusterPostgres: false })).toThrow(
+      "'inClusterPostgres' is false but no 'externalPostgres' is set: Langfuse needs a PostgreSQL database",
+    );
+  });
+
+  test('invalid bucket name', () => {
+    const platform = testPlatform();
+    expect(() => langfuse(platform, { bucketName: 'Bad_Bucket' })).toThrow(
+      "'bucketName' (Bad_Bucket) must be a valid S3 bucket name: 3 to 63 lower-case letters, digits, '.' or '-'",
+    );
+  });
+
+  test('url with a trailing slash', () => {
+    const platform = testPlatform();
+    expect(() => langfuse(platform, { url: 'https://lf.example.com/' })).toThrow(
+      "'url' (https://lf.example.com/) must be an http:// or https:// URL without a trailing '/'",
+    );
+  });
+
+  test('external ClickHouse host with a scheme', () => {
+    expect(() => LangfuseClickHouse.external({ host: 'https://ch', username: 'u', passwordSecret: { name: 'ch', key: 'p' } })).toThrow(
+      "'clickhouse.host' (https://ch) must be a host name without a scheme: set 'tls' for HTTPS",
+    );
+  });
+
+  test('external Postgres port out of range', () => {
+    const platform = testPlatform();
+    expect(() => langfuse(platform, { externalPostgres: { ...PG, port: 70000 } })).toThrow(
+      "'externalPostgres.port' (70000) must be an integer from 1 to 65535",
+    );
+  });
+});

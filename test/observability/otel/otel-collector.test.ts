@@ -1,0 +1,111 @@
+import { PlatformStack } from '../../../lib';
+import { Langfuse, LangfuseVersion } from '../../../lib/observability/langfuse';
+import { OtelCollector, OtelCollectorProps } from '../../../lib/observability/otel';
+import { expectValidK8sObjects } from '../../k8s-schema';
+import { find, objects, testPlatform } from '../../util';
+
+function setup(version = LangfuseVersion.V4, init = true): { platform: PlatformStack; langfuse: Langfuse } {
+  const platform = testPlatform();
+  const langfuse = new Langfuse(platform, 'Langfuse', {
+    definition: platform.definition,
+    cluster: platform.cluster,
+    secrets: platform.secrets,
+    version,
+    initialization: init ? { organization: 'Acme', project: 'Agents' } : undefined,
+  });
+  return { platform, langfuse };
+}
+
+function collector(f: { platform: PlatformStack; langfuse: Langfuse }, props: Partial<OtelCollectorProps> = {}): OtelCollector {
+  return new OtelCollector(f.platform, 'OtelCollector', {
+    definition: f.platform.definition,
+    secrets: f.platform.secrets,
+    langfuse: f.langfuse,
+    ...props,
+  });
+}
+
+describe('OtelCollector defaults', () => {
+  test('deployment mode, otlp -> memory_limiter, batch -> otlphttp/langfuse', () => {
+    // GIVEN
+    const f = setup();
+    // WHEN
+    const c = collector(f);
+    const v = c.chart.values() as Record<string, any>;
+    // THEN
+    expect(c.chart.chart.chart).toBe('opentelemetry-collector');
+    expect(c.chart.chart.repository).toBe('https://open-telemetry.github.io/opentelemetry-helm-charts');
+    expect(v.mode).toBe('deployment');
+    expect(v.fullnameOverride).toBe('otel-collector');
+    expect(v.image).toEqual({ repository: 'otel/opentelemetry-collector-contrib' });
+    expect(v.extraEnvs).toEqual([{ name: 'LANGFUSE_AUTH', valueFrom: { secretKeyRef: { name: 'langfuse-otel-auth', key: 'auth' } } }]);
+    expect(v.config.receivers.otlp.protocols).toEqual({
+      grpc: { endpoint: '${env:MY_POD_IP}:4317' },
+      http: { endpoint: '${env:MY_POD_IP}:4318' },
+    });
+    expect(v.config.exporters).toEqual({
+      'otlphttp/langfuse': {
+        endpoint: 'http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel',
+        headers: { 'Authorization': 'Basic ${env:LANGFUSE_AUTH}', 'x-langfuse-ingestion-version': '4' },
+      },
+    });
+    expect(v.config.service.pipelines).toEqual({
+      traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlphttp/langfuse'] },
+    });
+    expect(c.otlpGrpcEndpoint).toBe('http://otel-collector.opentelemetry.svc.cluster.local:4317');
+    expect(c.otlpHttpEndpoint).toBe('http://otel-collector.opentelemetry.svc.cluster.local:4318');
+    expect(c.chart.dependencies).toEqual([c.secretsComponent, f.langfuse.chart]);
+  });
+
+  test('LANGFUSE_AUTH is computed by an ExternalSecret template from both generated keys', () => {
+    // GIVEN
+    const f = setup();
+    // WHEN
+    const c = collector(f);
+    const objs = objects(c.secretsComponent);
+    const es = find(objs, 'ExternalSecret', 'langfuse-otel-auth');
+    // THEN
+    expectValidK8sObjects(objs);
+    expect(es.metadata.namespace).toBe('opentelemetry');
+    expect(es.spec.target).toEqual({
+      name: 'langfuse-otel-auth',
+      creationPolicy: 'Owner',
+      template: { engineVersion: 'v2', data: { auth: '{{ printf "pk-lf-%s:sk-lf-%s" .pk .sk | b64enc }}' } },
+    });
+    expect(es.spec.data).toEqual([
+      { secretKey: 'pk', remoteRef: { key: 'test/langfuse/langfuse-init-public-key', property: 'key' } },
+      { secretKey: 'sk', remoteRef: { key: 'test/langfuse/langfuse-init-secret-key', property: 'key' } },
+    ]);
+    expect(objs.map((o) => o.kind)).not.toContain('Secret');
+    expect(JSON.stringify([objs, c.chart.values()])).not.toMatch(/pk-lf-[A-Za-z0-9]|sk-lf-[A-Za-z0-9]/);
+  });
+});
+
+describe('OtelCollector props', () => {
+  test('Langfuse v3 gets no ingestion-version header', () => {
+    const c = collector(setup(LangfuseVersion.V3));
+    const v = c.chart.values() as Record<string, any>;
+    expect(v.config.exporters['otlphttp/langfuse'].headers).toEqual({ Authorization: 'Basic ${env:LANGFUSE_AUTH}' });
+  });
+
+  test('namespace, replicas and values', () => {
+    const c = collector(setup(), { namespace: 'otel', replicas: 3, values: { resources: { limits: { memory: '1Gi' } } } });
+    const v = c.chart.values() as Record<string, any>;
+    expect(c.chart.namespace).toBe('otel');
+    expect(v.replicaCount).toBe(3);
+    expect(v.resources).toEqual({ limits: { memory: '1Gi' } });
+    expect(c.otlpGrpcEndpoint).toBe('http://otel-collector.otel.svc.cluster.local:4317');
+  });
+});
+
+describe('OtelCollector errors', () => {
+  test('Langfuse without initialization', () => {
+    expect(() => collector(setup(LangfuseVersion.V4, false))).toThrow(
+      "OtelCollector needs the API keys of Langfuse: set 'initialization' ({ organization, project }) on the Langfuse construct",
+    );
+  });
+
+  test('replicas below 1', () => {
+    expect(() => collector(setup(), { replicas: 0 })).toThrow("'replicas' (0) must be an integer of at least 1");
+  });
+});
