@@ -157,6 +157,8 @@ export class Karpenter extends Construct {
             ? { featureGates: Object.fromEntries([...this.featureGates].sort().map((g) => [g, true])) } : {}),
         },
         serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT },
+        // Scraped by kube-prometheus-stack (the CRD comes from the stage-CRDS prometheus-operator-crds component).
+        serviceMonitor: { enabled: true, additionalLabels: { release: 'kube-prometheus-stack' } },
         controller: {
           resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
         },

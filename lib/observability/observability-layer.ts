@@ -1,10 +1,14 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Langfuse, LangfuseOptions } from './langfuse/langfuse';
 import { AlertKind, PlatformAlerts, PlatformComponentKind } from './metrics/alerts';
 import { GrafanaDashboards } from './metrics/dashboards';
-import { PrometheusStack } from './metrics/prometheus-stack';
+import { PROMETHEUS_STACK_RELEASE, PrometheusStack } from './metrics/prometheus-stack';
+import { MONITORING_NAMESPACE } from './prometheus-operator-crds';
+import { PodIdentityRole } from '../cluster/pod-identity';
+import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgements';
 import { OtelCollector, OtelCollectorOptions } from './otel/otel-collector';
 import { PlatformDefinition } from '../core/platform-definition';
 import { check } from '../core/validation';
@@ -24,6 +28,12 @@ export interface MonitoringOptions {
   readonly ttftSloSeconds?: number;
   /** Price of an idle GPU hour for the idle-cost panel and alert (estimate from the GPU catalog). @default - none */
   readonly gpuPricePerHourUsd?: number;
+  /**
+   * Remote write to Amazon Managed Service for Prometheus: the workspace's remote-write URL (a literal: manifests
+   * carry no tokens). Prometheus gets a Pod Identity role with `AmazonPrometheusRemoteWriteAccess` and signs with SigV4.
+   * @default - local Prometheus only
+   */
+  readonly managedPrometheusRemoteWriteUrl?: string;
 }
 
 /** Props of the observability layer. */
@@ -62,7 +72,23 @@ export class ObservabilityLayer extends Construct {
   public addMonitoring(options: MonitoringOptions = {}): PrometheusStack {
     check(this._prometheus === undefined, 'monitoring is already added to this platform');
     const definition = this.props.definition;
-    this._prometheus = new PrometheusStack(definition, 'KubePrometheusStack', { retention: options.retention, storage: options.storage });
+    const amp = options.managedPrometheusRemoteWriteUrl;
+    this._prometheus = new PrometheusStack(definition, 'KubePrometheusStack', {
+      retention: options.retention,
+      storage: options.storage,
+      remoteWrite: amp !== undefined ? { url: amp, region: definition.region } : undefined,
+    });
+    if (amp !== undefined) {
+      const identity = new PodIdentityRole(this, 'PrometheusRemoteWrite', {
+        cluster: this.props.cluster,
+        namespace: MONITORING_NAMESPACE,
+        serviceAccount: `${PROMETHEUS_STACK_RELEASE}-prometheus`,
+        description: 'Prometheus remote write to Amazon Managed Service for Prometheus',
+      });
+      identity.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonPrometheusRemoteWriteAccess'));
+      acknowledgeNagFindings(identity, NagFindingRule.MANAGED_POLICIES,
+        'AmazonPrometheusRemoteWriteAccess (aps:RemoteWrite) is the policy AWS documents for Prometheus remote write');
+    }
     const components = [PlatformComponentKind.KARPENTER];
     if (this.props.gpu.nodePools.length > 0) components.push(PlatformComponentKind.GPU);
     if (this.props.serving.modelList.length > 0) components.push(PlatformComponentKind.VLLM);

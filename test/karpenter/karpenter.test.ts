@@ -218,6 +218,7 @@ describe('Karpenter', () => {
       expect(platform.karpenter.controller.values()).toEqual({
         settings: { clusterName: 'test', interruptionQueue: 'test' },
         serviceAccount: { create: true, name: 'karpenter' },
+        serviceMonitor: { enabled: true, additionalLabels: { release: 'kube-prometheus-stack' } },
         controller: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
       });
     });
