@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { cpuQuantity, memoryQuantity } from './private/quantities';
+import { cpuQuantity, memoryQuantity } from '../core/private/quantities';
 import { KubernetesComponent, Stage } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
 import { check, checkLiteral, isToken } from '../core/validation';
