@@ -9,6 +9,7 @@ import {
   NodePool as NodePoolL1, NodePoolSpecDisruptionBudgetsReasons, NodePoolSpecLimits, NodePoolSpecDisruptionConsolidationPolicy,
   NodePoolSpecTemplateSpecRequirementsOperator,
 } from '../../imports/karpenter-nodepool-karpenter.sh';
+import { isCronSchedule } from '../core/private/cron';
 import { goDuration } from '../core/units';
 import { check, checkDnsSubdomain } from '../core/validation';
 
@@ -119,7 +120,7 @@ export class NodePool extends Construct {
         `disruption budget 'nodes' (${b.nodes}) of NodePool '${this.name}' must be a count such as '1' or a percentage from 0% to 100%`);
       check(b.duration === undefined || (b.duration.toSeconds() > 0 && b.duration.toSeconds() % 60 === 0),
         `disruption budget 'duration' (${b.duration?.toSeconds()} s) of NodePool '${this.name}' must be a positive whole number of minutes`);
-      check(b.schedule === undefined || /^@(annually|yearly|monthly|weekly|daily|midnight|hourly)$|^\S+\s\S+\s\S+\s\S+\s\S+$/.test(b.schedule),
+      check(b.schedule === undefined || isCronSchedule(b.schedule),
         `disruption budget 'schedule' (${b.schedule}) of NodePool '${this.name}' must be a 5-field cron expression or a macro such as @daily`);
     }
     this.nodeClass = props.nodeClass ?? new Ec2NodeClass(this, 'NodeClass', {

@@ -816,3 +816,14 @@ describe('NodePool: inputs the Karpenter CRD would reject fail at synth', () => 
     expect(nodePoolObject(chart).spec.template.spec.taints).toEqual([{ key: 'team', value: 'b', effect: 'NoSchedule' }]);
   });
 });
+
+describe('NodePool: budget schedules use the same cron parser as CronJobs', () => {
+  test('five words that are not cron fields', () => {
+    expect(() => newPool({ disruption: { budgets: [{ nodes: '0', schedule: 'every day at eight am', duration: Duration.hours(1) }] } }))
+      .toThrow("disruption budget 'schedule' (every day at eight am) of NodePool 'general' must be a 5-field cron expression or a macro such as @daily");
+  });
+
+  test('a real weekday window passes', () => {
+    expect(() => newPool({ disruption: { budgets: [{ nodes: '0', schedule: '0 8 * * mon-fri', duration: Duration.hours(10) }] } })).not.toThrow();
+  });
+});

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Chart, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
-import { isCronSchedule } from './private/cron';
+import { isCronSchedule } from '../../core/private/cron';
 import { cpuQuantity, memoryQuantity } from '../../core/private/quantities';
 import { check, checkDnsLabel, checkDnsSubdomain, checkLiteral, isToken } from '../../core/validation';
 import { LiteLlmSecretRef } from '../../gateway/litellm/model';
