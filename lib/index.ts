@@ -51,3 +51,4 @@ export * from './teams';
 export * from './gateway';
 export * from './gateway/litellm';
 export * from './platform-stack';
+export * from './checks';

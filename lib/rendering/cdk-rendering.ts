@@ -3,6 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addRootApplication } from './argocd-applications';
+import { assertPlatformChecks } from '../checks/run';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
 import { HelmComponent, IComponent, KubernetesComponent } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
@@ -57,6 +58,7 @@ export class CdkRendering extends Construct {
   private render(): void {
     if (this.rendered) return;
     this.rendered = true;
+    assertPlatformChecks(this.props.definition);
     if (this.props.delivery === Delivery.GITOPS) {
       this.renderGitOpsBootstrap();
     } else {

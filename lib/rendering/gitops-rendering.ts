@@ -5,6 +5,7 @@ import * as yaml from 'js-yaml';
 import { APPS_FOLDER, ROOT_FOLDER, buildArgoCdCharts } from './argocd-applications';
 import { GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
 import { renderGitOpsReadme } from './gitops-readme';
+import { assertPlatformChecks } from '../checks/run';
 import { KubernetesComponent } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
 
@@ -44,6 +45,7 @@ export class GitOpsRendering {
   /** The folders and their objects, without writing anything. Throws if an object carries a CloudFormation token. */
   public static folders(definition: PlatformDefinition, gitOps: GitOpsOptions): RenderedFolder[] {
     const options = resolveGitOpsOptions(gitOps);
+    assertPlatformChecks(definition);
     const argo = buildArgoCdCharts(definition, options, new App());
     const folders: RenderedFolder[] = [];
     for (const c of argo.components) {

@@ -1,0 +1,4 @@
+export * from './rule';
+export * from './model';
+export * from './pack';
+export * from './run';

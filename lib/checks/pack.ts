@@ -1,0 +1,8 @@
+import { IPlatformRule } from './rule';
+
+/**
+ * Every platform check, in the order they run and are listed in the README. One rule per file in `./rules/`; add a
+ * rule here when you add its file.
+ */
+export const PLATFORM_RULES: IPlatformRule[] = [
+];
