@@ -3,8 +3,10 @@
 // Applications in dist/ (or $CDK8S_OUTDIR).
 import { App } from 'aws-cdk-lib';
 import { buildExamplePlatform } from '../examples/platform';
+import { computePrerequisites, summarizePrerequisites } from '../lib';
 
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 const platform = buildExamplePlatform(new App());
 const files = platform.writeGitOps(outdir);
 console.log(`GitOps rendering: ${files.length} files in ${outdir}/`);
+console.log(summarizePrerequisites(computePrerequisites(platform.definition)));

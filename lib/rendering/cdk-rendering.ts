@@ -1,8 +1,9 @@
-import { Aspects, IAspect, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aspects, IAspect, Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addRootApplication } from './argocd-applications';
+import { computePrerequisites, summarizePrerequisites } from '../checks/prerequisites';
 import { assertPlatformChecks } from '../checks/run';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
 import { HelmComponent, IComponent, KubernetesComponent } from '../core/component';
@@ -59,6 +60,7 @@ export class CdkRendering extends Construct {
     if (this.rendered) return;
     this.rendered = true;
     assertPlatformChecks(this.props.definition);
+    Annotations.of(Stack.of(this)).addInfo(summarizePrerequisites(computePrerequisites(this.props.definition)));
     if (this.props.delivery === Delivery.GITOPS) {
       this.renderGitOpsBootstrap();
     } else {

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { ResolvedGitOpsOptions } from './gitops-options';
+import { computePrerequisites, renderPrerequisites } from '../checks/prerequisites';
 import { HelmComponent, IComponent, KubernetesComponent, Stage, syncWave } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
 
@@ -79,5 +80,6 @@ export function renderGitOpsReadme(definition: PlatformDefinition, options: Reso
     renderMermaid(components),
     '```',
     '',
+    renderPrerequisites(computePrerequisites(definition)),
   ].join('\n');
 }

@@ -5,6 +5,7 @@ import * as yaml from 'js-yaml';
 import { APPS_FOLDER, ROOT_FOLDER, buildArgoCdCharts } from './argocd-applications';
 import { GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
 import { renderGitOpsReadme } from './gitops-readme';
+import { computePrerequisites } from '../checks/prerequisites';
 import { assertPlatformChecks } from '../checks/run';
 import { KubernetesComponent } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
@@ -24,6 +25,9 @@ export interface RenderedFolder {
   /** Objects in apply order. */
   readonly objects: Record<string, unknown>[];
 }
+
+/** The machine-readable list of prerequisites in the GitOps output (the same list as dist/README.md's section). */
+export const PREREQUISITES_FILE = 'prerequisites.json';
 
 const TOKEN = /\$\{Token\[|\{"Fn::|"Ref":|\{\{resolve:/;
 
@@ -85,6 +89,7 @@ export class GitOpsRendering {
       }
     }
     files.push({ path: 'README.md', content: renderGitOpsReadme(definition, options) });
+    files.push({ path: PREREQUISITES_FILE, content: `${JSON.stringify(computePrerequisites(definition), undefined, 2)}\n` });
     return files;
   }
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { ExternalSecrets } from './external-secrets';
 import { AWS_SECRET_STORE } from './external-secrets';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/eso-externalsecret-external-secrets.io';
+import { markGeneratedSecret } from '../checks/prerequisites';
 import { goDuration } from '../core/units';
 import { check, checkDnsLabel, checkDnsSubdomain } from '../core/validation';
 
@@ -80,6 +81,7 @@ export class PlatformSecret extends Construct {
       id: 'AwsSolutions-SMG4',
       reason: 'Generated platform credential consumed through External Secrets; rotation needs the consuming application to support it and is left to the operator',
     });
+    markGeneratedSecret(props.scope, this.awsSecretName);
     this.externalSecret = externalSecretFor(props.scope, `${id}ExternalSecret`, {
       namespace: props.namespace,
       name: props.name,

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { addPrerequisite, PrerequisiteKind } from '../../checks/prerequisites';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { LiteLlmDatabase, LiteLlmDatabaseKind } from './database';
@@ -426,6 +427,13 @@ export class LiteLlm extends Construct {
       new k8s.KubeConfigMap(component, 'Teams', {
         metadata: { name: 'litellm-teams', namespace: ns },
         data: { 'teams.json': JSON.stringify(this._teamRequests, undefined, 2) },
+      });
+      addPrerequisite(component, {
+        kind: PrerequisiteKind.ONE_TIME_STEP,
+        name: `register ${this._teamRequests.length} LiteLLM team(s)`,
+        details: `LiteLLM keeps teams in its database: once the proxy is up, POST each body of ConfigMap ${ns}/litellm-teams ` +
+          '(key teams.json) to /team/new with the master key',
+        requiredBy: [`${component.componentName} (ConfigMap ${ns}/litellm-teams)`],
       });
     }
 
