@@ -57,8 +57,8 @@ const gpu = [1, 20].map((n) => {
 });
 console.log(`per extra GPU pool: ${((gpu[1].synth - gpu[0].synth) / 19).toFixed(2)} ms (1 -> 20 GPU pools)`);
 
-// Models (1, 10, 100) and sizing (1,000 cases): their own scripts, run in fresh processes.
-for (const script of ['models.ts', 'sizing.ts']) {
+// Models (1, 10, 100), sizing (1,000 cases) and the platform checks: their own scripts, run in fresh processes.
+for (const script of ['models.ts', 'sizing.ts', 'checks.ts']) {
   const p = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, script)], { encoding: 'utf-8' });
   if (p.status !== 0) throw new Error(`bench/${script} failed:\n${p.stderr}`);
   process.stdout.write(p.stdout);

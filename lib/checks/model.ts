@@ -33,6 +33,7 @@ export class ClusterModel {
   public readonly objects: ModelObject[];
   /** The Helm-installed components. */
   public readonly helmComponents: HelmComponent[];
+  private byComponent?: Map<IComponent, ModelObject[]>;
 
   private constructor(definition: PlatformDefinition) {
     this.definition = definition;
@@ -59,6 +60,19 @@ export class ClusterModel {
     }
     this.objects = objects;
     this.helmComponents = helm;
+  }
+
+  /** The objects of one component, in the order it applies them. */
+  public objectsOf(component: IComponent): ModelObject[] {
+    if (this.byComponent === undefined) {
+      this.byComponent = new Map();
+      for (const o of this.objects) {
+        const list = this.byComponent.get(o.component) ?? [];
+        list.push(o);
+        this.byComponent.set(o.component, list);
+      }
+    }
+    return [...(this.byComponent.get(component) ?? [])];
   }
 
   /** Objects of a kind (optionally in a namespace). */

@@ -11,8 +11,9 @@ export interface PlatformCheckResult extends RuleEvaluation {
 }
 
 /** Runs the platform checks on a definition; never throws for findings. */
-export function evaluatePlatformChecks(definition: PlatformDefinition, rules: IPlatformRule[] = PLATFORM_RULES): PlatformCheckResult[] {
-  const model = ClusterModel.of(definition);
+export function evaluatePlatformChecks(
+  definition: PlatformDefinition, rules: IPlatformRule[] = PLATFORM_RULES, model: ClusterModel = ClusterModel.of(definition),
+): PlatformCheckResult[] {
   return rules.map((rule) => ({ rule, ...rule.evaluate(model) }));
 }
 
@@ -20,8 +21,10 @@ export function evaluatePlatformChecks(definition: PlatformDefinition, rules: IP
  * Runs the platform checks and throws one {@link PlatformValidationError} listing every finding (`[rule-id] message`).
  * Both renderings call it before they render, so every platform gets the checks with no extra call.
  */
-export function assertPlatformChecks(definition: PlatformDefinition, rules: IPlatformRule[] = PLATFORM_RULES): void {
-  const failed = evaluatePlatformChecks(definition, rules).filter((r) => r.status === RuleStatus.NON_COMPLIANT);
+export function assertPlatformChecks(
+  definition: PlatformDefinition, rules: IPlatformRule[] = PLATFORM_RULES, model: ClusterModel = ClusterModel.of(definition),
+): void {
+  const failed = evaluatePlatformChecks(definition, rules, model).filter((r) => r.status === RuleStatus.NON_COMPLIANT);
   if (failed.length === 0) return;
   const lines = failed.flatMap((r) => r.findings.map((f) => `[${r.rule.id}] ${f.message}`));
   throw new PlatformValidationError(`platform checks failed (${lines.length}):\n  ${lines.join('\n  ')}`);

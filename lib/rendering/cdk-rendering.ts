@@ -4,6 +4,8 @@ import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addRootApplication } from './argocd-applications';
 import { computePrerequisites, summarizePrerequisites } from '../checks/prerequisites';
+import { ClusterModel } from '../checks/model';
+import { PLATFORM_RULES } from '../checks/pack';
 import { assertPlatformChecks } from '../checks/run';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
 import { HelmComponent, IComponent, KubernetesComponent } from '../core/component';
@@ -59,8 +61,9 @@ export class CdkRendering extends Construct {
   private render(): void {
     if (this.rendered) return;
     this.rendered = true;
-    assertPlatformChecks(this.props.definition);
-    Annotations.of(Stack.of(this)).addInfo(summarizePrerequisites(computePrerequisites(this.props.definition)));
+    const model = ClusterModel.of(this.props.definition);
+    assertPlatformChecks(this.props.definition, PLATFORM_RULES, model);
+    Annotations.of(Stack.of(this)).addInfo(summarizePrerequisites(computePrerequisites(this.props.definition, model)));
     if (this.props.delivery === Delivery.GITOPS) {
       this.renderGitOpsBootstrap();
     } else {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { ResolvedGitOpsOptions } from './gitops-options';
-import { computePrerequisites, renderPrerequisites } from '../checks/prerequisites';
+import { Prerequisite, computePrerequisites, renderPrerequisites } from '../checks/prerequisites';
 import { HelmComponent, IComponent, KubernetesComponent, Stage, syncWave } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
 
@@ -43,7 +43,9 @@ export function renderMermaid(components: IComponent[]): string {
 }
 
 /** Generates `dist/README.md`: what each folder holds, the order Argo CD applies it in, and the diagram. */
-export function renderGitOpsReadme(definition: PlatformDefinition, options: ResolvedGitOpsOptions): string {
+export function renderGitOpsReadme(
+  definition: PlatformDefinition, options: ResolvedGitOpsOptions, prerequisites: Prerequisite[] = computePrerequisites(definition),
+): string {
   const components = definition.components;
   const rows = components.map((c, i) =>
     `| ${i + 1} | ${syncWave(c.stage)} | \`${HelmComponent.isHelmComponent(c) ? 'apps/' : c.componentName + '/'}\` | ${c.componentName} | ${c.namespace ?? '(cluster-scoped)'} | ${c.description} | ${source(c)} |`,
@@ -80,6 +82,6 @@ export function renderGitOpsReadme(definition: PlatformDefinition, options: Reso
     renderMermaid(components),
     '```',
     '',
-    renderPrerequisites(computePrerequisites(definition)),
+    renderPrerequisites(prerequisites),
   ].join('\n');
 }

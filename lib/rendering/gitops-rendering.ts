@@ -6,6 +6,8 @@ import { APPS_FOLDER, ROOT_FOLDER, buildArgoCdCharts } from './argocd-applicatio
 import { GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
 import { renderGitOpsReadme } from './gitops-readme';
 import { computePrerequisites } from '../checks/prerequisites';
+import { ClusterModel } from '../checks/model';
+import { PLATFORM_RULES } from '../checks/pack';
 import { assertPlatformChecks } from '../checks/run';
 import { KubernetesComponent } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
@@ -47,14 +49,16 @@ function fileName(obj: Record<string, unknown>, taken: Set<string>): string {
  */
 export class GitOpsRendering {
   /** The folders and their objects, without writing anything. Throws if an object carries a CloudFormation token. */
-  public static folders(definition: PlatformDefinition, gitOps: GitOpsOptions): RenderedFolder[] {
+  public static folders(definition: PlatformDefinition, gitOps: GitOpsOptions, model?: ClusterModel): RenderedFolder[] {
     const options = resolveGitOpsOptions(gitOps);
-    assertPlatformChecks(definition);
+    const cluster = model ?? ClusterModel.of(definition);
+    assertPlatformChecks(definition, PLATFORM_RULES, cluster);
     const argo = buildArgoCdCharts(definition, options, new App());
     const folders: RenderedFolder[] = [];
     for (const c of argo.components) {
       if (KubernetesComponent.isKubernetesComponent(c)) {
-        folders.push({ folder: c.componentName, objects: c.toJson() });
+        // The model holds every component's objects already (synthesized once for the checks).
+        folders.push({ folder: c.componentName, objects: cluster.objectsOf(c).map((o) => o.object) });
       }
     }
     folders.push({ folder: APPS_FOLDER, objects: argo.apps.toJson() });
@@ -77,7 +81,10 @@ export class GitOpsRendering {
   /** Every file of the GitOps output (YAML files and README.md), in a stable order. */
   public static files(definition: PlatformDefinition, gitOps: GitOpsOptions): RenderedFile[] {
     const options = resolveGitOpsOptions(gitOps);
-    const folders = GitOpsRendering.folders(definition, gitOps);
+    // One model of the cluster for the checks and the prerequisites of this rendering.
+    const model = ClusterModel.of(definition);
+    const folders = GitOpsRendering.folders(definition, gitOps, model);
+    const prerequisites = computePrerequisites(definition, model);
     const files: RenderedFile[] = [];
     for (const f of folders) {
       const taken = new Set<string>();
@@ -88,8 +95,8 @@ export class GitOpsRendering {
         });
       }
     }
-    files.push({ path: 'README.md', content: renderGitOpsReadme(definition, options) });
-    files.push({ path: PREREQUISITES_FILE, content: `${JSON.stringify(computePrerequisites(definition), undefined, 2)}\n` });
+    files.push({ path: 'README.md', content: renderGitOpsReadme(definition, options, prerequisites) });
+    files.push({ path: PREREQUISITES_FILE, content: `${JSON.stringify(prerequisites, undefined, 2)}\n` });
     return files;
   }
 
