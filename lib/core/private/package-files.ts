@@ -1,28 +1,23 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-const PACKAGE_NAME = 'agentic-eks';
-
 let root: string | undefined;
 
 /**
- * The root folder of this package: the nearest folder above this module with the package's own package.json. Works
- * from the sources (`lib/core/private/`, run by tsx or ts-jest) and from the compiled output
- * (`dist-lib/lib/core/private/`, run from the published package), which sit at different depths.
+ * The root folder of this package: the nearest folder above this module that holds a package.json. That is the same
+ * folder from the sources (`lib/core/private/`, run by tsx or ts-jest) and from the compiled output
+ * (`dist-lib/lib/core/private/`, in the published package), which sit at different depths below it.
  */
 export function packageRoot(): string {
   if (root !== undefined) return root;
   let dir = __dirname;
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf-8')) as { name?: string }).name === PACKAGE_NAME) {
-      root = dir;
-      return dir;
-    }
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the '${PACKAGE_NAME}' package.json above ${__dirname}`);
+    if (parent === dir) throw new Error(`no package.json above ${__dirname}: cannot find the files shipped with agentic-eks`);
     dir = parent;
   }
+  root = dir;
+  return dir;
 }
 
 /** The absolute path of a data file shipped with the package, given its path from the package root. */
