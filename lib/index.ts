@@ -5,7 +5,7 @@ export * from './core/platform-definition';
 export * from './core/validation';
 export * from './core/units';
 export * from './core/scheduling';
-export * from './core/upstream-manifests';
+export * from './core/crd-bundle';
 export * from './cluster/platform-cluster';
 export * from './cluster/pod-identity';
 export * from './cluster/storage-classes';

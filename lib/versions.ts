@@ -315,15 +315,6 @@ export class ContainerImage {
     uncertain: 'the v0.10.0 image tag was inferred from the release tag and apps.md; the registry listing was not read',
   });
 
-  /** kubectl, for the in-cluster Jobs that apply pinned upstream manifests (CRDs published only as release files). */
-  public static readonly KUBECTL = new ContainerImage({
-    repository: 'registry.k8s.io/kubectl',
-    tag: 'v1.36.0',
-    source: 'registry.k8s.io/kubectl (published by kubernetes/release for each Kubernetes release)',
-    checked: '2026-11-24',
-    uncertain: 'the v1.36.0 tag was not listed from the registry here (no network); any 1.35-1.37 kubectl works',
-  });
-
   /** LiteLLM proxy, the Postgres/prisma build (`litellm-database`, the Helm chart's default image). */
   public static readonly LITELLM = new ContainerImage({
     repository: 'ghcr.io/berriai/litellm-database',

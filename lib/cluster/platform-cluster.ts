@@ -173,7 +173,7 @@ export class PlatformCluster extends Construct {
     acknowledgeNagFindings(this.cluster, NagFindingRule.MANAGED_POLICIES,
        'aws-eks-v2 gives the cluster role AmazonEKSClusterPolicy and the kubectl handler the AWS Lambda basic/VPC execution and ECR read-only policies, as EKS and Lambda require');
     acknowledgeNagFindings(this.cluster, NagFindingRule.WILDCARDS,
-       'aws-eks-v2 kubectl provider: the handler may invoke its own function versions (<handler ARN>:*)');
+       'aws-eks-v2 kubectl provider: the handler may invoke its own function versions (<handler ARN>:*) and reads local Helm charts (the CRD bundles) from the CDK asset bucket (HelmChart chartAsset grantRead: s3:GetObject*, s3:GetBucket*, s3:List*)');
     Validations.of(this.cluster).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'The kubectl handler runtime is chosen by aws-eks-v2 and moves with aws-cdk-lib upgrades',

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { ensureGatewayApiCrds } from './gateway-api-crds';
 import { HelmComponent, Stage } from '../core/component';
+import { CrdBundleComponent } from '../core/crd-bundle';
 import { JsonObject } from '../core/deep-merge';
 import { PlatformDefinition } from '../core/platform-definition';
 import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
-import { UpstreamManifestsComponent } from '../core/upstream-manifests';
 import { ensureInferenceExtensionCrds } from '../serving/llm-d/crds';
 import { HelmChartVersion } from '../versions';
 
@@ -86,7 +86,7 @@ export class GatewayController extends Construct {
   /** Namespace of the controller. */
   public readonly namespace: string;
   /** The Gateway API standard CRDs. */
-  public readonly gatewayApiCrds: UpstreamManifestsComponent;
+  public readonly gatewayApiCrds: CrdBundleComponent;
   /** The implementation's CRD chart. */
   public readonly crds: HelmComponent;
   /** The controller chart. */

@@ -1,5 +1,6 @@
 import { Annotations, Aspects, IAspect, Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { addRootApplication } from './argocd-applications';
@@ -9,11 +10,12 @@ import { PLATFORM_RULES } from '../checks/pack';
 import { assertPlatformChecks } from '../checks/run';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
 import { HelmComponent, IComponent, KubernetesComponent } from '../core/component';
+import { CrdBundleComponent } from '../core/crd-bundle';
 import { PlatformDefinition } from '../core/platform-definition';
-import { UpstreamManifestsComponent } from '../core/upstream-manifests';
 import { check } from '../core/validation';
 import { HelmChartVersion } from '../versions';
 import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
+import { writeManifestChart } from './private/manifest-chart';
 
 /** Options of the CDK rendering. */
 export interface CdkRenderingProps {
@@ -31,11 +33,14 @@ export interface CdkRenderingProps {
   readonly waitFor?: IConstruct[];
 }
 
+/** Namespace of the Helm release records of CRD bundles in the CDK rendering (the CRDs are cluster-scoped). */
+const CRD_BUNDLE_RELEASE_NAMESPACE = 'kube-system';
+
 /**
  * The CDK rendering: at synthesis (so components added after construction are included) it attaches every
- * component to the cluster, Helm components with `cluster.addHelmChart()` and manifest components with
- * `cluster.addCdk8sChart()`, each depending on the components it needs. With GitOps delivery it installs Argo CD
- * and the root Application instead.
+ * component to the cluster, Helm components with `cluster.addHelmChart()`, manifest components with
+ * `cluster.addCdk8sChart()` and CRD bundles as a local Helm chart asset, each depending on the components it needs.
+ * With GitOps delivery it installs Argo CD and the root Application instead.
  */
 export class CdkRendering extends Construct {
   /** What was attached, by component name (available after synthesis). */
@@ -87,6 +92,24 @@ export class CdkRendering extends Construct {
   }
 
   /**
+   * A CRD bundle as a local Helm chart uploaded as an S3 asset: CRDs are large (the Gateway API set alone is about
+   * 900 KB of YAML) and `addCdk8sChart()` would inline them into the template (1 MB limit). Helm applies them from
+   * `templates/`, so a new release of the bundle upgrades them, and `wait` returns once they are Established.
+   */
+  private crdBundleChart(c: CrdBundleComponent): eks.HelmChart {
+    const chartDir = writeManifestChart(c.componentName, c.description, c.toJson());
+    return new eks.HelmChart(this, c.componentName, {
+      cluster: this.props.cluster,
+      chartAsset: new Asset(this, `${c.componentName}-chart`, { path: chartDir }),
+      release: c.componentName,
+      namespace: CRD_BUNDLE_RELEASE_NAMESPACE,
+      createNamespace: false,
+      wait: true,
+      timeout: Duration.minutes(10),
+    });
+  }
+
+  /**
    * Attaches every component. Besides its own dependencies, each component waits for every component of the
    * previous non-empty stage (CRDs, controllers, configuration, workloads), which is what Argo CD's sync waves do in
    * the GitOps rendering: a custom resource is never applied before the chart that installs its CRD.
@@ -103,16 +126,10 @@ export class CdkRendering extends Construct {
       let attached: Construct;
       if (HelmComponent.isHelmComponent(c)) {
         attached = this.helmChart(c.componentName, c);
+      } else if (CrdBundleComponent.isCrdBundle(c)) {
+        attached = this.crdBundleChart(c);
       } else {
         attached = this.props.cluster.addCdk8sChart(`k8s-${c.componentName}`, c as KubernetesComponent);
-        if (UpstreamManifestsComponent.isUpstreamManifests(c)) {
-          // Applying the Job is not enough: later stages wait until it has applied the upstream manifests.
-          const applied = new eks.KubernetesObjectValue(this, `${c.componentName}-applied`, {
-            cluster: this.props.cluster, ...c.readiness, timeout: Duration.minutes(10),
-          });
-          applied.node.addDependency(attached);
-          attached = applied;
-        }
       }
       for (const w of this.props.waitFor ?? []) attached.node.addDependency(w);
       for (const p of previous) attached.node.addDependency(p);

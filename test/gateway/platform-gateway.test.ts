@@ -460,7 +460,7 @@ describe('PlatformGateway', () => {
         ...synth(f.gateway),
         ...objects(f.controller.gatewayApiCrds),
       ];
-      expect(objs.map((o) => o.kind)).toEqual(expect.arrayContaining(['Gateway', 'HTTPRoute', 'Job',
+      expect(objs.map((o) => o.kind)).toEqual(expect.arrayContaining(['Gateway', 'HTTPRoute', 'CustomResourceDefinition',
         implementation === AGW ? 'AgentgatewayPolicy' : 'TrafficPolicy']));
       expectValidK8sObjects(objs);
     });
