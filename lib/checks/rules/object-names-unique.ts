@@ -6,6 +6,20 @@ function group(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
+/** Cluster-scoped kinds: cdk8s writes a chart's namespace on them too, and the API server ignores it. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'NodePool', 'EC2NodeClass', 'NodeOverlay', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding',
+  'StorageClass', 'PriorityClass', 'GatewayClass', 'ClusterSecretStore', 'ClusterExternalSecret', 'DeviceClass',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'PersistentVolume', 'APIService', 'IngressClass', 'RuntimeClass', 'ClusterIssuer', 'ClusterPolicy', 'CSIDriver',
+]);
+
+/** Which components apply the objects, for messages. */
+function appliers(os: ModelObject[]): string {
+  const names = [...new Set(os.map((o) => o.component.componentName))];
+  return names.length === 1 ? `both in component ${names[0]}` : `by components ${names.join(' and ')}`;
+}
+
 /**
  * No two objects the platform applies share API group, kind, namespace and name: NodePools of the Karpenter and GPU
  * layers (one kind), EC2NodeClasses named after them, a team's Namespace and a namespace another component declares,
@@ -19,11 +33,12 @@ export const OBJECT_NAMES_UNIQUE: IPlatformRule = {
   evaluate(model: ClusterModel): RuleEvaluation {
     const seen = new Map<string, ModelObject[]>();
     for (const o of model.objects) {
-      const key = `${group(o.apiVersion)}|${o.kind}|${o.namespace ?? ''}|${o.name}`;
+      const namespace = CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace ?? '';
+      const key = `${group(o.apiVersion)}|${o.kind}|${namespace}|${o.name}`;
       seen.set(key, [...(seen.get(key) ?? []), o]);
     }
     const findings = [...seen.values()].filter((os) => os.length > 1).map((os) =>
-      `${label(os[0])} is applied ${os.length === 2 ? 'twice' : `${os.length} times`} (by components ${os.map((o) => o.component.componentName).join(' and ')}): give one of them another 'name'`);
+      `${label(CLUSTER_SCOPED.has(os[0].kind) ? { ...os[0], namespace: undefined } : os[0])} is applied ${os.length === 2 ? 'twice' : `${os.length} times`} (${appliers(os)}): give one of them another 'name'`);
     return evaluation(model.objects.length > 0, findings);
   },
 };
