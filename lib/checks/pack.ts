@@ -1,8 +1,22 @@
 import { IPlatformRule } from './rule';
+import { EVALUATION_JUDGE_MODEL_EXISTS } from './rules/evaluation-judge-model-exists';
+import { GPU_POOL_CAPACITY } from './rules/gpu-pool-capacity';
+import { HTTP_ROUTE_MATCHES_UNIQUE } from './rules/http-route-matches-unique';
+import { LITELLM_GATEWAY_URL_ROUTED } from './rules/litellm-gateway-url-routed';
+import { OBJECT_NAMES_UNIQUE } from './rules/object-names-unique';
+import { ROUTE_BACKENDS_ONE_MODEL } from './rules/route-backends-one-model';
+import { TEAM_GPU_QUOTA } from './rules/team-gpu-quota';
 
 /**
  * Every platform check, in the order they run and are listed in the README. One rule per file in `./rules/`; add a
  * rule here when you add its file.
  */
 export const PLATFORM_RULES: IPlatformRule[] = [
+  OBJECT_NAMES_UNIQUE,
+  GPU_POOL_CAPACITY,
+  TEAM_GPU_QUOTA,
+  HTTP_ROUTE_MATCHES_UNIQUE,
+  ROUTE_BACKENDS_ONE_MODEL,
+  LITELLM_GATEWAY_URL_ROUTED,
+  EVALUATION_JUDGE_MODEL_EXISTS,
 ];

@@ -117,6 +117,8 @@ export class Ec2NodeClass extends Construct {
       /^(al2023|bottlerocket)@v?\d[\w.]*$/.test(this.amiAlias),
       `'amiAlias' (${this.amiAlias}) must pin an AMI release, e.g. ${AL2023_AMI_ALIAS.alias} or bottlerocket@v1.55.0; '@latest' drifts every node on each AMI release`,
     );
+    check(this.amiAlias.length <= 30, `'amiAlias' (${this.amiAlias}) must be at most 30 characters (EC2NodeClass amiSelectorTerms.alias)`);
+    for (const key of Object.keys(props.tags ?? {})) checkTagKey(key);
     const size = (props.rootVolumeSize ?? Size.gibibytes(100)).toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     check(Number.isInteger(size), `'rootVolumeSize' (${size} GiB) must be a whole number of GiB`);
     check(size >= 20 && size <= 16384, `'rootVolumeSize' (${size} GiB) must be between 20 and 16384 GiB`);
@@ -163,4 +165,14 @@ export class Ec2NodeClass extends Construct {
       },
     });
   }
+}
+
+/** Tag keys Karpenter sets itself on instances; the EC2NodeClass CRD refuses them in `tags`. */
+const RESTRICTED_TAGS = ['eks:eks-cluster-name', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.k8s.aws/ec2nodeclass'];
+
+/** Checks an EC2 tag key of an EC2NodeClass: not empty, not one Karpenter or EKS sets itself. */
+function checkTagKey(key: string): void {
+  check(key !== '', `'tags' of an EC2NodeClass must not have an empty key`);
+  check(!RESTRICTED_TAGS.includes(key) && !key.startsWith('kubernetes.io/cluster'),
+    `tag '${key}' in 'tags' is set by Karpenter or EKS itself and is refused by the EC2NodeClass: restricted are ${RESTRICTED_TAGS.join(', ')} and kubernetes.io/cluster/*`);
 }

@@ -9,6 +9,7 @@ import {
   NodePool as NodePoolL1, NodePoolSpecDisruptionBudgetsReasons, NodePoolSpecLimits, NodePoolSpecDisruptionConsolidationPolicy,
   NodePoolSpecTemplateSpecRequirementsOperator,
 } from '../../imports/karpenter-nodepool-karpenter.sh';
+import { checkBudgetCount, checkNodeLabel, checkRequirement, checkTaint, checkWholeSeconds } from './private/node-pool-checks';
 import { isCronSchedule } from '../core/private/cron';
 import { goDuration } from '../core/units';
 import { check, checkDnsSubdomain } from '../core/validation';
@@ -113,6 +114,9 @@ export class NodePool extends Construct {
     this.replicas = props.replicas;
     const expireAfter = props.expireAfter ?? Duration.days(30);
     const disruption = props.disruption ?? {};
+    checkWholeSeconds(this.name, 'expireAfter', expireAfter, 1);
+    if (disruption.consolidateAfter !== undefined) checkWholeSeconds(this.name, 'disruption.consolidateAfter', disruption.consolidateAfter, 0);
+    checkBudgetCount(this.name, (disruption.budgets ?? []).length);
     for (const b of disruption.budgets ?? []) {
       check((b.schedule === undefined) === (b.duration === undefined),
         `disruption budget of NodePool '${this.name}' needs both 'schedule' and 'duration', or neither (got schedule ${b.schedule ?? 'none'})`);
@@ -207,17 +211,20 @@ export class NodePool extends Construct {
   /** Adds a requirement; a later requirement on the same key replaces the earlier one. */
   public addRequirement(requirement: NodeRequirement): void {
     const i = this.requirements.findIndex((r) => r.key === requirement.key);
+    checkRequirement(this.name, requirement, this.requirements.length + (i >= 0 ? 0 : 1));
     if (i >= 0) this.requirements.splice(i, 1);
     this.requirements.push({ ...requirement, values: [...(requirement.values ?? [])] });
   }
 
   /** Adds a label to every node of the pool. */
   public addLabel(key: string, value: string): void {
+    checkNodeLabel(this.name, key, value, Object.keys(this.labels).length + (key in this.labels ? 0 : 1));
     this.labels[key] = value;
   }
 
   /** Adds a taint to every node of the pool; a later taint with the same key and effect replaces the earlier one. */
   public addTaint(taint: NodeTaint): void {
+    checkTaint(this.name, taint);
     const i = this.taints.findIndex((t) => t.key === taint.key && t.effect === taint.effect);
     if (i >= 0) this.taints.splice(i, 1);
     this.taints.push({ ...taint });

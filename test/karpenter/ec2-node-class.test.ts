@@ -386,3 +386,31 @@ describe('Ec2NodeClass: gp3 ratios', () => {
       .toThrow("'rootVolumeSize' (100.09765625 GiB) must be a whole number of GiB");
   });
 });
+
+describe('Ec2NodeClass: CRD rules on tags and the AMI alias are checked at the door', () => {
+  const props = { clusterName: 'test', nodeRoleName: 'KarpenterNodeRole-test' };
+
+  test.each([
+    ['karpenter.sh/nodepool'], ['karpenter.sh/nodeclaim'], ['karpenter.k8s.aws/ec2nodeclass'], ['eks:eks-cluster-name'],
+    ['kubernetes.io/cluster/test'],
+  ])('refuses the restricted tag %s', (key) => {
+    expect(() => new Ec2NodeClass(Testing.chart(), 'class', { ...props, tags: { [key]: 'x' } }))
+      .toThrow(`tag '${key}' in 'tags' is set by Karpenter or EKS itself and is refused by the EC2NodeClass: restricted are eks:eks-cluster-name, karpenter.sh/nodepool, karpenter.sh/nodeclaim, karpenter.k8s.aws/ec2nodeclass and kubernetes.io/cluster/*`);
+  });
+
+  test('refuses an empty tag key', () => {
+    expect(() => new Ec2NodeClass(Testing.chart(), 'class', { ...props, tags: { '': 'x' } }))
+      .toThrow("'tags' of an EC2NodeClass must not have an empty key");
+  });
+
+  test('refuses an AMI alias longer than 30 characters', () => {
+    expect(() => new Ec2NodeClass(Testing.chart(), 'class', { ...props, amiAlias: 'bottlerocket@v1.55.0.0123456789ab' }))
+      .toThrow("'amiAlias' (bottlerocket@v1.55.0.0123456789ab) must be at most 30 characters (EC2NodeClass amiSelectorTerms.alias)");
+  });
+
+  test('accepts cost-allocation tags; the object passes the CRD', () => {
+    const chart = Testing.chart();
+    new Ec2NodeClass(chart, 'class', { ...props, tags: { 'team': 'ml', 'example.com/cost-center': 'cc-1' } });
+    expectValidK8sObjects(objects(chart));
+  });
+});

@@ -827,3 +827,109 @@ describe('NodePool: budget schedules use the same cron parser as CronJobs', () =
     expect(() => newPool({ disruption: { budgets: [{ nodes: '0', schedule: '0 8 * * mon-fri', duration: Duration.hours(10) }] } })).not.toThrow();
   });
 });
+
+describe('NodePool: CRD rules on requirements, labels, taints and durations are checked at the door', () => {
+  const refused: [string, Partial<NodePoolProps> | ((pool: NodePool) => void), string][] = [
+    ['a karpenter.sh requirement other than capacity-type',
+      { requirements: [{ key: 'karpenter.sh/zone', operator: RequirementOperator.IN, values: ['a'] }] },
+      "requirement key 'karpenter.sh/zone' of NodePool 'general' is restricted: the karpenter.sh domain is restricted (only karpenter.sh/capacity-type is allowed); use another key"],
+    ['the karpenter.sh/nodepool label',
+      { labels: { 'karpenter.sh/nodepool': 'x' } },
+      "label key 'karpenter.sh/nodepool' of NodePool 'general' is restricted: Karpenter sets it to the pool's name itself; use another key"],
+    ['a kubernetes.io/hostname requirement',
+      { requirements: [{ key: 'kubernetes.io/hostname', operator: RequirementOperator.EXISTS }] },
+      "requirement key 'kubernetes.io/hostname' of NodePool 'general' is restricted: every node has its own host name; use another key"],
+    ['an unknown karpenter.k8s.aws label',
+      { labels: { 'karpenter.k8s.aws/team': 'ml' } },
+      "label key 'karpenter.k8s.aws/team' of NodePool 'general' is restricted: the karpenter.k8s.aws domain is restricted to the instance labels Karpenter defines; use another key"],
+    ['a kubernetes.io label that is not well known',
+      { labels: { 'kubernetes.io/role': 'gpu' } },
+      "label key 'kubernetes.io/role' of NodePool 'general' is restricted: the kubernetes.io and k8s.io domains are restricted to well-known labels (karpenter.sh/capacity-type, kubernetes.io/arch, kubernetes.io/os, topology.kubernetes.io/zone, topology.kubernetes.io/region, node.kubernetes.io/instance-type, node.kubernetes.io/windows-build) and node.kubernetes.io/*; use another key"],
+    ['a label key that is not a qualified name',
+      { labels: { 'team name': 'ml' } },
+      "label key 'team name' of NodePool 'general' must be a label key: an optional DNS-subdomain prefix and '/', then 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
+    ['a label value with a space',
+      { labels: { team: 'machine learning' } },
+      "label 'team' value 'machine learning' of NodePool 'general' must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
+    ['In without values',
+      { requirements: [{ key: 'example.com/team', operator: RequirementOperator.IN, values: [] }] },
+      "requirement 'example.com/team' of NodePool 'general' has operator In and needs at least one value"],
+    ['Exists with values',
+      { requirements: [{ key: 'example.com/team', operator: RequirementOperator.EXISTS, values: ['a'] }] },
+      "requirement 'example.com/team' of NodePool 'general' has operator Exists and takes no values (got a)"],
+    ['Gt with two values',
+      { requirements: [{ key: 'karpenter.k8s.aws/instance-cpu', operator: RequirementOperator.GT, values: ['4', '8'] }] },
+      "requirement 'karpenter.k8s.aws/instance-cpu' of NodePool 'general' has operator Gt and needs exactly one value, a non-negative integer (got 4, 8)"],
+    ['Lt with a non-integer',
+      { requirements: [{ key: 'karpenter.k8s.aws/instance-cpu', operator: RequirementOperator.LT, values: ['8.5'] }] },
+      "requirement 'karpenter.k8s.aws/instance-cpu' of NodePool 'general' has operator Lt and needs exactly one value, a non-negative integer (got 8.5)"],
+    ['minValues with NotIn',
+      { requirements: [{ key: 'karpenter.k8s.aws/instance-family', operator: RequirementOperator.NOT_IN, values: ['t3'], minValues: 2 }] },
+      "'minValues' (2) of requirement 'karpenter.k8s.aws/instance-family' of NodePool 'general' needs operator In or Exists, not NotIn"],
+    ['minValues above the number of values',
+      { requirements: [{ key: 'karpenter.k8s.aws/instance-family', operator: RequirementOperator.IN, values: ['m7i', 'c7i'], minValues: 3 }] },
+      "'minValues' (3) of requirement 'karpenter.k8s.aws/instance-family' of NodePool 'general' is more than its 2 value(s) (m7i, c7i): list at least 3 values or lower 'minValues'"],
+    ['minValues above 50',
+      { requirements: [{ key: 'karpenter.k8s.aws/instance-family', operator: RequirementOperator.EXISTS, minValues: 51 }] },
+      "'minValues' (51) of requirement 'karpenter.k8s.aws/instance-family' of NodePool 'general' must be an integer from 1 to 50"],
+    ['a taint effect that does not exist',
+      { taints: [{ key: 'dedicated', effect: 'NoRun' as TaintEffect }] },
+      "'effect' (NoRun) of taint 'dedicated' of NodePool 'general' must be one of NoSchedule, PreferNoSchedule, NoExecute"],
+    ['a taint value with a space',
+      { taints: [{ key: 'dedicated', value: 'ml team', effect: TaintEffect.NO_SCHEDULE }] },
+      "taint value 'ml team' of taint 'dedicated' of NodePool 'general' must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
+    ['a taint key that is not a qualified name',
+      { taints: [{ key: '-dedicated', effect: TaintEffect.NO_SCHEDULE }] },
+      "taint key '-dedicated' of NodePool 'general' must be a qualified name: an optional DNS-subdomain prefix and '/', then 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
+    ['an expireAfter of part of a second',
+      { expireAfter: Duration.millis(1500) },
+      "'expireAfter' (1 second 500 millis) of NodePool 'general' must be a whole number of seconds, at least 1"],
+    ['an expireAfter of zero',
+      { expireAfter: Duration.seconds(0) },
+      "'expireAfter' (0 seconds) of NodePool 'general' must be a whole number of seconds, at least 1"],
+    ['a consolidateAfter of part of a second',
+      { disruption: { consolidateAfter: Duration.millis(500) } },
+      "'disruption.consolidateAfter' (500 millis) of NodePool 'general' must be a whole number of seconds"],
+    ['more than 50 budgets',
+      { disruption: { budgets: Array.from({ length: 51 }, () => ({ nodes: '1' })) } },
+      "'disruption.budgets' of NodePool 'general' has 51 budgets; Karpenter allows at most 50"],
+    ['a restricted label added after construction',
+      (pool) => pool.addLabel('karpenter.sh/nodepool', 'other'),
+      "label key 'karpenter.sh/nodepool' of NodePool 'general' is restricted: Karpenter sets it to the pool's name itself; use another key"],
+    ['a bad requirement added after construction',
+      (pool) => pool.addRequirement({ key: 'example.com/gen', operator: RequirementOperator.GT, values: [] }),
+      "requirement 'example.com/gen' of NodePool 'general' has operator Gt and needs exactly one value, a non-negative integer (got none)"],
+  ];
+
+  test.each(refused)('refuses %s', (_name, input, message) => {
+    if (typeof input === 'function') {
+      const { pool } = newPool();
+      expect(() => input(pool)).toThrow(message);
+    } else {
+      expect(() => newPool(input)).toThrow(message);
+    }
+  });
+
+  test('accepts well-known and custom keys, In/Exists with minValues, Gt/Lt, taints and durations; the object passes the CRD', () => {
+    // GIVEN / WHEN
+    const { chart, pool } = newPool({
+      requirements: [
+        { key: 'karpenter.k8s.aws/instance-family', operator: RequirementOperator.IN, values: ['m7i', 'c7i', 'r7i'], minValues: 3 },
+        { key: 'karpenter.k8s.aws/instance-size', operator: RequirementOperator.EXISTS, minValues: 2 },
+        { key: 'karpenter.k8s.aws/instance-cpu', operator: RequirementOperator.LT, values: ['65'] },
+        { key: 'topology.kubernetes.io/zone', operator: RequirementOperator.NOT_IN, values: ['us-west-2d'] },
+        { key: 'node.kubernetes.io/instance-type', operator: RequirementOperator.NOT_IN, values: ['m7i.metal-48xl'] },
+        { key: 'example.com/team', operator: RequirementOperator.EXISTS },
+      ],
+      labels: { 'example.com/tier': 'batch', 'node.kubernetes.io/lifecycle': 'karpenter', 'team': 'ml' },
+      taints: [{ key: 'example.com/dedicated', value: 'ml', effect: TaintEffect.NO_EXECUTE }],
+      expireAfter: Duration.hours(36),
+      disruption: { consolidateAfter: Duration.seconds(0), budgets: [{ nodes: '2' }] },
+    });
+    pool.addLabel('topology.kubernetes.io/zone', 'us-west-2a');
+
+    // THEN
+    expectValidK8sObjects(objects(chart));
+    expect(nodePoolObject(chart).spec.template.spec.expireAfter).toBe('36h');
+  });
+});
