@@ -97,11 +97,16 @@ function subchartDirs(dir: string): Map<string, string> {
   return out;
 }
 
-const UNPACKED = fs.mkdtempSync(path.join(os.tmpdir(), 'agentic-eks-subcharts-'));
+let unpacked: string | undefined;
 let unpackCount = 0;
 
 function unpack(tgz: string): string {
-  const target = path.join(UNPACKED, String(unpackCount++));
+  if (!unpacked) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentic-eks-subcharts-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    unpacked = dir;
+  }
+  const target = path.join(unpacked, String(unpackCount++));
   fs.mkdirSync(target);
   execFileSync('tar', ['-xzf', tgz, '-C', target], { stdio: 'pipe' });
   const [top] = fs.readdirSync(target);

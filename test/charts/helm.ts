@@ -78,6 +78,7 @@ export function helmBinary(): string {
 
 /** Helm's own folders, kept out of the user's home: `helm template` of a local chart needs no repositories. */
 const HELM_HOME = path.join(os.tmpdir(), `agentic-eks-helm-home-${process.pid}`);
+process.once('exit', () => fs.rmSync(HELM_HOME, { recursive: true, force: true }));
 
 /** Runs helm; throws the helm error text (stderr) on failure. */
 export function helm(args: string[]): string {
@@ -97,7 +98,7 @@ export function helm(args: string[]): string {
   } catch (e) {
     const stderr = (e as { stderr?: unknown }).stderr;
     const text = typeof stderr === 'string' && stderr.trim() !== '' ? stderr.trim() : firstLine(e);
-    throw new Error(`helm ${args.join(' ')}\n${text}`);
+    throw new Error(`${text}\n(helm ${describeArgs(args)})`);
   }
 }
 
@@ -240,6 +241,13 @@ export function parseManifests(text: string): Record<string, unknown>[] {
     }
   }
   return out;
+}
+
+/** The command line with the `--api-versions` list shortened to its length. */
+function describeArgs(args: string[]): string {
+  const apis = args.filter((_a, i) => args[i - 1] === '--api-versions').length;
+  const rest = args.filter((a, i) => a !== '--api-versions' && args[i - 1] !== '--api-versions');
+  return `${rest.join(' ')}${apis > 0 ? ` --api-versions <${apis} group/versions>` : ''}`;
 }
 
 /** A copy without `null` mapping values (nulls inside lists are kept: the API server rejects those). */
