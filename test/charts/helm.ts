@@ -214,6 +214,8 @@ function renderOnce(
       '--namespace', component.namespace,
       '--kube-version', kubernetesVersion,
       '--values', valuesFile,
+      // Test hooks run only on `helm test` and Argo CD ignores them: they are never installed.
+      '--skip-tests',
       ...(component.includesCrds ? ['--include-crds'] : []),
       ...apiVersions.flatMap((v) => ['--api-versions', v]),
     ];
