@@ -34,9 +34,10 @@ export function describeWithSchemas(name: string, fn: () => void): void {
 
 /**
  * Validates one Kubernetes object strictly and returns human-readable errors, each naming the field path;
- * an empty list means the object is valid.
+ * an empty list means the object is valid. Custom resources of a kind that one of `crds` (CustomResourceDefinition
+ * objects, e.g. those a platform installs) defines are validated against that CRD instead of the stored one.
  */
-export function validateK8sObject(obj: unknown): string[] {
+export function validateK8sObject(obj: unknown, crds: readonly unknown[] = []): string[] {
   if (!SCHEMAS_AVAILABLE) return [`cannot validate: Kubernetes schemas not found at ${SCHEMAS_DIR}`];
   if (!isRecord(obj)) return [`a Kubernetes object must be a mapping, got ${obj === null ? 'null' : typeof obj}`];
   const { apiVersion, kind } = obj;
@@ -47,7 +48,7 @@ export function validateK8sObject(obj: unknown): string[] {
   if (typeof metadata?.name !== 'string' || metadata.name === '') errors.push('metadata.name: required');
   if (typeof apiVersion !== 'string' || apiVersion === '' || typeof kind !== 'string' || kind === '') return errors;
 
-  const validator = validatorFor(apiVersion, kind);
+  const validator = crdValidatorFor(apiVersion, kind, crds) ?? validatorFor(apiVersion, kind);
   if (!validator) return [...errors, `no schema for ${apiVersion} ${kind}`];
   if (validator.notServed) return [...errors, `${apiVersion} ${kind} is not served by its CRD (${validator.source})`];
   // Validate what would be sent (JSON drops undefined), with schema defaults applied as the API server does.
@@ -65,12 +66,12 @@ export function validateK8sObject(obj: unknown): string[] {
 
 /**
  * Validates every object and throws one Error listing all errors, each prefixed with the object's
- * `apiVersion/kind/metadata.name`. Returns quietly when all objects are valid.
+ * `apiVersion/kind/metadata.name`. Returns quietly when all objects are valid. `crds`: as for {@link validateK8sObject}.
  */
-export function expectValidK8sObjects(objs: unknown[]): void {
+export function expectValidK8sObjects(objs: unknown[], crds: readonly unknown[] = []): void {
   const lines: string[] = [];
   objs.forEach((obj, index) => {
-    for (const error of validateK8sObject(obj)) lines.push(`${objectLabel(obj, index)}: ${error}`);
+    for (const error of validateK8sObject(obj, crds)) lines.push(`${objectLabel(obj, index)}: ${error}`);
   });
   if (lines.length > 0) {
     throw new Error(`${lines.length} Kubernetes schema error(s) in ${objs.length} object(s):\n  ${lines.join('\n  ')}`);
@@ -127,12 +128,40 @@ function compile(schema: JsonSchema, source: string): SchemaCheck {
   }
 }
 
+/** Validators compiled from given CRD objects, per CRD object and apiVersion. */
+const givenCrdValidators = new WeakMap<object, Map<string, Validator>>();
+
+/** The validator of `apiVersion`/`kind` from the first of `crds` that defines it, if any. */
+function crdValidatorFor(apiVersion: string, kind: string, crds: readonly unknown[]): Validator | undefined {
+  for (const crd of crds) {
+    const spec = isRecord(crd) && crd.kind === 'CustomResourceDefinition' ? asRecord(crd.spec) : undefined;
+    if (!spec || asRecord(spec.names)?.kind !== kind) continue;
+    const version = asArray(spec.versions).map(asRecord).find((v) => `${String(spec.group)}/${String(v?.name)}` === apiVersion);
+    const schema = asRecord(asRecord(version?.schema)?.openAPIV3Schema);
+    if (!version || !schema) continue;
+    let cache = givenCrdValidators.get(crd as object);
+    if (!cache) givenCrdValidators.set(crd as object, cache = new Map());
+    let validator = cache.get(apiVersion);
+    if (!validator) {
+      const name = String(asRecord((crd as Record<string, unknown>).metadata)?.name);
+      validator = crdValidator({ file: `CustomResourceDefinition ${name} (given)`, schema, served: version.served !== false });
+      cache.set(apiVersion, validator);
+    }
+    return validator;
+  }
+  return undefined;
+}
+
 function compileValidator(apiVersion: string, kind: string): Validator | undefined {
   getAjv();
   const definition = coreKinds.get(`${apiVersion}/${kind}`);
   if (definition) return { validate: compile({ $ref: `${CORE_ID}#/definitions/${definition}` }, definition), source: definition };
   const crd = findCrd(apiVersion, kind);
-  if (!crd) return undefined;
+  return crd ? crdValidator(crd) : undefined;
+}
+
+function crdValidator(crd: CrdVersion): Validator {
+  getAjv();
   const strict = strictify(crd.schema);
   // CRD schemas mostly say `metadata: {type: object}`; the API server validates it as ObjectMeta.
   const declared = asRecord(asRecord(crd.schema.properties)?.metadata);
@@ -140,7 +169,7 @@ function compileValidator(apiVersion: string, kind: string): Validator | undefin
     ? { allOf: [{ $ref: OBJECT_META }, declared] }
     : { $ref: OBJECT_META };
   strict.properties = { ...asRecord(strict.properties), metadata };
-  const source = path.relative(SCHEMAS_DIR, crd.file);
+  const source = path.isAbsolute(crd.file) ? path.relative(SCHEMAS_DIR, crd.file) : crd.file;
   return { validate: compile(strict, source), crdSchema: crd.schema, notServed: !crd.served, source };
 }
 
