@@ -46,13 +46,16 @@ export class ClusterModel {
     this.components = definition.components;
     const objects: ModelObject[] = [];
     const helm: HelmComponent[] = [];
+    const manifests = new Map<IComponent, Record<string, unknown>[]>();
     for (const c of this.components) {
       if (HelmComponent.isHelmComponent(c)) {
         helm.push(c);
         continue;
       }
       if (!KubernetesComponent.isKubernetesComponent(c)) continue;
-      for (const obj of c.toJson() as Record<string, unknown>[]) {
+      const json = c.toJson() as Record<string, unknown>[];
+      manifests.set(c, json);
+      for (const obj of json) {
         const meta = (obj.metadata ?? {}) as Record<string, unknown>;
         objects.push({
           component: c,
@@ -66,6 +69,17 @@ export class ClusterModel {
     }
     this.objects = objects;
     this.helmComponents = helm;
+    this.manifests = manifests;
+  }
+
+  private readonly manifests: Map<IComponent, Record<string, unknown>[]>;
+
+  /**
+   * The objects of a manifest component as the model read them (`toJson()` once per model), so that a rendering that
+   * runs the checks need not synthesize every chart a second time. Empty for Helm components.
+   */
+  public manifestsOf(component: IComponent): Record<string, unknown>[] {
+    return this.manifests.get(component) ?? (KubernetesComponent.isKubernetesComponent(component) ? component.toJson() : []);
   }
 
   /** Objects of a kind (optionally in a namespace). */

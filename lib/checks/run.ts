@@ -21,7 +21,11 @@ export interface PlatformCheckResult extends RuleEvaluation {
 
 /** Runs the platform checks on a definition; never throws for findings. */
 export function evaluatePlatformChecks(definition: PlatformDefinition, rules: IPlatformRule[] = PLATFORM_RULES): PlatformCheckResult[] {
-  const model = ClusterModel.of(definition);
+  return evaluateOn(ClusterModel.of(definition), rules);
+}
+
+function evaluateOn(model: ClusterModel, rules: IPlatformRule[]): PlatformCheckResult[] {
+  const definition = model.definition;
   const acks = platformCheckAcknowledgements(definition);
   return rules.map((rule) => {
     const result = rule.evaluate(model);
@@ -41,10 +45,12 @@ export function evaluatePlatformChecks(definition: PlatformDefinition, rules: IP
  * Runs the platform checks and throws one {@link PlatformValidationError} listing every finding (`[rule-id] message`)
  * that is not acknowledged. Both renderings call it before they render, so every platform gets the checks with no
  * extra call.
+ * @returns the model the checks read, whose `manifestsOf()` a rendering may reuse instead of calling `toJson()` again
  */
-export function assertPlatformChecks(definition: PlatformDefinition, rules: IPlatformRule[] = PLATFORM_RULES): void {
-  const failed = evaluatePlatformChecks(definition, rules).filter((r) => r.status === RuleStatus.NON_COMPLIANT && r.findings.length > 0);
-  if (failed.length === 0) return;
+export function assertPlatformChecks(definition: PlatformDefinition, rules: IPlatformRule[] = PLATFORM_RULES): ClusterModel {
+  const model = ClusterModel.of(definition);
+  const failed = evaluateOn(model, rules).filter((r) => r.status === RuleStatus.NON_COMPLIANT && r.findings.length > 0);
+  if (failed.length === 0) return model;
   const lines = failed.flatMap((r) => r.findings.map((f) => `[${r.rule.id}] ${f.message}`));
   throw new PlatformValidationError(`platform checks failed (${lines.length}):\n  ${lines.join('\n  ')}`);
 }

@@ -45,12 +45,12 @@ export class GitOpsRendering {
   /** The folders and their objects, without writing anything. Throws if an object carries a CloudFormation token. */
   public static folders(definition: PlatformDefinition, gitOps: GitOpsOptions): RenderedFolder[] {
     const options = resolveGitOpsOptions(gitOps);
-    assertPlatformChecks(definition);
+    const model = assertPlatformChecks(definition);
     const argo = buildArgoCdCharts(definition, options, new App());
     const folders: RenderedFolder[] = [];
     for (const c of argo.components) {
       if (KubernetesComponent.isKubernetesComponent(c)) {
-        folders.push({ folder: c.componentName, objects: c.toJson() });
+        folders.push({ folder: c.componentName, objects: model.manifestsOf(c) });
       }
     }
     folders.push({ folder: APPS_FOLDER, objects: argo.apps.toJson() });
