@@ -76,7 +76,7 @@ export const KEDA_TARGETS: IPlatformRule = {
   id: 'keda-targets',
   description: 'Every ScaledObject targets a workload of the platform, and its Prometheus queries read only that workload\'s pods',
   why: 'A missing target leaves the ScaledObject failing; a query that also reads another workload\'s pods scales one model on another\'s load',
-  example: "ScaledObject 'models/llama-3-1-8b' trigger 'vllm-queue-depth' selector vllm:num_requests_waiting{...} is not pinned to Deployment 'models/llama-3-1-8b': model_name=\"meta-llama/Llama-3.1-8B-Instruct\" is also served by Deployment 'models/llama-3-1-8b-fp8' in 'models'; fix: ...",
+  example: "ScaledObject 'models/llama-3-1-8b' trigger 'vllm-queue-depth' selector vllm:num_requests_waiting{...} is not pinned to Deployment 'models/llama-3-1-8b': model_name=\"meta-llama/Llama-3.1-8B-Instruct\" is also served by Deployment 'models/llama-3-1-8b-fp8' in 'models'; fix: add namespace=\"models\" and pod=~\"llama-3-1-8b-...\" (matching only its pods) or service=\"<a Service selecting only its pods>\" to the selector",
   evaluate(model: ClusterModel): RuleEvaluation {
     const findings: string[] = [];
     const scaled = model.objects.filter((o) => o.kind === 'ScaledObject' && o.apiVersion.startsWith('keda.sh/'));

@@ -130,7 +130,7 @@ export const PODS_SCHEDULABLE: IPlatformRule = {
   id: 'pods-schedulable',
   description: 'Every pod template fits some node pool: node selector/affinity, taints, GPU count per node, DRA and MIG claims',
   why: 'A pod no pool can host stays Pending forever; Karpenter logs "incompatible with all nodepools" and nothing else tells you',
-  example: "Deployment 'models/qwen3-32b' fits no node pool: NodePool 'inference': 16 nvidia.com/gpu requested, at most 8 per node; the system node group: taint CriticalAddonsOnly=true:NoSchedule not tolerated; fix: ...",
+  example: "Deployment 'models/big' fits no node pool: NodePool 'l40s': 16 nvidia.com/gpu requested, at most 8 per node; the system node group: node selector agentic-eks.io/gpu-pool=l40s not offered; fix: add a NodePool that offers these labels, taint tolerations and GPUs, or change the pod's nodeSelector/tolerations/requests",
   evaluate(model: ClusterModel): RuleEvaluation {
     const findings: string[] = [];
     const templates = model.podTemplates();
