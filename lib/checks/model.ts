@@ -1,4 +1,10 @@
+import { consumedSecrets } from './acknowledgements';
+import { CrdKind, HELM_FACTS, HelmChartFacts, HelmServiceFact, secretsNamedInValues } from './helm-facts';
+import { NodePoolModel, SYSTEM_NODE_POOL, karpenterPool } from './private/node-pools';
+import { PodTemplate, podTemplatesOf } from './private/pod-templates';
+import { rec, recs, stringMap, str } from './private/selectors';
 import { HelmComponent, IComponent, KubernetesComponent, Stage } from '../core/component';
+import { JsonObject } from '../core/deep-merge';
 import { PlatformDefinition } from '../core/platform-definition';
 
 /** One Kubernetes object the platform applies, with the component that applies it. */
@@ -40,13 +46,16 @@ export class ClusterModel {
     this.components = definition.components;
     const objects: ModelObject[] = [];
     const helm: HelmComponent[] = [];
+    const manifests = new Map<IComponent, Record<string, unknown>[]>();
     for (const c of this.components) {
       if (HelmComponent.isHelmComponent(c)) {
         helm.push(c);
         continue;
       }
       if (!KubernetesComponent.isKubernetesComponent(c)) continue;
-      for (const obj of c.toJson() as Record<string, unknown>[]) {
+      const json = c.toJson() as Record<string, unknown>[];
+      manifests.set(c, json);
+      for (const obj of json) {
         const meta = (obj.metadata ?? {}) as Record<string, unknown>;
         objects.push({
           component: c,
@@ -60,6 +69,17 @@ export class ClusterModel {
     }
     this.objects = objects;
     this.helmComponents = helm;
+    this.manifests = manifests;
+  }
+
+  private readonly manifests: Map<IComponent, Record<string, unknown>[]>;
+
+  /**
+   * The objects of a manifest component as the model read them (`toJson()` once per model), so that a rendering that
+   * runs the checks need not synthesize every chart a second time. Empty for Helm components.
+   */
+  public manifestsOf(component: IComponent): Record<string, unknown>[] {
+    return this.manifests.get(component) ?? (KubernetesComponent.isKubernetesComponent(component) ? component.toJson() : []);
   }
 
   /** The objects of one component, in the order it applies them. */
@@ -89,6 +109,189 @@ export class ClusterModel {
   public stageOf(component: IComponent): Stage {
     return component.stage;
   }
+
+  private _podTemplates?: PodTemplate[];
+  private _provided?: Map<string, ProvidedObject[]>;
+  private _helmValues = new Map<HelmComponent, JsonObject>();
+  private _crdProviders?: Map<string, CrdProvider[]>;
+  private _services?: ServiceModel[];
+
+  /** Every pod template of the platform's workloads (optionally in a namespace), in apply order. */
+  public podTemplates(namespace?: string): PodTemplate[] {
+    this._podTemplates ??= this.objects.flatMap(podTemplatesOf);
+    return namespace === undefined ? this._podTemplates : this._podTemplates.filter((t) => t.namespace === namespace);
+  }
+
+  /** The nodes pods can land on: every Karpenter NodePool of the platform, plus the system managed node group. */
+  public nodePools(): NodePoolModel[] {
+    return [...this.objects.filter((o) => o.kind === 'NodePool' && o.apiVersion.startsWith('karpenter.sh/')).map(karpenterPool), SYSTEM_NODE_POOL];
+  }
+
+  /** The chart values of a Helm component (computed once per model). */
+  public helmValues(c: HelmComponent): JsonObject {
+    let v = this._helmValues.get(c);
+    if (v === undefined) {
+      v = c.values();
+      this._helmValues.set(c, v);
+    }
+    return v;
+  }
+
+  /** The facts the library knows about a Helm component's chart (lib/checks/helm-facts.ts), if any. */
+  public helmFacts(c: HelmComponent): HelmChartFacts | undefined {
+    return HELM_FACTS[c.chart.chart];
+  }
+
+  /** Which components install the CRD of `group`/`kind`: CustomResourceDefinition objects, Helm charts, upstream manifests. */
+  public crdProviders(group: string, kind: string): CrdProvider[] {
+    if (this._crdProviders === undefined) {
+      const map = new Map<string, CrdProvider[]>();
+      const add = (k: CrdKind, component: IComponent, via: string): void => {
+        const key = `${k.group}/${k.kind}`;
+        const list = map.get(key) ?? [];
+        if (!list.some((p) => p.component === component)) list.push({ component, via });
+        map.set(key, list);
+      };
+      for (const o of this.objects.filter((x) => x.kind === 'CustomResourceDefinition')) {
+        const spec = rec(o.object.spec);
+        add({ group: String(spec.group), kind: String(rec(spec.names).kind) }, o.component, `CustomResourceDefinition '${o.name}'`);
+      }
+      for (const c of this.components) {
+        if (HelmComponent.isHelmComponent(c) && c.includesCrds) {
+          for (const k of this.helmFacts(c)?.crds ?? []) add(k, c, `chart ${c.chart.chart}`);
+        }
+      }
+      this._crdProviders = map;
+    }
+    return this._crdProviders.get(`${group}/${kind}`) ?? [];
+  }
+
+  /**
+   * The Secrets, ConfigMaps or ServiceAccounts named `name` in `namespace` that the platform provides: its own
+   * objects, ExternalSecret targets, and what its Helm charts create (helm-facts.ts).
+   */
+  public provided(kind: 'Secret' | 'ConfigMap' | 'ServiceAccount', namespace: string, name: string): ProvidedObject[] {
+    if (this._provided === undefined) this._provided = this.buildProvided();
+    return this._provided.get(`${kind}/${namespace}/${name}`) ?? [];
+  }
+
+  /** Secrets the Helm components read (values `secretKeyRef` / `existingSecret`, and declared with `declareConsumedSecrets`). */
+  public helmSecretReferences(c: HelmComponent): { name: string; key?: string; path: string }[] {
+    return [
+      ...secretsNamedInValues(this.helmValues(c)),
+      ...consumedSecrets(c).map((s) => ({ ...s, path: 'declareConsumedSecrets' })),
+    ];
+  }
+
+  /** Every Service of the platform (own objects and Helm facts), optionally in a namespace. */
+  public services(namespace?: string): ServiceModel[] {
+    if (this._services === undefined) {
+      const out: ServiceModel[] = [];
+      for (const o of this.objects.filter((x) => x.kind === 'Service' && x.apiVersion === 'v1')) {
+        const spec = rec(o.object.spec);
+        const selector = spec.selector === undefined ? undefined : stringMap(spec.selector);
+        out.push({
+          name: o.name,
+          namespace: o.namespace ?? 'default',
+          component: o.component,
+          labels: stringMap(rec(o.object.metadata).labels),
+          selector,
+          ports: recs(spec.ports).map((p) => ({
+            name: str(p.name), port: Number(p.port), targetPort: p.targetPort as string | number | undefined,
+          })),
+          object: o,
+        });
+      }
+      for (const c of this.helmComponents) {
+        const facts: HelmServiceFact[] = this.helmFacts(c)?.services?.(c.releaseName, this.helmValues(c)) ?? [];
+        for (const f of facts) {
+          out.push({ name: f.name, namespace: c.namespace, component: c, labels: f.labels, ports: f.ports.map((p) => ({ ...p })) });
+        }
+      }
+      this._services = out;
+    }
+    return namespace === undefined ? this._services : this._services.filter((s) => s.namespace === namespace);
+  }
+
+  private buildProvided(): Map<string, ProvidedObject[]> {
+    const map = new Map<string, ProvidedObject[]>();
+    const add = (p: ProvidedObject): void => {
+      const key = `${p.kind}/${p.namespace}/${p.name}`;
+      map.set(key, [...(map.get(key) ?? []), p]);
+    };
+    for (const o of this.objects) {
+      const ns = o.namespace ?? 'default';
+      if ((o.kind === 'Secret' || o.kind === 'ConfigMap') && o.apiVersion === 'v1') {
+        const keys = [...Object.keys(rec(o.object.data)), ...Object.keys(rec(o.object.stringData)), ...Object.keys(rec(o.object.binaryData))];
+        add({ kind: o.kind, namespace: ns, name: o.name, component: o.component, via: `${o.kind} '${ns}/${o.name}'`, keys });
+      } else if (o.kind === 'ServiceAccount' && o.apiVersion === 'v1') {
+        add({ kind: 'ServiceAccount', namespace: ns, name: o.name, component: o.component, via: `ServiceAccount '${ns}/${o.name}'` });
+      } else if (o.kind === 'ExternalSecret' && o.apiVersion.startsWith('external-secrets.io/')) {
+        const spec = rec(o.object.spec);
+        const target = rec(spec.target);
+        const template = rec(target.template);
+        const dataKeys = recs(spec.data).map((d) => String(d.secretKey));
+        const templateKeys = Object.keys(rec(template.data));
+        const hasTemplate = target.template !== undefined && (templateKeys.length > 0 || template.templateFrom !== undefined);
+        let keys: string[] | undefined;
+        if (recs(spec.dataFrom).length > 0 || template.templateFrom !== undefined) keys = undefined;
+        else if (hasTemplate && template.mergePolicy !== 'Merge') keys = templateKeys;
+        else keys = [...dataKeys, ...templateKeys];
+        const name = str(target.name) ?? o.name;
+        add({ kind: 'Secret', namespace: ns, name, component: o.component, via: `ExternalSecret '${ns}/${o.name}'`, keys });
+      }
+    }
+    for (const c of this.helmComponents) {
+      const facts = this.helmFacts(c);
+      if (facts === undefined) continue;
+      const values = this.helmValues(c);
+      const via = `chart ${c.chart.chart} (release '${c.releaseName}')`;
+      for (const s of facts.secrets?.(c.releaseName, values) ?? []) {
+        add({ kind: 'Secret', namespace: c.namespace, name: s.name, component: c, via, keys: s.keys });
+      }
+      for (const n of facts.serviceAccounts?.(c.releaseName, values) ?? []) {
+        add({ kind: 'ServiceAccount', namespace: c.namespace, name: n, component: c, via });
+      }
+      for (const n of facts.configMaps?.(c.releaseName, values) ?? []) {
+        add({ kind: 'ConfigMap', namespace: c.namespace, name: n, component: c, via });
+      }
+    }
+    return map;
+  }
+}
+
+/** A component that installs a CRD, and how (for messages). */
+export interface CrdProvider {
+  readonly component: IComponent;
+  /** `CustomResourceDefinition 'x'`, `chart karpenter-crd` or `manifest <url>`. */
+  readonly via: string;
+}
+
+/** A Secret, ConfigMap or ServiceAccount the platform provides. */
+export interface ProvidedObject {
+  readonly kind: 'Secret' | 'ConfigMap' | 'ServiceAccount';
+  readonly namespace: string;
+  readonly name: string;
+  /** The component that applies it. */
+  readonly component: IComponent;
+  /** What creates it, for messages (`ExternalSecret 'ns/x'`, `chart langfuse (release 'langfuse')`). */
+  readonly via: string;
+  /** Data keys; undefined when unknown (any key is accepted). ServiceAccounts have none. */
+  readonly keys?: string[];
+}
+
+/** A Service of the platform: one of its objects, or one a Helm chart creates (helm-facts.ts). */
+export interface ServiceModel {
+  readonly name: string;
+  readonly namespace: string;
+  readonly component: IComponent;
+  /** Labels; undefined when unknown (Helm facts without labels). */
+  readonly labels?: Record<string, string>;
+  /** Pod selector; undefined for Services without one (and Helm Services). */
+  readonly selector?: Record<string, string>;
+  readonly ports: { readonly name?: string; readonly port: number; readonly targetPort?: string | number }[];
+  /** The object, for the platform's own Services. */
+  readonly object?: ModelObject;
 }
 
 /** `kind 'namespace/name'` (or `kind 'name'` for cluster-scoped objects), for messages. */

@@ -1,4 +1,11 @@
 import { IPlatformRule } from './rule';
+import { CRDS_INSTALLED_FIRST } from './rules/crds-installed-first';
+import { KEDA_TARGETS } from './rules/keda-targets';
+import { MONITOR_SELECTS_SERVICE } from './rules/monitor-selects-service';
+import { PODS_SCHEDULABLE } from './rules/pods-schedulable';
+import { REFERENCES_EXIST } from './rules/references-exist';
+import { ROUTES_RESOLVE } from './rules/routes-resolve';
+import { SERVICE_SELECTS_PODS } from './rules/service-selects-pods';
 import { EVALUATION_JUDGE_MODEL_EXISTS } from './rules/evaluation-judge-model-exists';
 import { GPU_POOL_CAPACITY } from './rules/gpu-pool-capacity';
 import { HTTP_ROUTE_MATCHES_UNIQUE } from './rules/http-route-matches-unique';
@@ -12,6 +19,13 @@ import { TEAM_GPU_QUOTA } from './rules/team-gpu-quota';
  * rule here when you add its file.
  */
 export const PLATFORM_RULES: IPlatformRule[] = [
+  CRDS_INSTALLED_FIRST,
+  SERVICE_SELECTS_PODS,
+  MONITOR_SELECTS_SERVICE,
+  ROUTES_RESOLVE,
+  REFERENCES_EXIST,
+  PODS_SCHEDULABLE,
+  KEDA_TARGETS,
   OBJECT_NAMES_UNIQUE,
   GPU_POOL_CAPACITY,
   TEAM_GPU_QUOTA,

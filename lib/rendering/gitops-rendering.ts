@@ -51,14 +51,12 @@ export class GitOpsRendering {
   /** The folders and their objects, without writing anything. Throws if an object carries a CloudFormation token. */
   public static folders(definition: PlatformDefinition, gitOps: GitOpsOptions, model?: ClusterModel): RenderedFolder[] {
     const options = resolveGitOpsOptions(gitOps);
-    const cluster = model ?? ClusterModel.of(definition);
-    assertPlatformChecks(definition, PLATFORM_RULES, cluster);
+    const cluster = assertPlatformChecks(definition, PLATFORM_RULES, model ?? ClusterModel.of(definition));
     const argo = buildArgoCdCharts(definition, options, new App());
     const folders: RenderedFolder[] = [];
     for (const c of argo.components) {
       if (KubernetesComponent.isKubernetesComponent(c)) {
-        // The model holds every component's objects already (synthesized once for the checks).
-        folders.push({ folder: c.componentName, objects: cluster.objectsOf(c).map((o) => o.object) });
+        folders.push({ folder: c.componentName, objects: cluster.manifestsOf(c) });
       }
     }
     folders.push({ folder: APPS_FOLDER, objects: argo.apps.toJson() });
