@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { KubernetesComponent, PlatformStack, Stage } from '../../../lib';
 import { HelmChartVersion } from '../../../lib/versions';
-import { Langfuse, LangfuseClickHouse, LangfuseProps, LangfuseRedis, LangfuseVersion } from '../../../lib/observability/langfuse';
+import { certManager, clickHouseOperator, Langfuse, LangfuseClickHouse, LangfuseProps, LangfuseRedis, LangfuseVersion } from '../../../lib/observability/langfuse';
 import { expectValidK8sObjects } from '../../k8s-schema';
 import { find, objects, template, testPlatform } from '../../util';
 
@@ -322,13 +322,10 @@ describe('Langfuse v4 bundled stores (chart 2.0.0 existing-secret keys)', () => 
     // GIVEN
     const platform = testPlatform();
     // WHEN
-    const a = langfuse(platform);
-    const b = new Langfuse(platform, 'Other', {
-      definition: platform.definition, cluster: platform.cluster, secrets: platform.secrets, namespace: 'langfuse-b', bucketName: 'other-bucket',
-    });
+    const l = langfuse(platform);
     // THEN
-    expect(b.clickhouseOperator).toBe(a.clickhouseOperator);
-    expect(b.certManager).toBe(a.certManager);
+    expect(clickHouseOperator(platform.definition)).toBe(l.clickhouseOperator);
+    expect(certManager(platform.definition)).toBe(l.certManager);
     expect(platform.definition.components.filter((c) => c.componentName === 'cert-manager')).toHaveLength(1);
   });
 
@@ -425,7 +422,7 @@ describe('Langfuse keysSecret', () => {
     // GIVEN
     const platform = testPlatform();
     const withKeys = langfuse(platform, { initialization: { organization: 'Acme', project: 'Agents' } });
-    const without = new Langfuse(platform, 'NoInit', { definition: platform.definition, cluster: platform.cluster, secrets: platform.secrets, namespace: 'lf2', bucketName: 'lf2-bucket' });
+    const without = langfuse(testPlatform());
     const c = consumer(platform);
     // WHEN / THEN
     expect(() => without.keysSecret(c, { namespace: 'a' })).toThrow(
