@@ -148,11 +148,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
       fallbacks: { 'qwen3-32b': ['claude-sonnet', 'gpt-4.1-mini'], 'llama-3.1-8b': ['qwen3-32b'] },
     },
     teams: [teamA.liteLlmTeam(), teamB.liteLlmTeam()],
-    langfuse: {
-      host: langfuse.url,
-      publicKeySecret: { name: 'langfuse-keys', key: 'LANGFUSE_PUBLIC_KEY' },
-      secretKeySecret: { name: 'langfuse-keys', key: 'LANGFUSE_SECRET_KEY' },
-    },
+    langfuse, // its project keys are materialized in LiteLLM's namespace (Secret langfuse-keys)
   });
 
   // Nightly RAGAS evaluation of team A's RAG dataset, judged by Claude through LiteLLM.
@@ -164,9 +160,8 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     }),
     schedule: '0 3 * * *',
     dataset: 'rag-golden-set',
-    langfuseHost: langfuse.url,
-    langfuseKeys: { name: 'langfuse-keys', publicKeyKey: 'LANGFUSE_PUBLIC_KEY', secretKeyKey: 'LANGFUSE_SECRET_KEY' },
-    judge: { litellmUrl: litellm.url, model: 'claude-sonnet', apiKeySecret: { name: 'litellm-eval-key', key: 'KEY' } },
+    langfuse,
+    judge: { litellm, model: 'claude-sonnet' }, // a generated LiteLLM virtual key limited to the judge model
   }, { team: teamA });
   return platform;
 }

@@ -73,10 +73,9 @@ export class HelmChartVersion {
   public static readonly PROMETHEUS_OPERATOR_CRDS = new HelmChartVersion({
     chart: 'prometheus-operator-crds',
     repository: 'https://prometheus-community.github.io/helm-charts',
-    version: '25.0.0',
-    source: 'prometheus-community/helm-charts charts/prometheus-operator-crds (25.0.0 seen in public Argo CD manifests, 2026)',
-    checked: '2026-11-24',
-    uncertain: 'which prometheus-operator release (v0.93.x expected) chart 25.0.0 carries was not read from its Chart.yaml',
+    version: '31.0.1',
+    source: 'prometheus-community/helm-charts@prometheus-operator-crds-31.0.1:charts/prometheus-operator-crds/Chart.yaml (appVersion v0.93.1, the operator of kube-prometheus-stack 88.5.3; apps.md section 14.1)',
+    checked: '2026-12-02',
   });
 
   /**
@@ -112,19 +111,42 @@ export class HelmChartVersion {
     chart: 'langfuse',
     repository: 'https://langfuse.github.io/langfuse-k8s',
     version: '2.0.0',
-    source: 'langfuse/langfuse-k8s@langfuse-2.0.0:charts/langfuse/{Chart.yaml,values.yaml} (per shared/reference/apps.md section 5)',
-    checked: '2026-11-24',
-    uncertain: 'the 2.0.0 values keys for secrets were not re-read; the 1.x keys (secretKeyRef/existingSecret) are assumed unchanged',
+    source: 'langfuse/langfuse-k8s@langfuse-2.0.0:charts/langfuse/{Chart.yaml,values.yaml,templates/validations.yaml,templates/_helpers.tpl} (vendored in shared/charts/langfuse-2.0.0; apps.md section 5)',
+    checked: '2026-12-02',
   });
 
-  /** OpenTelemetry Collector (deployment mode) that forwards traces to Langfuse. */
+  /** OpenTelemetry Collector (deployment mode) that forwards traces to Langfuse. Image: {@link ContainerImage.OTEL_COLLECTOR_K8S}. */
   public static readonly OPENTELEMETRY_COLLECTOR = new HelmChartVersion({
     chart: 'opentelemetry-collector',
     repository: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
-    version: '0.158.3',
-    source: 'open-telemetry/opentelemetry-helm-charts@0028bf0397c68a8196cf4e097a7b35f9fe768053:charts/opentelemetry-collector/Chart.yaml (appVersion 0.153.0)',
-    checked: '2026-11-24',
-    uncertain: 'read from one stored commit, not a release tag; a newer chart may exist (operator/collector 0.158.0 per apps.md section 6)',
+    version: '0.170.0',
+    source: 'open-telemetry/opentelemetry-helm-charts@opentelemetry-collector-0.170.0:charts/opentelemetry-collector/{Chart.yaml,values.schema.json,UPGRADING.md} (appVersion 0.158.0; index.yaml 2026-08-14; apps.md section 14.2)',
+    checked: '2026-12-02',
+  });
+
+  /**
+   * cert-manager (CRDs included with `crds.enabled`): issues the webhook and metrics certificates of the ClickHouse
+   * operator that Langfuse v4's in-cluster ClickHouse needs.
+   */
+  public static readonly CERT_MANAGER = new HelmChartVersion({
+    chart: 'cert-manager',
+    repository: 'https://charts.jetstack.io',
+    version: 'v1.21.1',
+    source: 'cert-manager/cert-manager@v1.21.1:deploy/charts/cert-manager/values.yaml (release 2026-07-29; apps.md section 14.4); CRDs stored in shared/schemas/cert-manager',
+    checked: '2026-12-02',
+  });
+
+  /**
+   * ClickHouse operator (CRDs `clickhouse.com/v1alpha1` ClickHouseCluster and KeeperCluster included), the prerequisite
+   * of Langfuse v4's in-cluster ClickHouse. Image: {@link ContainerImage.CLICKHOUSE_OPERATOR}.
+   */
+  public static readonly CLICKHOUSE_OPERATOR = new HelmChartVersion({
+    chart: 'clickhouse-operator-helm',
+    repository: 'oci://ghcr.io/clickhouse',
+    version: '0.0.5',
+    source: 'langfuse/langfuse-k8s@langfuse-2.0.0:README.md (helm install clickhouse-operator oci://ghcr.io/clickhouse/clickhouse-operator-helm --version 0.0.5); values read from ClickHouse/clickhouse-operator main c6d40fe:dist/chart (apps.md section 14.3)',
+    checked: '2026-12-02',
+    uncertain: 'the OCI registry could not be listed: 0.0.5 is the version Langfuse 2.0.0 documents (third-party notes also use 0.0.7); the values were read from upstream main of 2026-08-20, not the 0.0.5 release',
   });
 
   /** A chart that is not in the catalog. The version must be exact. */
@@ -340,6 +362,27 @@ export class ContainerImage {
     source: 'Docker Hub valkey/valkey (official Valkey image, 8.1 line)',
     checked: '2026-11-24',
     uncertain: 'the 8.1.3 tag was not re-read from the registry here (no network)',
+  });
+
+  /**
+   * OpenTelemetry Collector, Kubernetes distribution (`otelcol-k8s`: OTLP receiver, `memory_limiter` and `batch`
+   * processors, `otlphttp` exporter, Kubernetes processors), the appVersion of chart 0.170.0.
+   */
+  public static readonly OTEL_COLLECTOR_K8S = new ContainerImage({
+    repository: 'otel/opentelemetry-collector-k8s',
+    tag: '0.158.0',
+    source: 'open-telemetry/opentelemetry-helm-charts@opentelemetry-collector-0.170.0:charts/opentelemetry-collector/Chart.yaml (appVersion 0.158.0); open-telemetry/opentelemetry-collector-releases distributions/otelcol-k8s/manifest.yaml',
+    checked: '2026-12-02',
+    uncertain: 'the registry listing was not read: the 0.158.0 tag is inferred from the chart appVersion',
+  });
+
+  /** ClickHouse operator manager, pinned because the chart defaults its tag to the appVersion (`latest` in git). */
+  public static readonly CLICKHOUSE_OPERATOR = new ContainerImage({
+    repository: 'ghcr.io/clickhouse/clickhouse-operator',
+    tag: 'v0.0.5',
+    source: 'chart clickhouse-operator-helm 0.0.5 is packaged with --app-version v0.0.5 (apps.md section 14.3); third-party installs of chart 0.0.5 render ghcr.io/clickhouse/clickhouse-operator:v0.0.5',
+    checked: '2026-12-02',
+    uncertain: 'the registry listing was not read; the v-prefixed tag scheme is taken from third-party renders of chart 0.0.5',
   });
 
   /** An image that is not in the catalog. The tag must be exact. */

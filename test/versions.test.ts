@@ -281,3 +281,26 @@ describe('pins that contain an x or a registry port', () => {
     expect(() => HelmChartVersion.of({ ...CHART_PROPS, version: '1.x' })).toThrow(/must be an exact version such as 1.14.1/);
   });
 });
+
+describe('observability pins', () => {
+  test('prometheus-operator-crds carries the operator of kube-prometheus-stack 88.5.3 (v0.93.1)', () => {
+    // GIVEN / WHEN / THEN
+    expect(HelmChartVersion.PROMETHEUS_OPERATOR_CRDS.version).toBe('31.0.1');
+    expect(HelmChartVersion.KUBE_PROMETHEUS_STACK.version).toBe('88.5.3');
+  });
+
+  test('the OpenTelemetry collector chart is a published version and its image the chart appVersion', () => {
+    // GIVEN / WHEN / THEN
+    expect(HelmChartVersion.OPENTELEMETRY_COLLECTOR.version).toBe('0.170.0');
+    expect(ContainerImage.OTEL_COLLECTOR_K8S.uri).toBe('otel/opentelemetry-collector-k8s:0.158.0');
+  });
+
+  test('Langfuse v4 prerequisites are pinned; the ClickHouse operator pin is marked uncertain', () => {
+    // GIVEN / WHEN / THEN
+    expect(HelmChartVersion.CERT_MANAGER.version).toBe('v1.21.1');
+    expect(HelmChartVersion.CLICKHOUSE_OPERATOR.version).toBe('0.0.5');
+    expect(HelmChartVersion.CLICKHOUSE_OPERATOR.isOci).toBe(true);
+    expect(HelmChartVersion.CLICKHOUSE_OPERATOR.source.uncertain).toBeDefined();
+    expect(ContainerImage.CLICKHOUSE_OPERATOR.uri).toBe('ghcr.io/clickhouse/clickhouse-operator:v0.0.5');
+  });
+});

@@ -34,6 +34,11 @@ export interface MonitoringOptions {
    * @default - local Prometheus only
    */
   readonly managedPrometheusRemoteWriteUrl?: string;
+  /**
+   * Scrape kube-proxy: only after its `metricsBindAddress` is `0.0.0.0:10249` (the EKS add-on binds `127.0.0.1`).
+   * @default false
+   */
+  readonly scrapeKubeProxy?: boolean;
 }
 
 /** Props of the observability layer. */
@@ -76,6 +81,7 @@ export class ObservabilityLayer extends Construct {
     this._prometheus = new PrometheusStack(definition, 'KubePrometheusStack', {
       retention: options.retention,
       storage: options.storage,
+      scrapeKubeProxy: options.scrapeKubeProxy,
       remoteWrite: amp !== undefined ? { url: amp, region: definition.region } : undefined,
     });
     if (amp !== undefined) {

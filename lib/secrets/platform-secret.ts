@@ -3,7 +3,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ExternalSecrets } from './external-secrets';
 import { AWS_SECRET_STORE } from './external-secrets';
-import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/eso-externalsecret-external-secrets.io';
+import {
+  ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetTemplateEngineVersion,
+} from '../../imports/eso-externalsecret-external-secrets.io';
 import { markGeneratedSecret } from '../checks/prerequisites';
 import { goDuration } from '../core/units';
 import { check, checkDnsLabel, checkDnsSubdomain } from '../core/validation';
@@ -27,6 +29,14 @@ export interface PlatformSecretOptions {
   readonly refreshInterval?: Duration;
   /** What happens to the AWS secret when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * More keys of the Kubernetes Secret, derived from the generated value with the External Secrets template engine
+   * (v2), in which `{{ .<key> }}` is the value: e.g. `{ USERDB_PASSWORD: '{{ .password }}', USERDB_USER: 'langfuse' }`
+   * for a chart that expects several keys in one Secret. The Secret holds `key` and these keys.
+   * @default - the Secret holds `key` only
+   * @see https://external-secrets.io/latest/guides/templating/
+   */
+  readonly templateData?: { [secretKey: string]: string };
 }
 
 /** Props of a platform secret. */
@@ -61,6 +71,14 @@ export class PlatformSecret extends Construct {
     checkDnsSubdomain('name', props.name);
     this.key = props.key ?? 'password';
     check(/^[-._a-zA-Z0-9]+$/.test(this.key), `'key' (${this.key}) must consist of letters, digits, '-', '_' or '.'`);
+    if (props.templateData !== undefined) {
+      check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.key),
+        `'key' (${this.key}) of secret '${props.name}' must be a template identifier (letters, digits, '_') when 'templateData' is set`);
+      for (const k of Object.keys(props.templateData)) {
+        check(/^[-._a-zA-Z0-9]+$/.test(k) && k !== this.key,
+          `'templateData' key '${k}' of secret '${props.name}' must consist of letters, digits, '-', '_' or '.' and differ from 'key'`);
+      }
+    }
     const length = props.length ?? 32;
     check(Number.isInteger(length) && length >= 16 && length <= 4096, `'length' (${length}) must be an integer from 16 to 4096`);
     this.namespace = props.namespace;
@@ -88,6 +106,7 @@ export class PlatformSecret extends Construct {
       key: this.key,
       awsSecretName: this.awsSecretName,
       refreshInterval: props.refreshInterval,
+      templateData: props.templateData,
     });
   }
 }
@@ -104,6 +123,8 @@ export interface ExternalSecretTarget {
   readonly awsSecretName: string;
   /** Refresh interval. @default Duration.hours(1) */
   readonly refreshInterval?: Duration;
+  /** More keys derived from the value (template engine v2, the value is `{{ .<key> }}`). @default - `key` only */
+  readonly templateData?: { [secretKey: string]: string };
 }
 
 /** An `ExternalSecret` that materializes one property of an AWS secret through the platform's ClusterSecretStore. */
@@ -113,7 +134,14 @@ export function externalSecretFor(scope: Construct, id: string, target: External
     spec: {
       refreshInterval: goDuration(target.refreshInterval ?? Duration.hours(1)),
       secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: AWS_SECRET_STORE },
-      target: { name: target.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
+      target: {
+        name: target.name,
+        creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+        template: target.templateData === undefined ? undefined : {
+          engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+          data: { [target.key]: `{{ .${target.key} }}`, ...target.templateData },
+        },
+      },
       data: [{ secretKey: target.key, remoteRef: { key: target.awsSecretName, property: target.key } }],
     },
   });

@@ -308,3 +308,35 @@ describe('PlatformSecret', () => {
     expectValidK8sObjects(objs);
   });
 });
+
+describe('PlatformSecret templateData', () => {
+  test('derives more keys from the generated value in one Secret', () => {
+    // GIVEN
+    const { platform, app } = setup();
+    // WHEN
+    addSecret(platform, app, { templateData: { USERDB_PASSWORD: '{{ .password }}', USERDB_USER: 'langfuse' } });
+    const objs = objects(app);
+    // THEN
+    expect(find(objs, 'ExternalSecret', 'db-password').spec.target).toEqual({
+      name: 'db-password',
+      creationPolicy: 'Owner',
+      template: { engineVersion: 'v2', data: { password: '{{ .password }}', USERDB_PASSWORD: '{{ .password }}', USERDB_USER: 'langfuse' } },
+    });
+    expectValidK8sObjects(objs);
+  });
+
+  test('errors: key not a template identifier, templateData key invalid or equal to key', () => {
+    // GIVEN
+    const fresh = (options: Partial<PlatformSecretOptions>) => () => {
+      const { platform, app } = setup();
+      addSecret(platform, app, options);
+    };
+    // WHEN / THEN
+    expect(fresh({ key: 'api-key', templateData: { x: '{{ .x }}' } })).toThrow(
+      "'key' (api-key) of secret 'db-password' must be a template identifier (letters, digits, '_') when 'templateData' is set");
+    expect(fresh({ templateData: { 'a b': 'x' } })).toThrow(
+      "'templateData' key 'a b' of secret 'db-password' must consist of letters, digits, '-', '_' or '.' and differ from 'key'");
+    expect(fresh({ templateData: { password: 'x' } })).toThrow(
+      "'templateData' key 'password' of secret 'db-password' must consist of letters, digits, '-', '_' or '.' and differ from 'key'");
+  });
+});

@@ -1,2 +1,3 @@
 export * from './langfuse';
 export * from './stores';
+export * from './prerequisites';

@@ -2,10 +2,12 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   checkExternalPostgres, checkSecretRef, LangfuseClickHouse, LangfuseExternalPostgres, LangfuseRedis, LangfuseSecretRef,
 } from './stores';
+import { certManager, clickHouseOperator } from './prerequisites';
 import {
   ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetTemplateEngineVersion,
@@ -15,10 +17,13 @@ import { HelmComponent, KubernetesComponent, Stage } from '../../core/component'
 import { JsonObject } from '../../core/deep-merge';
 import { acknowledgeNagFindings, NagFindingRule } from '../../core/nag-acknowledgements';
 import { PlatformDefinition } from '../../core/platform-definition';
-import { check, checkDnsLabel, checkLiteral } from '../../core/validation';
+import { check, checkDnsLabel, checkDnsSubdomain, checkLiteral } from '../../core/validation';
 import { AWS_SECRET_STORE, ExternalSecrets } from '../../secrets/external-secrets';
 import { PlatformSecret } from '../../secrets/platform-secret';
 import { HelmChartVersion } from '../../versions';
+
+/** Default name of the Secret {@link Langfuse.keysSecret} materializes in a consumer's namespace. */
+export const LANGFUSE_KEYS_SECRET = 'langfuse-keys';
 
 /** Port of the Langfuse web service. */
 export const LANGFUSE_WEB_PORT = 3000;
@@ -101,6 +106,35 @@ export interface LangfuseApiKeySource {
   readonly prefix: string;
 }
 
+/** A Secret in a consumer's namespace holding a Langfuse project key pair, with the `pk-lf-`/`sk-lf-` prefixes. */
+export interface LangfuseKeysSecret {
+  /** Secret name. */
+  readonly name: string;
+  /** Key of the public key (`pk-lf-...`). */
+  readonly publicKeyKey: string;
+  /** Key of the secret key (`sk-lf-...`). */
+  readonly secretKeyKey: string;
+}
+
+/** Options of {@link Langfuse.keysSecret}. */
+export interface LangfuseKeysSecretOptions {
+  /** Namespace of the Secret. @default - the namespace of the component `scope` belongs to */
+  readonly namespace?: string;
+  /** Secret name. @default 'langfuse-keys' */
+  readonly name?: string;
+}
+
+/** A Langfuse that consumers (LiteLLM, evaluations) send traces and scores to. */
+export interface ILangfuse {
+  /** Base URL (`LANGFUSE_HOST`), without a trailing '/'. */
+  readonly url: string;
+  /**
+   * Makes the project API keys available in a consumer's namespace: an `ExternalSecret` in `scope` (a construct inside
+   * the consumer's component) materializes Secret `langfuse-keys` with `LANGFUSE_PUBLIC_KEY` and `LANGFUSE_SECRET_KEY`.
+   */
+  keysSecret(scope: Construct, options?: LangfuseKeysSecretOptions): LangfuseKeysSecret;
+}
+
 /** The project API key pair created by headless initialization. */
 export interface LangfuseApiKeys {
   /** Public key (`pk-lf-<stored value>`). */
@@ -108,6 +142,12 @@ export interface LangfuseApiKeys {
   /** Secret key (`sk-lf-<stored value>`). */
   readonly secretKey: LangfuseApiKeySource;
 }
+
+/** Database and user of the in-cluster PostgreSQL (chart 2.0.0 defaults). */
+const LANGFUSE_DATABASE = 'langfuse';
+const LANGFUSE_DATABASE_USER = 'langfuse';
+/** The Valkey ACL user Langfuse connects as (`redis.auth.username`). */
+const LANGFUSE_VALKEY_USER = 'default';
 
 const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -138,11 +178,19 @@ function secretEnv(name: string, secret: string, key: string): JsonObject {
  * - with `initialization`, the project API keys are generated too; the pods receive `pk-lf-<value>` and
  *   `sk-lf-<value>` through Kubernetes `$(VAR)` expansion.
  *
+ * - v4 (chart 2.0.0) with the bundled stores: the Postgres Secret carries every key the postgres sub-chart reads
+ *   (`POSTGRES_USER`, `POSTGRES_PASSWORD`, `POSTGRES_DB`, `USERDB_USER`, `USERDB_PASSWORD` = the generated password)
+ *   and the Valkey Secret one key per ACL user (`default`), each derived by an ExternalSecret template;
+ * - v4 with in-cluster ClickHouse also installs cert-manager (stage CRDS) and the ClickHouse operator (stage
+ *   CONTROLLERS), whose CRDs the chart's `ClickHouseCluster` and `KeeperCluster` need; `clickhouse.crdCheck` is off so
+ *   the chart renders offline;
+ * - {@link keysSecret} hands the generated project keys to consumers (LiteLLM, evaluations) in their namespaces.
+ *
  * AWS side: an S3 bucket (events, media, exports; encrypted, versioned, TLS only, retained) and a Pod Identity
  * role for the ServiceAccount `langfuse` that may read and write that bucket only. No S3 keys are configured: the
  * AWS SDK in Langfuse falls back to the default credential chain (Pod Identity).
  */
-export class Langfuse extends Construct {
+export class Langfuse extends Construct implements ILangfuse {
   /** The chart. */
   public readonly chart: HelmComponent;
   /** The component holding the ExternalSecrets. */
@@ -161,6 +209,10 @@ export class Langfuse extends Construct {
   public readonly identity: PodIdentityRole;
   /** The project API keys, when `initialization` is set. */
   public readonly apiKeys?: LangfuseApiKeys;
+  /** cert-manager, installed for the ClickHouse operator (v4 with in-cluster ClickHouse). */
+  public readonly certManager?: HelmComponent;
+  /** The ClickHouse operator (v4 with in-cluster ClickHouse): its CRDs precede the chart's ClickHouseCluster. */
+  public readonly clickhouseOperator?: HelmComponent;
   private readonly _requiredSecrets: string[] = [];
 
   constructor(scope: Construct, id: string, props: LangfuseProps) {
@@ -237,8 +289,9 @@ export class Langfuse extends Construct {
     });
     this.secretsComponent = secretsComponent;
     secretsComponent.addDependency(definition.ensureNamespace(ns), props.secrets.store);
-    const gen = (cid: string, name: string, key: string, length?: number): PlatformSecret =>
-      props.secrets.addSecret(cid, { scope: secretsComponent, namespace: ns, name, key, length });
+    const gen = (cid: string, name: string, key: string, length?: number, templateData?: { [k: string]: string }): PlatformSecret =>
+      props.secrets.addSecret(cid, { scope: secretsComponent, namespace: ns, name, key, length, templateData });
+    const v4 = this.version === LangfuseVersion.V4;
     const salt = gen('LangfuseSalt', 'langfuse-salt', 'salt', 48);
     const nextauth = gen('LangfuseNextAuthSecret', 'langfuse-nextauth', 'secret', 48);
     const encryptionSeed = gen('LangfuseEncryptionSeed', 'langfuse-encryption-seed', 'seed', 64);
@@ -280,13 +333,36 @@ export class Langfuse extends Construct {
           },
         };
       })()
+      : v4 ? (() => {
+        // Chart 2.0.0: the groundhog2k postgres sub-chart reads the superuser and the app user from one Secret
+        // (settings.existingSecret, userDatabase.existingSecret); Langfuse reads userPasswordKey of auth.existingSecret.
+        // One generated password serves both, as in the Secret the chart would generate itself.
+        const pw = gen('LangfusePostgresPassword', 'langfuse-postgres', 'password', undefined, {
+          POSTGRES_USER: 'postgres',
+          POSTGRES_PASSWORD: '{{ .password }}',
+          POSTGRES_DB: LANGFUSE_DATABASE,
+          USERDB_USER: LANGFUSE_DATABASE_USER,
+          USERDB_PASSWORD: '{{ .password }}',
+        });
+        return {
+          deploy: true,
+          auth: {
+            username: LANGFUSE_DATABASE_USER,
+            database: LANGFUSE_DATABASE,
+            existingSecret: pw.secretName,
+            secretKeys: { userPasswordKey: pw.key, adminPasswordKey: pw.key },
+          },
+          settings: { existingSecret: pw.secretName },
+          userDatabase: { existingSecret: pw.secretName },
+        };
+      })()
       : (() => {
         const pw = gen('LangfusePostgresPassword', 'langfuse-postgres', 'password');
         return {
           deploy: true,
           auth: {
             username: 'postgres',
-            database: 'langfuse',
+            database: LANGFUSE_DATABASE,
             existingSecret: pw.secretName,
             secretKeys: { userPasswordKey: pw.key, adminPasswordKey: pw.key },
           },
@@ -311,6 +387,13 @@ export class Langfuse extends Construct {
         deploy: true,
         auth: { username: 'default', existingSecret: pw.secretName, existingSecretKey: pw.key },
       };
+      if (v4) {
+        // The chart's ClickHouseCluster/KeeperCluster need the operator's CRDs; the operator needs cert-manager.
+        // crdCheck (Capabilities lookup) is off so the GitOps rendering (helm template) renders offline.
+        clickhouseValues.crdCheck = false;
+        this.certManager = certManager(definition);
+        this.clickhouseOperator = clickHouseOperator(definition);
+      }
     }
 
     let redisValues: JsonObject;
@@ -325,10 +408,14 @@ export class Langfuse extends Construct {
         auth: { username: r.username ?? 'default', existingSecret: r.passwordSecret.name, existingSecretPasswordKey: r.passwordSecret.key },
       };
     } else {
-      const pw = gen('LangfuseValkeyPassword', 'langfuse-valkey', 'password');
+      // Chart 2.0.0: the valkey sub-chart reads one key per ACL user (`default`) from usersExistingSecret.
+      const pw = gen('LangfuseValkeyPassword', 'langfuse-valkey', 'password', undefined,
+        v4 ? { [LANGFUSE_VALKEY_USER]: '{{ .password }}' } : undefined);
       redisValues = {
         deploy: true,
-        auth: { existingSecret: pw.secretName, existingSecretPasswordKey: pw.key },
+        auth: v4
+          ? { username: LANGFUSE_VALKEY_USER, existingSecret: pw.secretName, existingSecretPasswordKey: pw.key, usersExistingSecret: pw.secretName }
+          : { existingSecret: pw.secretName, existingSecretPasswordKey: pw.key },
       };
     }
 
@@ -387,6 +474,51 @@ export class Langfuse extends Construct {
       valueOverrides: props.values,
     });
     this.chart.addDependency(secretsComponent);
+    if (this.clickhouseOperator) this.chart.addDependency(this.clickhouseOperator);
+  }
+
+  /**
+   * Materializes the project API keys of headless initialization in a consumer's namespace, without copying: an
+   * `ExternalSecret` in `scope` (a construct inside the consumer's component) reads the two generated AWS secrets and
+   * writes Secret `langfuse-keys` with `LANGFUSE_PUBLIC_KEY` (`pk-lf-<value>`) and `LANGFUSE_SECRET_KEY`
+   * (`sk-lf-<value>`). Calling it again for the same scope, namespace and name returns the same Secret.
+   */
+  public keysSecret(scope: Construct, options: LangfuseKeysSecretOptions = {}): LangfuseKeysSecret {
+    const keys = this.apiKeys;
+    check(keys !== undefined,
+      "Langfuse has no generated API keys to hand out: set 'initialization' ({ organization, project }) on the Langfuse construct");
+    const name = options.name ?? LANGFUSE_KEYS_SECRET;
+    checkDnsSubdomain('name', name);
+    const namespace = options.namespace ?? Chart.of(scope).namespace;
+    check(namespace !== undefined,
+      `Langfuse keys Secret '${name}' needs a 'namespace': set it, or call keysSecret with a scope in a component that has one`);
+    checkDnsLabel('namespace', namespace);
+    const ref: LangfuseKeysSecret = { name, publicKeyKey: 'LANGFUSE_PUBLIC_KEY', secretKeyKey: 'LANGFUSE_SECRET_KEY' };
+    const id = `LangfuseKeys-${namespace}-${name}`;
+    if (scope.node.tryFindChild(id) !== undefined) return ref;
+    new ExternalSecret(scope, id, {
+      metadata: { name, namespace },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: AWS_SECRET_STORE },
+        target: {
+          name,
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          template: {
+            engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            data: {
+              [ref.publicKeyKey]: `${keys.publicKey.prefix}{{ .pk }}`,
+              [ref.secretKeyKey]: `${keys.secretKey.prefix}{{ .sk }}`,
+            },
+          },
+        },
+        data: [
+          { secretKey: 'pk', remoteRef: { key: keys.publicKey.awsSecretName, property: keys.publicKey.property } },
+          { secretKey: 'sk', remoteRef: { key: keys.secretKey.awsSecretName, property: keys.secretKey.property } },
+        ],
+      },
+    });
+    return ref;
   }
 
   /** AWS secrets the operator must create before Langfuse starts (external stores' passwords). Copy. */

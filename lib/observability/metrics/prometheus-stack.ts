@@ -44,6 +44,13 @@ export interface PrometheusStackProps {
    * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-onboard-ingest-metrics-existing-Prometheus.html
    */
   readonly remoteWrite?: PrometheusRemoteWrite;
+  /**
+   * Scrape kube-proxy (and keep its `kubernetes-system-kube-proxy` rules, `KubeProxyDown`). The EKS kube-proxy add-on
+   * serves metrics on `127.0.0.1:10249` only, so the scrape fails until its `metricsBindAddress` is `0.0.0.0:10249`
+   * (add-on configuration); enable this after that change.
+   * @default false
+   */
+  readonly scrapeKubeProxy?: boolean;
   /** The pinned chart. @default HelmChartVersion.KUBE_PROMETHEUS_STACK */
   readonly chart?: HelmChartVersion;
   /**
@@ -55,6 +62,29 @@ export interface PrometheusStackProps {
 }
 
 const SYSTEM_TOLERATIONS = [SYSTEM_NODE_TOLERATION];
+
+/**
+ * The EKS control plane is managed by AWS: etcd, kube-controller-manager and kube-scheduler expose no endpoints in the
+ * cluster, so their scrapes (and the `KubeControllerManagerDown`, `KubeSchedulerDown`, etcd alerts and recording rules
+ * that depend on them) are turned off. The API server (`kubeApiServer`), kubelet and CoreDNS stay on.
+ */
+function eksControlPlaneValues(scrapeKubeProxy: boolean): JsonObject {
+  return {
+    kubeControllerManager: { enabled: false },
+    kubeScheduler: { enabled: false },
+    kubeEtcd: { enabled: false },
+    kubeProxy: { enabled: scrapeKubeProxy },
+    defaultRules: {
+      rules: {
+        etcd: false,
+        kubeControllerManager: false,
+        kubeSchedulerAlerting: false,
+        kubeSchedulerRecording: false,
+        kubeProxy: scrapeKubeProxy,
+      },
+    },
+  };
+}
 
 /** A Prometheus retention string (`15d`, `36h`, `90m`) in the largest exact unit. */
 function retentionString(d: Duration): string {
@@ -69,6 +99,8 @@ function retentionString(d: Duration): string {
  * and PrometheusRule in the cluster (`*SelectorNilUsesHelmValues: false`), keeps its samples on a gp3 volume,
  * optionally remote-writes to AMP, and Grafana loads every ConfigMap labelled `grafana_dashboard: "1"` from all
  * namespaces. The controllers run on the system nodes; the node exporter stays a DaemonSet on every node.
+ * Configured for EKS: no scrapes or rules for etcd, kube-controller-manager and kube-scheduler (AWS runs them and
+ * exposes no endpoints), none for kube-proxy unless `scrapeKubeProxy`.
  * The CRDs come from the separate `prometheus-operator-crds` component (`crds.enabled: false`).
  */
 export class PrometheusStack extends HelmComponent {
@@ -96,6 +128,7 @@ export class PrometheusStack extends HelmComponent {
       );
     }
     const remoteWrite = props.remoteWrite;
+    const scrapeKubeProxy = props.scrapeKubeProxy ?? false;
     super(scope, id, {
       name: PROMETHEUS_STACK_RELEASE,
       namespace: MONITORING_NAMESPACE,
@@ -106,6 +139,7 @@ export class PrometheusStack extends HelmComponent {
       valueOverrides: props.values,
       values: () => ({
         crds: { enabled: false },
+        ...eksControlPlaneValues(scrapeKubeProxy),
         prometheusOperator: { tolerations: SYSTEM_TOLERATIONS },
         'kube-state-metrics': { tolerations: SYSTEM_TOLERATIONS },
         alertmanager: { alertmanagerSpec: { tolerations: SYSTEM_TOLERATIONS } },

@@ -8,7 +8,7 @@ import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { check, checkDnsLabel } from '../../core/validation';
 import { AWS_SECRET_STORE, ExternalSecrets } from '../../secrets/external-secrets';
-import { HelmChartVersion } from '../../versions';
+import { ContainerImage, HelmChartVersion } from '../../versions';
 import { Langfuse, LangfuseVersion } from '../langfuse/langfuse';
 
 /** OTLP/gRPC port. */
@@ -26,6 +26,12 @@ export interface OtelCollectorOptions {
   readonly namespace?: string;
   /** The chart. @default HelmChartVersion.OPENTELEMETRY_COLLECTOR */
   readonly chart?: HelmChartVersion;
+  /**
+   * Collector image (`image.repository` and `image.tag`; the chart requires the repository). It must contain the OTLP
+   * receiver, the `memory_limiter` and `batch` processors and the `otlphttp` exporter.
+   * @default ContainerImage.OTEL_COLLECTOR_K8S (the Kubernetes distribution at the chart's appVersion)
+   */
+  readonly image?: ContainerImage;
   /** Collector replicas. @default 2 */
   readonly replicas?: number;
   /** Raw chart values deep-merged after the computed ones (escape hatch). @default - none */
@@ -43,7 +49,8 @@ export interface OtelCollectorProps extends OtelCollectorOptions {
 }
 
 /**
- * An OpenTelemetry Collector (Helm chart `open-telemetry/opentelemetry-collector`, mode `deployment`) that
+ * An OpenTelemetry Collector (Helm chart `open-telemetry/opentelemetry-collector`, mode `deployment`, image
+ * `otel/opentelemetry-collector-k8s`) that
  * receives OTLP traces over gRPC (4317) and HTTP (4318), batches them and sends them to Langfuse's OTLP/HTTP
  * endpoint `<langfuse>/api/public/otel` (Langfuse does not accept gRPC). Point vLLM (`--otlp-traces-endpoint
  * <otlpGrpcEndpoint>`), LiteLLM (`otel` callback) and agents (`OTEL_EXPORTER_OTLP_ENDPOINT`) at it.
@@ -136,6 +143,7 @@ export class OtelCollector extends Construct {
     };
 
     const config = this.config;
+    const image = props.image ?? ContainerImage.OTEL_COLLECTOR_K8S;
     this.chart = new HelmComponent(props.definition, 'OtelCollector', {
       name: 'otel-collector',
       namespace: ns,
@@ -147,7 +155,7 @@ export class OtelCollector extends Construct {
         mode: 'deployment',
         fullnameOverride: OTEL_COLLECTOR_NAME,
         replicaCount: replicas,
-        image: { repository: 'otel/opentelemetry-collector-contrib' },
+        image: { repository: image.repository, tag: image.tag },
         extraEnvs: [{ name: 'LANGFUSE_AUTH', valueFrom: { secretKeyRef: { name: LANGFUSE_AUTH_SECRET, key: 'auth' } } }],
         config,
       }),

@@ -1,10 +1,11 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as yaml from 'js-yaml';
-import { GpuModel, ModelSpec, PlatformStack, VllmModel } from '../../../lib';
+import { GpuModel, KubernetesComponent, ModelSpec, PlatformStack, Stage, VllmModel } from '../../../lib';
 import {
   LiteLlm, LiteLlmDatabase, LiteLlmModel, LiteLlmProps, RoutingStrategy,
 } from '../../../lib/gateway/litellm';
+import { Langfuse } from '../../../lib/observability/langfuse';
 import { expectValidK8sObjects } from '../../k8s-schema';
 import { find, objects, template, testPlatform } from '../../util';
 
@@ -20,6 +21,11 @@ function fixture(): Fixture {
 const OPENAI_KEY = { name: 'openai', key: 'api-key' };
 const ANTHROPIC_KEY = { name: 'anthropic', key: 'api-key' };
 const CLAUDE = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+/** The platform's Langfuse with generated project keys. */
+function langfuseOf(f: Fixture): Langfuse {
+  return f.platform.observability.langfuse ?? f.platform.observability.addLangfuse({ initialization: { organization: 'Acme', project: 'Agents' } });
+}
 
 function liteLlm(f: Fixture, props: Partial<LiteLlmProps> = {}): LiteLlm {
   return new LiteLlm(f.platform, 'LiteLlm', {
@@ -252,21 +258,55 @@ describe('LiteLlm routing', () => {
 });
 
 describe('LiteLlm options', () => {
-  test('langfuse enables langfuse_otel with keys from secrets', () => {
+  test('langfuse enables langfuse_otel with the platform Langfuse keys materialized in its namespace', () => {
+    // GIVEN
     const f = fixture();
-    const l = liteLlm(f, {
-      langfuse: {
-        host: 'http://langfuse-web.langfuse.svc:3000',
-        publicKeySecret: { name: 'langfuse', key: 'public-key' },
-        secretKeySecret: { name: 'langfuse', key: 'secret-key' },
-      },
-    });
+    const langfuse = langfuseOf(f);
+    // WHEN
+    const l = liteLlm(f, { langfuse });
+    // THEN
     expect(config(l).litellm_settings).toEqual({ drop_params: true, callbacks: ['langfuse_otel'] });
     const env = Object.fromEntries(envOf(l).map((e) => [e.name, e]));
-    expect(env.LANGFUSE_PUBLIC_KEY.valueFrom).toEqual({ secretKeyRef: { name: 'langfuse', key: 'public-key' } });
-    expect(env.LANGFUSE_SECRET_KEY.valueFrom).toEqual({ secretKeyRef: { name: 'langfuse', key: 'secret-key' } });
-    expect(env.LANGFUSE_OTEL_HOST.value).toBe('http://langfuse-web.langfuse.svc:3000');
-    expect(l.requiredSecrets).toEqual(['test/litellm/langfuse (JSON keys: public-key, secret-key)']);
+    expect(env.LANGFUSE_PUBLIC_KEY.valueFrom).toEqual({ secretKeyRef: { name: 'langfuse-keys', key: 'LANGFUSE_PUBLIC_KEY' } });
+    expect(env.LANGFUSE_SECRET_KEY.valueFrom).toEqual({ secretKeyRef: { name: 'langfuse-keys', key: 'LANGFUSE_SECRET_KEY' } });
+    expect(env.LANGFUSE_OTEL_HOST.value).toBe('http://langfuse-web.langfuse.svc.cluster.local:3000');
+    const es = find(objects(l.component), 'ExternalSecret', 'langfuse-keys');
+    expect(es.metadata.namespace).toBe('litellm');
+    expect(es.spec.target.template.data).toEqual({ LANGFUSE_PUBLIC_KEY: 'pk-lf-{{ .pk }}', LANGFUSE_SECRET_KEY: 'sk-lf-{{ .sk }}' });
+    expect(es.spec.data).toEqual([
+      { secretKey: 'pk', remoteRef: { key: 'test/langfuse/langfuse-init-public-key', property: 'key' } },
+      { secretKey: 'sk', remoteRef: { key: 'test/langfuse/langfuse-init-secret-key', property: 'key' } },
+    ]);
+    // Nothing for the operator to copy.
+    expect(l.requiredSecrets).toEqual([]);
+  });
+
+  test('addVirtualKey generates a key, materializes sk-<value> in the consumer namespace and lists the request', () => {
+    // GIVEN
+    const f = fixture();
+    const l = liteLlm(f);
+    const consumer = new KubernetesComponent(f.platform.definition, 'Consumer', { name: 'consumer', namespace: 'team-a', stage: Stage.WORKLOADS, description: 'test' });
+    // WHEN
+    const key = l.addVirtualKey(consumer, { alias: 'judge', models: ['llama'] });
+    // THEN
+    expect(key.secret).toEqual({ name: 'judge-litellm-key', key: 'api-key' });
+    expect(key.awsSecretName).toBe('test/team-a/judge-litellm-key');
+    const es = find(objects(consumer), 'ExternalSecret', 'judge-litellm-key');
+    expect(es.metadata.namespace).toBe('team-a');
+    expect(es.spec.target.template.data).toEqual({ 'key': '{{ .key }}', 'api-key': 'sk-{{ .key }}' });
+    const request = { key_alias: 'judge', models: ['llama'], metadata: { aws_secret: 'test/team-a/judge-litellm-key', namespace: 'team-a', secret: 'judge-litellm-key' } };
+    expect(l.keyRequests).toEqual([request]);
+    expect(JSON.parse(find(objects(l.component), 'ConfigMap', 'litellm-keys').data['keys.json'])).toEqual([request]);
+    template(f.platform).hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'test/team-a/judge-litellm-key',
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'key', PasswordLength: 48 }),
+    });
+    expectValidK8sObjects([...objects(consumer), ...objects(l.component)]);
+  });
+
+  test('no virtual key, no litellm-keys ConfigMap', () => {
+    const l = liteLlm(fixture());
+    expect(objects(l.component).filter((o) => o.kind === 'ConfigMap').map((o) => (o.metadata as { name: string }).name)).toEqual(['litellm-config']);
   });
 
   test('external database: no Postgres, DATABASE_URL from its settings', () => {
@@ -335,13 +375,13 @@ describe('LiteLlm secrets', () => {
     const f = fixture();
     liteLlm(f, {
       models: allModels(f),
-      langfuse: { host: 'https://langfuse.example.com', publicKeySecret: { name: 'langfuse', key: 'pk' }, secretKeySecret: { name: 'langfuse', key: 'sk' } },
+      langfuse: langfuseOf(f),
     });
     const manifests = JSON.stringify(f.platform.definition.components.flatMap((c) => ('toJson' in c ? objects(c as never) : [])));
     const cfn = JSON.stringify(template(f.platform).toJSON());
     for (const text of [manifests, cfn]) {
       // The only 'sk-' is the prefix the proxy prepends to the generated master key.
-      expect(text.replace(/sk-\$\(MASTER_KEY_RAW\)/g, '').match(/sk-.{0,20}/g)).toBeNull();
+      expect(text.replace(/sk-\$\(MASTER_KEY_RAW\)|sk-lf-\{\{ \.sk \}\}|sk-lf-\$\(LANGFUSE_INIT_SK_RAW\)/g, '').match(/sk-.{0,20}/g)).toBeNull();
       expect(text.match(/"name":"(POSTGRES_PASSWORD|REDIS_PASSWORD|DB_PASSWORD|LITELLM_SALT_KEY|MASTER_KEY_RAW|SECRET_[A-Z_]+|LANGFUSE_(PUBLIC|SECRET)_KEY)","value"/g)).toBeNull();
       expect(text.match(/"SecretString"/g)).toBeNull();
       expect(text.match(/"kind":"Secret"/g)).toBeNull();
@@ -406,9 +446,32 @@ describe('LiteLlm validation', () => {
       .toThrow('password of the LiteLLM database must come from a Secret, not a literal value');
   });
 
-  test('langfuse host must be a URL', () => {
-    expect(() => liteLlm(fixture(), { langfuse: { host: 'langfuse', publicKeySecret: { name: 'l', key: 'p' }, secretKeySecret: { name: 'l', key: 's' } } }))
-      .toThrow("'langfuse.host' (langfuse) must be an http:// or https:// URL without a trailing '/'");
+  test('langfuse url must be a URL', () => {
+    const langfuse = { url: 'langfuse', keysSecret: () => ({ name: 'l', publicKeyKey: 'p', secretKeyKey: 's' }) };
+    expect(() => liteLlm(fixture(), { langfuse }))
+      .toThrow("'langfuse.url' (langfuse) must be an http:// or https:// URL without a trailing '/'");
+  });
+
+  test('langfuse without generated keys', () => {
+    const f = fixture();
+    const langfuse = f.platform.observability.addLangfuse();
+    expect(() => liteLlm(f, { langfuse })).toThrow(
+      "Langfuse has no generated API keys to hand out: set 'initialization' ({ organization, project }) on the Langfuse construct");
+  });
+
+  test('virtual key errors', () => {
+    const f = fixture();
+    const l = liteLlm(f);
+    const consumer = new KubernetesComponent(f.platform.definition, 'Consumer', { name: 'consumer', namespace: 'team-a', stage: Stage.WORKLOADS, description: 'test' });
+    const bare = new KubernetesComponent(f.platform.definition, 'Bare', { name: 'bare', stage: Stage.WORKLOADS, description: 'test' });
+    expect(() => l.addVirtualKey(consumer, { alias: '-judge' })).toThrow(
+      "virtual key alias '-judge' must be 1-200 letters, digits, '-', '_' or '.', starting with a letter or digit");
+    expect(() => l.addVirtualKey(consumer, { alias: 'judge', models: ['gpt'] })).toThrow(
+      "virtual key 'judge' allows model 'gpt', which is not a model of this LiteLLM");
+    expect(() => l.addVirtualKey(bare, { alias: 'judge' })).toThrow(
+      "virtual key 'judge' needs a 'namespace': set it, or call addVirtualKey with a scope in a component that has one");
+    l.addVirtualKey(consumer, { alias: 'judge' });
+    expect(() => l.addVirtualKey(consumer, { alias: 'judge' })).toThrow("virtual key alias 'judge' is used twice");
   });
 });
 
@@ -418,7 +481,7 @@ describe('LiteLlm schema', () => {
     const l = liteLlm(f, {
       models: allModels(f),
       teams: [{ name: 'research', maxBudgetUsd: 10, models: ['llama'] }],
-      langfuse: { host: 'https://langfuse.example.com', publicKeySecret: { name: 'langfuse', key: 'pk' }, secretKeySecret: { name: 'langfuse', key: 'sk' } },
+      langfuse: langfuseOf(f),
       serviceMonitor: true,
       autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 60 },
     });

@@ -5,7 +5,10 @@ import { KubernetesComponent, Stage } from '../../../lib/core/component';
 import { RagasEvaluation, RagasEvaluationProps, RagasMetric } from '../../../lib/observability/evaluation';
 import { ContainerImage } from '../../../lib/versions';
 import { expectValidK8sObjects } from '../../k8s-schema';
-import { find, objects, testDefinition } from '../../util';
+import { GpuModel, ModelSpec, PlatformStack } from '../../../lib';
+import { LiteLlm, LiteLlmModel } from '../../../lib/gateway/litellm';
+import { Langfuse } from '../../../lib/observability/langfuse';
+import { find, objects, testDefinition, testPlatform } from '../../util';
 
 const IMAGE = ContainerImage.of({
   repository: '123456789012.dkr.ecr.us-west-2.amazonaws.com/rag-eval',
@@ -215,10 +218,10 @@ describe('RagasEvaluation', () => {
     test('dataset, judge model and secret references', () => {
       expect(error({ dataset: ' ' })).toThrow("'dataset' must not be empty");
       expect(error({ judge: { ...BASE.judge, model: '' } })).toThrow("'judge.model' must not be empty");
-      expect(error({ langfuseKeys: { ...BASE.langfuseKeys, name: 'Langfuse' } })).toThrow(
+      expect(error({ langfuseKeys: { ...BASE.langfuseKeys!, name: 'Langfuse' } })).toThrow(
         "'langfuseKeys.name' (Langfuse) must be a DNS subdomain: 1-253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit");
-      expect(error({ langfuseKeys: { ...BASE.langfuseKeys, publicKeyKey: '' } })).toThrow("'langfuseKeys.publicKeyKey' must not be empty");
-      expect(error({ langfuseKeys: { ...BASE.langfuseKeys, secretKeyKey: '' } })).toThrow("'langfuseKeys.secretKeyKey' must not be empty");
+      expect(error({ langfuseKeys: { ...BASE.langfuseKeys!, publicKeyKey: '' } })).toThrow("'langfuseKeys.publicKeyKey' must not be empty");
+      expect(error({ langfuseKeys: { ...BASE.langfuseKeys!, secretKeyKey: '' } })).toThrow("'langfuseKeys.secretKeyKey' must not be empty");
       expect(error({ judge: { ...BASE.judge, apiKeySecret: { name: 'x_y', key: 'k' } } })).toThrow(
         "'judge.apiKeySecret.name' (x_y) must be a DNS subdomain: 1-253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit");
       expect(error({ judge: { ...BASE.judge, apiKeySecret: { name: 'k', key: '' } } })).toThrow("'judge.apiKeySecret.key' must not be empty");
@@ -237,5 +240,63 @@ describe('RagasEvaluation', () => {
       expect(error({ activeDeadline: Duration.millis(1500) })).toThrow(
         "'activeDeadline' (1 second 500 millis) of evaluation 'rag-nightly' must be a whole number of seconds, at least 1");
     });
+  });
+});
+
+describe('RagasEvaluation with the platform Langfuse and LiteLLM', () => {
+  function platformSetup(): { platform: PlatformStack; langfuse: Langfuse; litellm: LiteLlm } {
+    const platform = testPlatform();
+    const pool = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 8 } });
+    const llama = platform.serving.addModel('Llama', { name: 'llama', spec: ModelSpec.LLAMA_3_1_8B, pools: [pool] });
+    const langfuse = platform.observability.addLangfuse({ initialization: { organization: 'Acme', project: 'Agents' } });
+    const litellm = platform.addLiteLlm('LiteLlm', { models: [LiteLlmModel.selfHosted('judge-llm', llama)], langfuse });
+    return { platform, langfuse, litellm };
+  }
+
+  test('keys reach the CronJob without copying: Langfuse keys and a generated judge key next to it', () => {
+    // GIVEN
+    const { platform, langfuse, litellm } = platformSetup();
+    // WHEN
+    const e = platform.addEvaluation('Rag', {
+      name: 'rag-nightly', image: IMAGE, schedule: '0 3 * * *', dataset: 'prod-sample',
+      langfuse, judge: { litellm, model: 'judge-llm' },
+    }, { namespace: 'evals' });
+    const component = platform.definition.components.find((c) => c.componentName === 'evaluation-rag-nightly') as KubernetesComponent;
+    const objs = objects(component);
+    const cron = find(objs, 'CronJob', 'rag-nightly');
+    // THEN
+    expect(env(cron)).toMatchObject({
+      LANGFUSE_HOST: 'http://langfuse-web.langfuse.svc.cluster.local:3000',
+      LANGFUSE_PUBLIC_KEY: { secretKeyRef: { name: 'langfuse-keys', key: 'LANGFUSE_PUBLIC_KEY' } },
+      LANGFUSE_SECRET_KEY: { secretKeyRef: { name: 'langfuse-keys', key: 'LANGFUSE_SECRET_KEY' } },
+      OPENAI_BASE_URL: 'http://litellm.litellm.svc:4000/v1',
+      OPENAI_API_KEY: { secretKeyRef: { name: 'evaluation-evals-rag-nightly-litellm-key', key: 'api-key' } },
+      JUDGE_MODEL: 'judge-llm',
+    });
+    expect(e.judgeKeySecret).toEqual({ name: 'evaluation-evals-rag-nightly-litellm-key', key: 'api-key' });
+    expect(find(objs, 'ExternalSecret', 'langfuse-keys').metadata.namespace).toBe('evals');
+    expect(find(objs, 'ExternalSecret', 'evaluation-evals-rag-nightly-litellm-key').metadata.namespace).toBe('evals');
+    expect(litellm.keyRequests).toEqual([{
+      key_alias: 'evaluation-evals-rag-nightly',
+      models: ['judge-llm'],
+      metadata: { aws_secret: 'test/evals/evaluation-evals-rag-nightly-litellm-key', namespace: 'evals', secret: 'evaluation-evals-rag-nightly-litellm-key' },
+    }]);
+    expectValidK8sObjects(objs);
+  });
+
+  test('errors: Langfuse and judge sources are exclusive and required', () => {
+    // GIVEN
+    const { langfuse, litellm } = platformSetup();
+    // WHEN / THEN
+    expect(error({ langfuse })).toThrow(
+      "evaluation 'rag-nightly' sets 'langfuse' and 'langfuseHost' or 'langfuseKeys': set the platform's Langfuse or a host and keys, not both");
+    expect(error({ langfuseHost: undefined })).toThrow(
+      "evaluation 'rag-nightly' needs Langfuse: set 'langfuse' (the platform's Langfuse), or both 'langfuseHost' and 'langfuseKeys'");
+    expect(error({ judge: { ...BASE.judge, litellm } })).toThrow(
+      "evaluation 'rag-nightly' sets 'judge.litellm' and 'judge.litellmUrl' or 'judge.apiKeySecret': set the platform's LiteLLM or a URL and key, not both");
+    expect(error({ judge: { model: 'claude', litellmUrl: 'http://litellm.litellm.svc:4000' } })).toThrow(
+      "evaluation 'rag-nightly' needs a judge endpoint: set 'judge.litellm' (the platform's LiteLLM), or both 'judge.litellmUrl' and 'judge.apiKeySecret'");
+    expect(error({ judge: { litellm, model: 'claude' } })).toThrow(
+      "virtual key 'evaluation-evaluation-rag-nightly' allows model 'claude', which is not a model of this LiteLLM");
   });
 });

@@ -1,7 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { PlatformStack } from '../../../lib';
-import { Langfuse, LangfuseClickHouse, LangfuseProps, LangfuseRedis, LangfuseVersion } from '../../../lib/observability/langfuse';
+import { KubernetesComponent, PlatformStack, Stage } from '../../../lib';
+import { HelmChartVersion } from '../../../lib/versions';
+import { certManager, clickHouseOperator, Langfuse, LangfuseClickHouse, LangfuseProps, LangfuseRedis, LangfuseVersion } from '../../../lib/observability/langfuse';
 import { expectValidK8sObjects } from '../../k8s-schema';
 import { find, objects, template, testPlatform } from '../../util';
 
@@ -35,10 +36,15 @@ describe('Langfuse defaults', () => {
     expect(v.langfuse.serviceAccount).toEqual({ create: true, name: 'langfuse' });
     expect(v.postgresql).toEqual({
       deploy: true,
-      auth: { username: 'postgres', database: 'langfuse', existingSecret: 'langfuse-postgres', secretKeys: { userPasswordKey: 'password', adminPasswordKey: 'password' } },
+      auth: { username: 'langfuse', database: 'langfuse', existingSecret: 'langfuse-postgres', secretKeys: { userPasswordKey: 'password', adminPasswordKey: 'password' } },
+      settings: { existingSecret: 'langfuse-postgres' },
+      userDatabase: { existingSecret: 'langfuse-postgres' },
     });
-    expect(v.clickhouse).toEqual({ deploy: true, auth: { username: 'default', existingSecret: 'langfuse-clickhouse', existingSecretKey: 'password' } });
-    expect(v.redis).toEqual({ deploy: true, auth: { existingSecret: 'langfuse-valkey', existingSecretPasswordKey: 'password' } });
+    expect(v.clickhouse).toEqual({ deploy: true, crdCheck: false, auth: { username: 'default', existingSecret: 'langfuse-clickhouse', existingSecretKey: 'password' } });
+    expect(v.redis).toEqual({
+      deploy: true,
+      auth: { username: 'default', existingSecret: 'langfuse-valkey', existingSecretPasswordKey: 'password', usersExistingSecret: 'langfuse-valkey' },
+    });
     expect(v.s3).toEqual({
       deploy: false, bucket: 'test-langfuse-us-west-2', region: 'us-west-2', forcePathStyle: false,
       eventUpload: { prefix: 'events/' }, mediaUpload: { prefix: 'media/' }, batchExport: { enabled: true, prefix: 'exports/' },
@@ -117,7 +123,7 @@ describe('Langfuse defaults', () => {
     expectValidK8sObjects(objs);
     expect(objs.map((o) => o.kind)).not.toContain('Secret');
     const text = JSON.stringify([objs, l.chart.values()]);
-    expect(text).not.toMatch(/changeme|"password":\s*"[^"]/);
+    expect(text).not.toMatch(/changeme|"password":\s*"(?!\{\{ \.password \}\}")[^"]/);
     expect(JSON.stringify(template(platform).toJSON())).not.toMatch(/"SecretString":/);
   });
 });
@@ -242,5 +248,186 @@ describe('Langfuse errors', () => {
     expect(() => langfuse(platform, { externalPostgres: { ...PG, port: 70000 } })).toThrow(
       "'externalPostgres.port' (70000) must be an integer from 1 to 65535",
     );
+  });
+});
+
+describe('Langfuse v4 bundled stores (chart 2.0.0 existing-secret keys)', () => {
+  test('the Postgres Secret holds every key the postgres sub-chart reads, derived from one generated password', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const l = langfuse(platform);
+    const es = find(objects(l.secretsComponent), 'ExternalSecret', 'langfuse-postgres');
+    // THEN
+    expect(es.spec.target.template).toEqual({
+      engineVersion: 'v2',
+      data: {
+        password: '{{ .password }}',
+        POSTGRES_USER: 'postgres',
+        POSTGRES_PASSWORD: '{{ .password }}',
+        POSTGRES_DB: 'langfuse',
+        USERDB_USER: 'langfuse',
+        USERDB_PASSWORD: '{{ .password }}',
+      },
+    });
+    expect(es.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: 'test/langfuse/langfuse-postgres', property: 'password' } }]);
+  });
+
+  test('the Valkey Secret holds one key per ACL user (default) with the same password', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const l = langfuse(platform);
+    const es = find(objects(l.secretsComponent), 'ExternalSecret', 'langfuse-valkey');
+    // THEN
+    expect(es.spec.target.template).toEqual({ engineVersion: 'v2', data: { password: '{{ .password }}', default: '{{ .password }}' } });
+  });
+
+  test('in-cluster ClickHouse installs cert-manager (CRDS) and the ClickHouse operator (CONTROLLERS) before the chart', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const l = langfuse(platform);
+    const cm = l.certManager!;
+    const op = l.clickhouseOperator!;
+    // THEN
+    expect(cm.componentName).toBe('cert-manager');
+    expect(cm.namespace).toBe('cert-manager');
+    expect(cm.stage).toBe(Stage.CRDS);
+    expect(cm.includesCrds).toBe(true);
+    expect(cm.chart).toBe(HelmChartVersion.CERT_MANAGER);
+    const toleration = [{ key: 'CriticalAddonsOnly', operator: 'Exists' }];
+    expect(cm.values()).toEqual({
+      crds: { enabled: true, keep: true },
+      tolerations: toleration,
+      webhook: { tolerations: toleration },
+      cainjector: { tolerations: toleration },
+      startupapicheck: { tolerations: toleration },
+    });
+    expect(op.componentName).toBe('clickhouse-operator');
+    expect(op.namespace).toBe('clickhouse-operator');
+    expect(op.stage).toBe(Stage.CONTROLLERS);
+    expect(op.includesCrds).toBe(true);
+    expect(op.chart).toBe(HelmChartVersion.CLICKHOUSE_OPERATOR);
+    expect(op.values()).toEqual({
+      crd: { enabled: true, keep: true },
+      certManager: { enabled: true },
+      manager: { image: { repository: 'ghcr.io/clickhouse/clickhouse-operator', tag: 'v0.0.5' }, tolerations: toleration },
+    });
+    expect(op.dependencies).toEqual([cm]);
+    expect(l.chart.dependencies).toEqual([l.secretsComponent, op]);
+  });
+
+  test('prerequisites are installed once per platform', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const l = langfuse(platform);
+    // THEN
+    expect(clickHouseOperator(platform.definition)).toBe(l.clickhouseOperator);
+    expect(certManager(platform.definition)).toBe(l.certManager);
+    expect(platform.definition.components.filter((c) => c.componentName === 'cert-manager')).toHaveLength(1);
+  });
+
+  test('external ClickHouse needs neither cert-manager nor the operator', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const l = langfuse(platform, {
+      clickhouse: LangfuseClickHouse.external({ host: 'ch.example.internal', username: 'langfuse', passwordSecret: { name: 'langfuse-ch', key: 'password' } }),
+    });
+    // THEN
+    expect(l.certManager).toBeUndefined();
+    expect(l.clickhouseOperator).toBeUndefined();
+    expect((l.chart.values() as Record<string, any>).clickhouse.crdCheck).toBeUndefined();
+    expect(platform.definition.components.map((c) => c.componentName)).not.toContain('clickhouse-operator');
+  });
+});
+
+describe('Langfuse v3 bundled stores (chart 1.5.41)', () => {
+  test('Bitnami values: no v4 keys, no prerequisites, plain Secrets', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const l = langfuse(platform, { version: LangfuseVersion.V3 });
+    const v = l.chart.values() as Record<string, any>;
+    const objs = objects(l.secretsComponent);
+    // THEN
+    expect(v.postgresql).toEqual({
+      deploy: true,
+      auth: { username: 'postgres', database: 'langfuse', existingSecret: 'langfuse-postgres', secretKeys: { userPasswordKey: 'password', adminPasswordKey: 'password' } },
+    });
+    expect(v.clickhouse).toEqual({ deploy: true, auth: { username: 'default', existingSecret: 'langfuse-clickhouse', existingSecretKey: 'password' } });
+    expect(v.redis).toEqual({ deploy: true, auth: { existingSecret: 'langfuse-valkey', existingSecretPasswordKey: 'password' } });
+    expect(l.certManager).toBeUndefined();
+    expect(l.clickhouseOperator).toBeUndefined();
+    expect(find(objs, 'ExternalSecret', 'langfuse-postgres').spec.target.template).toBeUndefined();
+    expect(find(objs, 'ExternalSecret', 'langfuse-valkey').spec.target.template).toBeUndefined();
+    expectValidK8sObjects(objs);
+  });
+});
+
+describe('Langfuse keysSecret', () => {
+  function consumer(platform: PlatformStack, namespace?: string): KubernetesComponent {
+    return new KubernetesComponent(platform.definition, 'Consumer', { name: 'consumer', namespace, stage: Stage.WORKLOADS, description: 'test' });
+  }
+
+  test('materializes pk-lf-/sk-lf- keys in the consumer namespace from the generated AWS secrets', () => {
+    // GIVEN
+    const platform = testPlatform();
+    const l = langfuse(platform, { initialization: { organization: 'Acme', project: 'Agents' } });
+    const c = consumer(platform, 'team-a');
+    // WHEN
+    const ref = l.keysSecret(c);
+    const again = l.keysSecret(c);
+    const objs = objects(c);
+    // THEN
+    expect(ref).toEqual({ name: 'langfuse-keys', publicKeyKey: 'LANGFUSE_PUBLIC_KEY', secretKeyKey: 'LANGFUSE_SECRET_KEY' });
+    expect(again).toEqual(ref);
+    expect(objs).toHaveLength(1);
+    expect(objs[0]).toEqual({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'langfuse-keys', namespace: 'team-a' },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' },
+        target: {
+          name: 'langfuse-keys',
+          creationPolicy: 'Owner',
+          template: { engineVersion: 'v2', data: { LANGFUSE_PUBLIC_KEY: 'pk-lf-{{ .pk }}', LANGFUSE_SECRET_KEY: 'sk-lf-{{ .sk }}' } },
+        },
+        data: [
+          { secretKey: 'pk', remoteRef: { key: 'test/langfuse/langfuse-init-public-key', property: 'key' } },
+          { secretKey: 'sk', remoteRef: { key: 'test/langfuse/langfuse-init-secret-key', property: 'key' } },
+        ],
+      },
+    });
+    expectValidK8sObjects(objs);
+  });
+
+  test('namespace and name options', () => {
+    // GIVEN
+    const platform = testPlatform();
+    const l = langfuse(platform, { initialization: { organization: 'Acme', project: 'Agents' } });
+    const c = consumer(platform);
+    // WHEN
+    const ref = l.keysSecret(c, { namespace: 'evals', name: 'lf' });
+    // THEN
+    expect(ref.name).toBe('lf');
+    expect(find(objects(c), 'ExternalSecret', 'lf').metadata.namespace).toBe('evals');
+  });
+
+  test('errors', () => {
+    // GIVEN
+    const platform = testPlatform();
+    const withKeys = langfuse(platform, { initialization: { organization: 'Acme', project: 'Agents' } });
+    const without = langfuse(testPlatform());
+    const c = consumer(platform);
+    // WHEN / THEN
+    expect(() => without.keysSecret(c, { namespace: 'a' })).toThrow(
+      "Langfuse has no generated API keys to hand out: set 'initialization' ({ organization, project }) on the Langfuse construct");
+    expect(() => withKeys.keysSecret(c)).toThrow(
+      "Langfuse keys Secret 'langfuse-keys' needs a 'namespace': set it, or call keysSecret with a scope in a component that has one");
   });
 });

@@ -68,3 +68,29 @@ describe('PrometheusStack', () => {
     );
   });
 });
+
+describe('PrometheusStack on EKS', () => {
+  test('control-plane components EKS does not expose are neither scraped nor alerted on', () => {
+    // GIVEN / WHEN
+    const v = new PrometheusStack(testDefinition(), 'PrometheusStack').values() as Record<string, any>;
+    // THEN
+    expect(v.kubeControllerManager).toEqual({ enabled: false });
+    expect(v.kubeScheduler).toEqual({ enabled: false });
+    expect(v.kubeEtcd).toEqual({ enabled: false });
+    expect(v.kubeProxy).toEqual({ enabled: false });
+    expect(v.defaultRules).toEqual({
+      rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false },
+    });
+    expect(v.kubeApiServer).toBeUndefined();
+    expect(v.kubelet).toBeUndefined();
+  });
+
+  test('scrapeKubeProxy turns the kube-proxy scrape and its rules back on', () => {
+    // GIVEN / WHEN
+    const v = new PrometheusStack(testDefinition(), 'PrometheusStack', { scrapeKubeProxy: true }).values() as Record<string, any>;
+    // THEN
+    expect(v.kubeProxy).toEqual({ enabled: true });
+    expect(v.defaultRules.rules.kubeProxy).toBe(true);
+    expect(v.defaultRules.rules.etcd).toBe(false);
+  });
+});

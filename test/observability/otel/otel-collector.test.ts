@@ -1,6 +1,7 @@
 import { PlatformStack } from '../../../lib';
 import { Langfuse, LangfuseVersion } from '../../../lib/observability/langfuse';
 import { OtelCollector, OtelCollectorProps } from '../../../lib/observability/otel';
+import { ContainerImage } from '../../../lib/versions';
 import { expectValidK8sObjects } from '../../k8s-schema';
 import { find, objects, testPlatform } from '../../util';
 
@@ -37,7 +38,8 @@ describe('OtelCollector defaults', () => {
     expect(c.chart.chart.repository).toBe('https://open-telemetry.github.io/opentelemetry-helm-charts');
     expect(v.mode).toBe('deployment');
     expect(v.fullnameOverride).toBe('otel-collector');
-    expect(v.image).toEqual({ repository: 'otel/opentelemetry-collector-contrib' });
+    expect(c.chart.chart.version).toBe('0.170.0');
+    expect(v.image).toEqual({ repository: 'otel/opentelemetry-collector-k8s', tag: '0.158.0' });
     expect(v.extraEnvs).toEqual([{ name: 'LANGFUSE_AUTH', valueFrom: { secretKeyRef: { name: 'langfuse-otel-auth', key: 'auth' } } }]);
     expect(v.config.receivers.otlp.protocols).toEqual({
       grpc: { endpoint: '${env:MY_POD_IP}:4317' },
@@ -82,6 +84,15 @@ describe('OtelCollector defaults', () => {
 });
 
 describe('OtelCollector props', () => {
+  test('image sets repository and tag', () => {
+    // GIVEN
+    const f = setup();
+    // WHEN
+    const c = collector(f, { image: ContainerImage.of({ repository: 'otel/opentelemetry-collector-contrib', tag: '0.158.0', source: 'test', checked: '2026-12-02' }) });
+    // THEN
+    expect((c.chart.values() as Record<string, any>).image).toEqual({ repository: 'otel/opentelemetry-collector-contrib', tag: '0.158.0' });
+  });
+
   test('Langfuse v3 gets no ingestion-version header', () => {
     const c = collector(setup(LangfuseVersion.V3));
     const v = c.chart.values() as Record<string, any>;
