@@ -541,6 +541,13 @@ export class LiteLlm extends Construct implements ILiteLlm {
       });
     }
     this._keyRequests.push(keyRequest);
+    addPrerequisite(this.component, {
+      kind: PrerequisiteKind.ONE_TIME_STEP,
+      name: `register LiteLLM virtual key ${alias}`,
+      details: `LiteLLM keeps virtual keys in its database: once the proxy is up, POST the body with key_alias ${alias} of ` +
+        `ConfigMap ${this.namespace}/litellm-keys (key keys.json) to /key/generate with "key": "sk-<key of ${generated.awsSecretName}>"`,
+      requiredBy: [`${namespace}/${secretName}`],
+    });
     return { secret: { name: secretName, key: 'api-key' }, awsSecretName: generated.awsSecretName, keyRequest: { ...keyRequest } };
   }
 
