@@ -5,6 +5,8 @@ import { KubernetesComponent, Stage } from './component';
 import { PlatformDefinition } from './platform-definition';
 import { check, checkDnsLabel } from './validation';
 import { ContainerImage } from '../versions';
+import { FlowPeer } from '../network/flow';
+import { NetworkFlows } from '../network/network-flows';
 
 const UPSTREAM_MANIFESTS = Symbol.for('agentic-eks.UpstreamManifestsComponent');
 
@@ -77,6 +79,7 @@ export class UpstreamManifestsComponent extends KubernetesComponent {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: sa },
       subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
     });
+    this.declareFlows(props.name);
     new k8s.KubeJob(this, 'Job', {
       metadata: { name: this.jobName, namespace: ns },
       spec: {
@@ -101,6 +104,14 @@ export class UpstreamManifestsComponent extends KubernetesComponent {
         },
       },
     });
+  }
+
+  /** The Job's pods reach the API server and download the pinned files. */
+  private declareFlows(name: string): void {
+    const flows = NetworkFlows.of(this);
+    const pods = FlowPeer.pods(UPSTREAM_MANIFESTS_NAMESPACE, { 'batch.kubernetes.io/job-name': this.jobName });
+    flows.allow({ name: `${name}-api-server`, from: pods, to: FlowPeer.apiServer(), description: `Job '${this.jobName}' applies manifests with kubectl` });
+    flows.allow({ name: `${name}-downloads`, from: pods, to: FlowPeer.internet(), description: `Job '${this.jobName}' downloads ${this.urls.join(', ')}` });
   }
 
   /** What a rendering waits for before the next stage: the Job's `.status.succeeded`. */

@@ -150,8 +150,8 @@ export class FlowPeer {
 /** A network flow a component needs (what `NetworkFlows.allow()` takes). */
 export interface NetworkFlowOptions {
   /**
-   * Flow name, unique in the platform, a DNS label of at most 55 characters: the generated NetworkPolicies are
-   * `<name>-ingress` (destination side) and `<name>-egress` (source side).
+   * Flow name, unique in the platform: lower-case letters, digits and '-', at most 245 characters. The generated
+   * NetworkPolicies are `<name>-ingress` (destination side) and `<name>-egress` (source side).
    */
   readonly name: string;
   /** Where connections start. */

@@ -7,7 +7,7 @@ import { PlatformDefinition } from '../core/platform-definition';
 import { check, checkDnsLabel } from '../core/validation';
 
 const ID = 'NetworkFlows';
-const FLOW_NAME = /^[a-z0-9]([-a-z0-9]{0,53}[a-z0-9])?$/;
+const FLOW_NAME = /^[a-z0-9]([-a-z0-9]{0,243}[a-z0-9])?$/;
 
 /**
  * The network flows of a platform: every component declares the connections its pods make or accept
@@ -65,7 +65,7 @@ export class NetworkFlows extends Construct {
   /** Declares a flow; the NetworkPolicies of both ends are generated from it. */
   public allow(options: NetworkFlowOptions): NetworkFlow {
     const { name, from, to } = options;
-    check(FLOW_NAME.test(name), `flow name '${name}' must be a DNS label of at most 55 characters`);
+    check(FLOW_NAME.test(name), `flow name '${name}' must be lower-case letters, digits and '-' (at most 245 characters), starting and ending with a letter or digit`);
     check(!this._flows.some((f) => f.name === name), `flow '${name}' is declared twice; flow names must be unique`);
     check(from.kind !== FlowPeerKind.CIDR || to.kind !== FlowPeerKind.CIDR,
       `flow '${name}' goes from ${from} to ${to}: at least one end must be pods of the cluster`);

@@ -1,7 +1,7 @@
 import { FlowPeer, FlowPeerKind, FlowPort, NAMESPACE_NAME_LABEL, NetworkFlow, TEAM_NAMESPACE_LABEL } from '../flow';
 
-/** Label naming the flow a generated NetworkPolicy implements. */
-export const FLOW_LABEL = 'agentic-eks.io/flow';
+/** Annotation naming the flow a generated NetworkPolicy implements. */
+export const FLOW_ANNOTATION = 'agentic-eks.io/flow';
 /** Annotation carrying the flow's description. */
 export const FLOW_DESCRIPTION_ANNOTATION = 'agentic-eks.io/flow-description';
 /** Name of the default-deny policy of every enforced namespace. */
@@ -47,8 +47,8 @@ function policy(name: string, namespace: string, spec: Json, flow?: NetworkFlow)
     metadata: {
       name,
       namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'agentic-eks', ...(flow !== undefined ? { [FLOW_LABEL]: flow.name } : {}) },
-      ...(flow !== undefined ? { annotations: { [FLOW_DESCRIPTION_ANNOTATION]: flow.description } } : {}),
+      labels: { 'app.kubernetes.io/managed-by': 'agentic-eks' },
+      ...(flow !== undefined ? { annotations: { [FLOW_ANNOTATION]: flow.name, [FLOW_DESCRIPTION_ANNOTATION]: flow.description } } : {}),
     },
     spec,
   };
