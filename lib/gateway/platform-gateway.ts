@@ -26,6 +26,7 @@ import {
 import { TrafficPolicy } from '../../imports/kgateway-trafficpolicy-gateway.kgateway.dev';
 import { KubernetesComponent, Stage } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
+import { PodSecurityLevel } from '../core/pod-security';
 import { PlatformValidationError, check, checkDnsLabel, checkDnsSubdomain, checkLiteral, isToken } from '../core/validation';
 import { FlowPeer, FlowPort } from '../network/flow';
 import { NetworkFlows } from '../network/network-flows';
@@ -252,7 +253,8 @@ export class PlatformGateway extends Construct {
       stage: Stage.WORKLOADS,
       description: `Gateway '${this.gatewayName}' (GatewayClass ${props.controller.gatewayClassName}) and its routes`,
     });
-    this.component.addDependency(props.definition.ensureNamespace(this.namespace), props.controller.controller);
+    // Proxies are provisioned by the controller with its own pod spec: baseline enforced, restricted audited.
+    this.component.addDependency(props.definition.ensureNamespace(this.namespace, { podSecurity: PodSecurityLevel.BASELINE }), props.controller.controller);
 
     const namespaces: GatewaySpecListenersAllowedRoutesNamespaces = this.allowedNamespaces === undefined
       ? { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.ALL }

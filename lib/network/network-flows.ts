@@ -36,6 +36,12 @@ export class NetworkFlows extends Construct {
     return existing instanceof NetworkFlows ? existing : new NetworkFlows(definition);
   }
 
+  /** The flows of a definition if any component declared one; never creates them (for checks). */
+  public static find(definition: PlatformDefinition): NetworkFlows | undefined {
+    const existing = definition.node.tryFindChild(ID);
+    return existing instanceof NetworkFlows ? existing : undefined;
+  }
+
   /**
    * The flows of the platform `scope` belongs to, or undefined when `scope` is in no PlatformDefinition (a construct
    * tested on its own), where there is no namespace to render policies into.

@@ -15,6 +15,7 @@ import { HelmComponent, KubernetesComponent, Stage } from '../../core/component'
 import { JsonObject } from '../../core/deep-merge';
 import { acknowledgeNagFindings, NagFindingRule } from '../../core/nag-acknowledgements';
 import { PlatformDefinition } from '../../core/platform-definition';
+import { PodSecurityLevel } from '../../core/pod-security';
 import { check, checkDnsLabel, checkLiteral } from '../../core/validation';
 import { FlowPeer, FlowPort } from '../../network/flow';
 import { NetworkFlows } from '../../network/network-flows';
@@ -238,7 +239,8 @@ export class Langfuse extends Construct {
       description: `Secrets of Langfuse in namespace ${ns}, materialized from AWS Secrets Manager`,
     });
     this.secretsComponent = secretsComponent;
-    secretsComponent.addDependency(definition.ensureNamespace(ns), props.secrets.store);
+    // Third-party chart pods (web, worker, bundled stores): baseline enforced, restricted audited.
+    secretsComponent.addDependency(definition.ensureNamespace(ns, { podSecurity: PodSecurityLevel.BASELINE }), props.secrets.store);
     const gen = (cid: string, name: string, key: string, length?: number): PlatformSecret =>
       props.secrets.addSecret(cid, { scope: secretsComponent, namespace: ns, name, key, length });
     const salt = gen('LangfuseSalt', 'langfuse-salt', 'salt', 48);

@@ -6,6 +6,7 @@ import {
 import { HelmComponent, KubernetesComponent, Stage } from '../../core/component';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
+import { PodSecurityLevel } from '../../core/pod-security';
 import { check, checkDnsLabel } from '../../core/validation';
 import { FlowPeer, FlowPort } from '../../network/flow';
 import { NetworkFlows } from '../../network/network-flows';
@@ -89,7 +90,8 @@ export class OtelCollector extends Construct {
       description: `Langfuse credentials of the OpenTelemetry Collector in namespace ${ns}`,
     });
     this.secretsComponent = secretsComponent;
-    secretsComponent.addDependency(props.definition.ensureNamespace(ns), props.secrets.store);
+    // The collector chart sets no pod security context: baseline enforced, restricted audited.
+    secretsComponent.addDependency(props.definition.ensureNamespace(ns, { podSecurity: PodSecurityLevel.BASELINE }), props.secrets.store);
     new ExternalSecret(secretsComponent, 'LangfuseAuth', {
       metadata: { name: LANGFUSE_AUTH_SECRET, namespace: ns },
       spec: {
