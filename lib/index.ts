@@ -6,6 +6,8 @@ export * from './core/validation';
 export * from './core/units';
 export * from './core/scheduling';
 export * from './core/crd-bundle';
+export * from './core/pod-security';
+export * from './network';
 export * from './cluster/platform-cluster';
 export * from './cluster/pod-identity';
 export * from './cluster/storage-classes';

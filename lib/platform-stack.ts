@@ -6,6 +6,9 @@ import { PlatformCluster, SystemNodeGroupOptions } from './cluster/platform-clus
 import { addStorageClasses } from './cluster/storage-classes';
 import { HelmComponent, KubernetesComponent, Stage } from './core/component';
 import { PlatformDefinition } from './core/platform-definition';
+import { PodSecurityLevel } from './core/pod-security';
+import { FlowPeer } from './network/flow';
+import { NetworkFlows } from './network/network-flows';
 import { check, PlatformValidationError } from './core/validation';
 import { GatewayLayer, GatewayLayerOptions } from './gateway/gateway-layer';
 import { LiteLlm, LiteLlmOptions } from './gateway/litellm/litellm';
@@ -14,7 +17,7 @@ import { Karpenter, KarpenterOptions } from './karpenter/karpenter';
 import { RagasEvaluation, RagasEvaluationProps } from './observability/evaluation/ragas-evaluation';
 import { ObservabilityLayer } from './observability/observability-layer';
 import { Team, TeamProps } from './teams/team';
-import { addPrometheusOperatorCrds } from './observability/prometheus-operator-crds';
+import { addPrometheusOperatorCrds, MONITORING_NAMESPACE } from './observability/prometheus-operator-crds';
 import { ServingLayer } from './serving/serving-layer';
 import { CdkRendering } from './rendering/cdk-rendering';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './rendering/gitops-options';
@@ -76,6 +79,8 @@ export class PlatformStack extends Stack {
   public readonly karpenter: Karpenter;
   /** Secrets from AWS Secrets Manager through External Secrets; add them with `secrets.addSecret()`. */
   public readonly secrets: ExternalSecrets;
+  /** The network flows every component declares; the NetworkPolicies of the platform's namespaces come from them. */
+  public readonly network: NetworkFlows;
   /** The Prometheus operator CRDs (every layer emits ServiceMonitors). */
   public readonly prometheusCrds: HelmComponent;
   /** GPU infrastructure; add GPU pools with `gpu.addNodePool()`. */
@@ -120,6 +125,9 @@ export class PlatformStack extends Stack {
     this.gitOps = props.gitOps;
 
     this.definition = new PlatformDefinition({ clusterName: name, region: this.region, kubernetesVersion: version.version });
+    this.network = NetworkFlows.of(this.definition);
+    // kube-prometheus-stack's node exporter uses the host network, PID namespace and paths.
+    this.definition.requirePodSecurity(MONITORING_NAMESPACE, PodSecurityLevel.PRIVILEGED);
     this.prometheusCrds = addPrometheusOperatorCrds(this.definition);
     addStorageClasses(this.definition);
     this.platformCluster = new PlatformCluster(this, 'Cluster', {
@@ -172,7 +180,17 @@ export class PlatformStack extends Stack {
       description: `RAGAS evaluation '${props.name}' (${props.schedule})`,
     });
     component.addDependency(placement.team !== undefined ? placement.team.component : this.definition.ensureNamespace(namespace));
-    return new RagasEvaluation(component, 'Resource', props);
+    const evaluation = new RagasEvaluation(component, 'Resource', props);
+    const pods = FlowPeer.namespace(namespace);
+    const langfuseUrl = props.langfuse?.url ?? props.langfuseHost;
+    const litellmUrl = props.judge.litellm?.url ?? props.judge.litellmUrl;
+    if (langfuseUrl !== undefined) {
+      this.network.allowToUrl(`evaluation-${props.name}-to-langfuse`, pods, langfuseUrl, `evaluation '${props.name}' reads datasets and writes scores in Langfuse`);
+    }
+    if (litellmUrl !== undefined) {
+      this.network.allowToUrl(`evaluation-${props.name}-to-litellm`, pods, litellmUrl, `evaluation '${props.name}' asks its judge model through LiteLLM`);
+    }
+    return evaluation;
   }
 
   /**

@@ -13,6 +13,8 @@ import { LITELLM_GATEWAY_URL_ROUTED } from './rules/litellm-gateway-url-routed';
 import { OBJECT_NAMES_UNIQUE } from './rules/object-names-unique';
 import { ROUTE_BACKENDS_ONE_MODEL } from './rules/route-backends-one-model';
 import { TEAM_GPU_QUOTA } from './rules/team-gpu-quota';
+import { NamespacesProtected } from './rules/namespaces-protected';
+import { NetworkFlowsAllowed } from './rules/network-flows-allowed';
 
 /**
  * Every platform check, in the order they run and are listed in the README. One rule per file in `./rules/`; add a
@@ -33,4 +35,6 @@ export const PLATFORM_RULES: IPlatformRule[] = [
   ROUTE_BACKENDS_ONE_MODEL,
   LITELLM_GATEWAY_URL_ROUTED,
   EVALUATION_JUDGE_MODEL_EXISTS,
+  NetworkFlowsAllowed,
+  NamespacesProtected,
 ];

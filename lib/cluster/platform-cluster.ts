@@ -13,6 +13,14 @@ import { check } from '../core/validation';
 /** Construct id aws-cdk-lib gives the stack-level AwsCustomResource handler. */
 const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
 
+/**
+ * Configuration of the `vpc-cni` add-on: the network policy agent enforces NetworkPolicies (`enableNetworkPolicy`).
+ * Verdict logs (`nodeAgent.enablePolicyEventLogs`) stay off: they log every connection on every node; turn them on
+ * with an add-on configuration change while tracing a blocked flow.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html
+ */
+export const VPC_CNI_CONFIGURATION: Record<string, unknown> = { enableNetworkPolicy: 'true' };
+
 /** The label every system node carries; platform controllers select it. */
 export const SYSTEM_NODE_LABEL = 'agentic-eks.io/node-role';
 
@@ -188,13 +196,14 @@ export class PlatformCluster extends Construct {
 
   private addCoreAddons(): Record<string, eks.Addon> {
     const addons: Record<string, eks.Addon> = {};
-    const managed = (id: string, addonName: string): eks.Addon => {
-      const addon = new eks.Addon(this, id, { cluster: this.cluster, addonName, preserveOnDelete: false });
+    const managed = (id: string, addonName: string, configurationValues?: Record<string, unknown>): eks.Addon => {
+      const addon = new eks.Addon(this, id, { cluster: this.cluster, addonName, preserveOnDelete: false, configurationValues });
       (addon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
       addons[addonName] = addon;
       return addon;
     };
-    managed('VpcCni', 'vpc-cni');
+    // Without enableNetworkPolicy the VPC CNI ignores NetworkPolicies: every default-deny would be decorative.
+    managed('VpcCni', 'vpc-cni', VPC_CNI_CONFIGURATION);
     managed('KubeProxy', 'kube-proxy');
     managed('CoreDns', 'coredns').node.addDependency(this.systemNodeGroup);
     addons['eks-pod-identity-agent'] = this.cluster.eksPodIdentityAgent as eks.Addon;

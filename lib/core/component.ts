@@ -88,6 +88,7 @@ export class KubernetesComponent extends Chart implements IComponent {
   public readonly stage: Stage;
   public readonly description: string;
   private readonly _dependencies: IComponent[] = [];
+  private readonly _lateObjects: Array<() => Record<string, unknown>[]> = [];
 
   constructor(scope: Construct, id: string, props: KubernetesComponentProps) {
     super(scope, id, { ...props, disableResourceNameHashes: props.disableResourceNameHashes ?? true });
@@ -107,6 +108,20 @@ export class KubernetesComponent extends Chart implements IComponent {
 
   public addDependency(...components: IComponent[]): void {
     addUnique(this._dependencies, components);
+  }
+
+  /**
+   * Adds objects rendered late, when a rendering reads the component: for objects whose number depends on calls
+   * made after construction (NetworkPolicies generated from flow declarations, Namespaces of Helm components).
+   * `produce` returns plain Kubernetes JSON and is called on every {@link toJson}.
+   */
+  public addLateObjects(produce: () => Record<string, unknown>[]): void {
+    this._lateObjects.push(produce);
+  }
+
+  /** The component's objects: its cdk8s ApiObjects, then the late objects. */
+  public toJson(): any[] {
+    return [...super.toJson(), ...this._lateObjects.flatMap((produce) => produce())];
   }
 }
 

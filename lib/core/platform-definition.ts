@@ -1,6 +1,7 @@
-import { ApiObject, App, YamlOutputType } from 'cdk8s';
+import { App, YamlOutputType } from 'cdk8s';
 import { IComponent, HelmComponent, KubernetesComponent, Stage } from './component';
-import { PlatformValidationError, checkDnsLabel } from './validation';
+import { PodSecurityLevel, mostPermissive, podSecurityLabels } from './pod-security';
+import { PlatformValidationError, check, checkDnsLabel } from './validation';
 
 /** Facts every Kubernetes-side construct may need; all of them literal strings, never tokens. */
 export interface PlatformDefinitionProps {
@@ -11,6 +12,19 @@ export interface PlatformDefinitionProps {
   /** Kubernetes minor version, e.g. `1.36`. */
   readonly kubernetesVersion: string;
 }
+
+/** Options of {@link PlatformDefinition.ensureNamespace}. */
+export interface NamespaceOptions {
+  /**
+   * Pod Security Standards level the workloads of the calling component need. A namespace asked for several levels
+   * gets the most permissive one.
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly podSecurity?: PodSecurityLevel;
+}
+
+/** Namespaces of Kubernetes itself: the platform neither creates nor labels them. */
+export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 const STAGE_ORDER = [Stage.CRDS, Stage.CONTROLLERS, Stage.CONFIGURATION, Stage.WORKLOADS];
 
@@ -33,6 +47,7 @@ export class PlatformDefinition extends App {
   public readonly kubernetesVersion: string;
   private namespacesComponent?: KubernetesComponent;
   private readonly namespaceNames = new Set<string>();
+  private readonly podSecurityLevels = new Map<string, PodSecurityLevel>();
 
   constructor(props: PlatformDefinitionProps) {
     super({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
@@ -44,23 +59,68 @@ export class PlatformDefinition extends App {
   /**
    * Declares a namespace that workloads or custom resources of several components share (e.g. `models`). The
    * namespaces are applied first, as the component `namespaces` (stage CRDS), so every later component finds its
-   * namespace; declaring one twice is harmless. Namespaces of Helm components are created by their installer.
+   * namespace; declaring one twice is harmless. Each carries Pod Security labels (see {@link podSecurityOf}).
+   * The namespaces of Helm components are created by their installer; the `namespaces` component also declares
+   * them (same labels in both renderings), except the namespaces of Kubernetes itself.
    * @returns the component holding the namespaces, for `addDependency`
    */
-  public ensureNamespace(name: string): KubernetesComponent {
+  public ensureNamespace(name: string, options: NamespaceOptions = {}): KubernetesComponent {
     checkDnsLabel('namespace', name);
+    check(!SYSTEM_NAMESPACES.includes(name), `namespace '${name}' belongs to Kubernetes: the platform does not declare it`);
+    this.namespaceNames.add(name);
+    if (options.podSecurity !== undefined) this.requirePodSecurity(name, options.podSecurity);
+    return this.namespaces;
+  }
+
+  /**
+   * Records that workloads in `namespace` need at least the Pod Security level `level` (e.g. the GPU operator's
+   * privileged DaemonSets). Works for shared namespaces and for the namespaces of Helm components.
+   */
+  public requirePodSecurity(namespace: string, level: PodSecurityLevel): void {
+    checkDnsLabel('namespace', namespace);
+    const current = this.podSecurityLevels.get(namespace);
+    this.podSecurityLevels.set(namespace, current === undefined ? level : mostPermissive(current, level));
+    void this.namespaces;
+  }
+
+  /**
+   * The Pod Security level enforced in a namespace the platform creates: the most permissive level asked for, else
+   * `restricted` for shared namespaces (the library's own workloads) and `baseline` for the namespaces of Helm
+   * components (third-party pods the library cannot vouch for; `warn` and `audit` still report `restricted`).
+   */
+  public podSecurityOf(namespace: string): PodSecurityLevel {
+    return this.podSecurityLevels.get(namespace)
+      ?? (this.namespaceNames.has(namespace) ? PodSecurityLevel.RESTRICTED : PodSecurityLevel.BASELINE);
+  }
+
+  /** The component `namespaces` (stage CRDS) that declares the platform's namespaces; created on first use. */
+  public get namespaces(): KubernetesComponent {
     if (this.namespacesComponent === undefined) {
-      this.namespacesComponent = new KubernetesComponent(this, 'Namespaces', {
+      const component = new KubernetesComponent(this, 'Namespaces', {
         name: 'namespaces',
         stage: Stage.CRDS,
-        description: 'Namespaces shared by several components',
+        description: 'Namespaces of the platform, with Pod Security labels',
       });
-    }
-    if (!this.namespaceNames.has(name)) {
-      this.namespaceNames.add(name);
-      new ApiObject(this.namespacesComponent, `ns-${name}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      component.addLateObjects(() => this.namespaceObjects());
+      this.namespacesComponent = component;
     }
     return this.namespacesComponent;
+  }
+
+  /** Every namespace the platform declares: the shared ones, then those of Helm components (sorted). */
+  public get declaredNamespaces(): string[] {
+    const helm = this.node.findAll().filter(HelmComponent.isHelmComponent).map((c) => c.namespace);
+    const extra = [...this.podSecurityLevels.keys(), ...helm]
+      .filter((ns) => !this.namespaceNames.has(ns) && !SYSTEM_NAMESPACES.includes(ns));
+    return [...this.sharedNamespaces, ...[...new Set(extra)].sort()];
+  }
+
+  private namespaceObjects(): Record<string, unknown>[] {
+    return this.declaredNamespaces.map((name) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: podSecurityLabels(this.podSecurityOf(name), this.kubernetesVersion) },
+    }));
   }
 
   /** Namespaces declared with {@link ensureNamespace}. */

@@ -26,8 +26,11 @@ import {
 import { TrafficPolicy } from '../../imports/kgateway-trafficpolicy-gateway.kgateway.dev';
 import { KubernetesComponent, Stage } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
+import { PodSecurityLevel } from '../core/pod-security';
 import { PlatformValidationError, check, checkDnsLabel, checkDnsSubdomain, checkLiteral, isToken } from '../core/validation';
-import { IInferencePool } from '../serving/llm-d/inference-pool';
+import { FlowPeer, FlowPort } from '../network/flow';
+import { NetworkFlows } from '../network/network-flows';
+import { EPP_EXT_PROC_PORT, IInferencePool } from '../serving/llm-d/inference-pool';
 import { IModelEndpoint } from '../serving/model-endpoint';
 
 /** API group of the Gateway API. */
@@ -250,7 +253,8 @@ export class PlatformGateway extends Construct {
       stage: Stage.WORKLOADS,
       description: `Gateway '${this.gatewayName}' (GatewayClass ${props.controller.gatewayClassName}) and its routes`,
     });
-    this.component.addDependency(props.definition.ensureNamespace(this.namespace), props.controller.controller);
+    // Proxies are provisioned by the controller with its own pod spec: baseline enforced, restricted audited.
+    this.component.addDependency(props.definition.ensureNamespace(this.namespace, { podSecurity: PodSecurityLevel.BASELINE }), props.controller.controller);
 
     const namespaces: GatewaySpecListenersAllowedRoutesNamespaces = this.allowedNamespaces === undefined
       ? { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.ALL }
@@ -276,6 +280,32 @@ export class PlatformGateway extends Construct {
       metadata: { name: this.gatewayName, namespace: this.namespace },
       spec: { gatewayClassName: props.controller.gatewayClassName, listeners },
     });
+    this.declareFlows();
+  }
+
+  /**
+   * Flows of the gateway's proxies. Their container ports are the implementation's (agentgateway and kgateway map
+   * listener port 80 to 8080), so flows into the proxies allow every port of the gateway namespace.
+   */
+  private declareFlows(): void {
+    const flows = NetworkFlows.of(this.component);
+    const proxies = FlowPeer.namespace(this.namespace);
+    const g = this.gatewayName;
+    flows.allow({ name: `clients-to-gateway-${g}`, from: FlowPeer.anywhere(), to: proxies,
+      description: `clients reach Gateway '${g}' through its load balancer` });
+    flows.allow({ name: `teams-to-gateway-${g}`, from: FlowPeer.teams(), to: proxies, description: `team workloads call models through Gateway '${g}'` });
+    flows.allow({ name: `gateway-${g}-to-controller`, from: proxies, to: FlowPeer.namespace(this.controller.namespace),
+      description: `proxies of Gateway '${g}' read their configuration (xDS) from the ${this.implementation} controller` });
+    flows.allow({ name: `gateway-${g}-to-teams`, from: proxies, to: FlowPeer.teams(), description: `routes of Gateway '${g}' may point at team Services` });
+  }
+
+  /** Declares (once) the flow from the proxies to a backend's pods. */
+  private allowToBackend(kind: string, namespace: string, name: string, to: FlowPeer, port: number): void {
+    const flows = NetworkFlows.of(this.component);
+    const flowName = `gateway-${this.gatewayName}-to-${kind}-${namespace}-${name}`;
+    if (flows.flows.some((f) => f.name === flowName)) return;
+    flows.allow({ name: flowName, from: FlowPeer.namespace(this.namespace), to, ports: [FlowPort.tcp(port)],
+      description: `Gateway '${this.gatewayName}' forwards requests to ${kind} '${namespace}/${name}'` });
   }
 
   /** The implementation of the Gateway's controller. */
@@ -300,6 +330,7 @@ export class PlatformGateway extends Construct {
     const backendRefs: HttpRouteSpecRulesBackendRefs[] = pool !== undefined
       ? [{ ...pool.backendRef() }]
       : [{ name: model.serviceName, port: model.port }];
+    if (pool !== undefined) this.allowToBackend('epp', pool.namespace, pool.eppServiceName, pool.eppPeer, EPP_EXT_PROC_PORT);
     return this.route(id, name, model.namespace, options, backendRefs, [model]);
   }
 
@@ -455,7 +486,10 @@ export class PlatformGateway extends Construct {
       name: this.gatewayName, namespace: this.namespace, sectionName,
     }));
     this.routeNames.add(key);
-    for (const model of models) this.dependOnModel(model);
+    for (const model of models) {
+      this.dependOnModel(model);
+      this.allowToBackend('model', model.namespace, model.serviceName, FlowPeer.pods(model.namespace, model.podLabels), model.port);
+    }
     return new GatewayRoute(this.component, id, name, namespace, (scope) => new HttpRoute(scope, 'Resource', {
       metadata: { name, namespace },
       spec: {

@@ -7,7 +7,11 @@ import { ModelSource, ModelSourceKind } from './model-source';
 import { KvCacheDType, ModelSpec } from './model-spec';
 import { ServiceMonitor } from '../../imports/prometheus-servicemonitor-monitoring.coreos.com';
 import { LeaderWorkerSet, LeaderWorkerSetSpecLeaderWorkerTemplateRestartPolicy } from '../../imports/lws-leaderworkerset-leaderworkerset.x-k8s.io';
+import { PlatformDefinition } from '../core/platform-definition';
+import { PodSecurityLevel } from '../core/pod-security';
 import { check, checkDnsLabel } from '../core/validation';
+import { FlowPeer, FlowPort } from '../network/flow';
+import { NetworkFlows } from '../network/network-flows';
 import { GpuInstanceType } from '../gpu/catalog';
 import { DeviceManagement } from '../gpu/device-management/labels';
 import { GPU_POOL_LABEL, GpuNodePool } from '../gpu/gpu-node-pool';
@@ -349,6 +353,31 @@ export class VllmModel extends Construct implements IModelEndpoint {
         endpoints: [{ port: 'http', path: '/metrics', interval: '15s' }],
       },
     });
+    this.declareFlows(props.name, source, props.otlpTracesEndpoint, pp > 1, props.pool.efa && pp > 1);
+  }
+
+  /** Network flows and Pod Security needs of the model's pods (see NetworkFlows). */
+  private declareFlows(name: string, source: ModelSource, otlp: string | undefined, multiNode: boolean, ipcLock: boolean): void {
+    const flows = NetworkFlows.tryOf(this);
+    if (flows === undefined) return;
+    const pods = FlowPeer.pods(this.namespace, { [MODEL_LABEL]: name });
+    flows.allow({ name: `monitoring-to-model-${name}`, from: FlowPeer.monitoring(), to: pods, ports: [FlowPort.tcp(VLLM_PORT)],
+      description: `Prometheus scrapes vLLM metrics of model '${name}' (ServiceMonitor '${this.namespace}/${name}')` });
+    if (source.kind === ModelSourceKind.HUGGING_FACE || source.kind === ModelSourceKind.S3) {
+      flows.allow({ name: `model-${name}-downloads`, from: pods, to: FlowPeer.internet(),
+        description: `model '${name}' downloads its weights (${source.uri}) over HTTPS` });
+    }
+    if (source.kind === ModelSourceKind.S3) {
+      flows.allow({ name: `model-${name}-pod-identity`, from: pods, to: FlowPeer.podIdentityAgent(),
+        description: `model '${name}' gets the credentials of its S3 reader role from the Pod Identity Agent` });
+    }
+    if (otlp !== undefined) flows.allowToUrl(`model-${name}-traces`, pods, otlp, `vLLM of model '${name}' exports request traces`);
+    if (multiNode) {
+      flows.allow({ name: `model-${name}-distributed`, from: pods, to: pods,
+        description: `leader and workers of model '${name}' exchange tensors and control messages across nodes` });
+    }
+    // EFA needs IPC_LOCK, a capability outside the baseline profile.
+    if (ipcLock) PlatformDefinition.of(this).requirePodSecurity(this.namespace, PodSecurityLevel.PRIVILEGED);
   }
 
   /** The Kubernetes objects of the model (for tests and tools). */

@@ -7,29 +7,16 @@ import { KubernetesComponent, Stage } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
 import { check, checkLiteral, isToken } from '../core/validation';
 import { LiteLlmTeam } from '../gateway/litellm/litellm';
-import { MONITORING_NAMESPACE } from '../observability/prometheus-operator-crds';
+import { PodSecurityLevel, podSecurityLabels } from '../core/pod-security';
+import { FlowPeer, TEAM_NAMESPACE_LABEL } from '../network/flow';
+import { NetworkFlows } from '../network/network-flows';
+
+export { PodSecurityLevel } from '../core/pod-security';
 
 /** Label naming the team that owns a namespace or workload (cost allocation, e.g. split cost allocation data). */
-export const TEAM_LABEL = 'agentic-eks.io/team';
+export const TEAM_LABEL = TEAM_NAMESPACE_LABEL;
 /** Label naming the cost center of a team. */
 export const COST_CENTER_LABEL = 'agentic-eks.io/cost-center';
-/** Namespace of the platform Gateway, allowed to reach team workloads. */
-export const TEAM_GATEWAY_NAMESPACE = 'gateway';
-/** Namespaces team workloads may call: LiteLLM, the self-hosted models and the Gateway. */
-export const TEAM_EGRESS_NAMESPACES: readonly string[] = ['litellm', 'models', TEAM_GATEWAY_NAMESPACE];
-
-/**
- * Pod Security Standards level enforced (and audited and warned about) in a team namespace.
- * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
- */
-export enum PodSecurityLevel {
-  /** Hardened: non-root, no privilege escalation, dropped capabilities, RuntimeDefault seccomp. */
-  RESTRICTED = 'restricted',
-  /** Prevents known privilege escalations; allows the default pod configuration. */
-  BASELINE = 'baseline',
-  /** Unrestricted. */
-  PRIVILEGED = 'privileged',
-}
 
 /** CPU and memory of one container. */
 export interface TeamContainerResources {
@@ -90,14 +77,9 @@ const DEFAULT_REQUESTS: TeamContainerResources = { cpu: Cpu.millis(100), memory:
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const RESERVED = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
 
 function cores(n: number): k8s.Quantity {
   return k8s.Quantity.fromString(Number.isInteger(n) ? `${n}` : `${Math.round(n * 1000)}m`);
-}
-
-function inNamespace(ns: string): k8s.NetworkPolicyPeer {
-  return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: ns } } };
 }
 
 /**
@@ -105,12 +87,10 @@ function inNamespace(ns: string): k8s.NetworkPolicyPeer {
  * (GPUs, CPU, memory), a LimitRange of container defaults and NetworkPolicies, plus the team's LiteLLM budget.
  *
  * Kubernetes side (component `team-<name>`, stage CONFIGURATION): Namespace `<name>`, ResourceQuota `team-quota`
- * (when a quota is set), LimitRange `container-defaults`, and NetworkPolicies:
- * - `default-deny`: no ingress or egress unless another policy allows it;
- * - `allow-same-namespace`: pods of the team reach each other;
- * - `allow-dns`: egress to kube-dns in `kube-system` (UDP and TCP 53);
- * - `allow-from-gateway`, `allow-from-monitoring`: ingress from the Gateway and from Prometheus;
- * - `allow-to-platform`: egress to the `litellm`, `models` and `gateway` namespaces.
+ * (when a quota is set), LimitRange `container-defaults`, and the NetworkPolicies generated from the platform's
+ * network flows ({@link NetworkFlows}): `default-deny`, `allow-dns`, the team's own flows (`team-<name>-internal`:
+ * pods of the team reach each other; `monitoring-to-team-<name>`: Prometheus scrapes them) and the flows other
+ * components declare for every team (LiteLLM, Langfuse, the Gateway, the OpenTelemetry collector).
  *
  * LiteLLM keeps teams in its database: pass {@link liteLlmTeam} to `LiteLlm`'s `teams`.
  */
@@ -164,9 +144,7 @@ export class Team extends Construct {
         name,
         labels: {
           ...labels,
-          'pod-security.kubernetes.io/enforce': level,
-          'pod-security.kubernetes.io/audit': level,
-          'pod-security.kubernetes.io/warn': level,
+          ...podSecurityLabels(level, props.definition.kubernetesVersion),
         },
       },
     });
@@ -198,41 +176,19 @@ export class Team extends Construct {
       },
     });
 
-    const policy = (cid: string, policyName: string, spec: k8s.NetworkPolicySpec): void => {
-      new k8s.KubeNetworkPolicy(c, cid, { metadata: { name: policyName, namespace: name, labels }, spec });
-    };
-    policy('DefaultDeny', 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    policy('AllowSameNamespace', 'allow-same-namespace', {
-      podSelector: {},
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: {} }] }],
-      egress: [{ to: [{ podSelector: {} }] }],
+    const flows = NetworkFlows.of(props.definition);
+    flows.addTeamNamespace(name, c);
+    flows.allow({
+      name: `team-${name}-internal`,
+      from: FlowPeer.namespace(name),
+      to: FlowPeer.namespace(name),
+      description: `pods of team '${name}' reach each other`,
     });
-    policy('AllowDns', 'allow-dns', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{
-        to: [{ ...inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [
-          { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-          { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
-        ],
-      }],
-    });
-    policy('AllowFromGateway', 'allow-from-gateway', {
-      podSelector: {},
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [inNamespace(TEAM_GATEWAY_NAMESPACE)] }],
-    });
-    policy('AllowFromMonitoring', 'allow-from-monitoring', {
-      podSelector: {},
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [inNamespace(MONITORING_NAMESPACE)] }],
-    });
-    policy('AllowToPlatform', 'allow-to-platform', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{ to: TEAM_EGRESS_NAMESPACES.map(inNamespace) }],
+    flows.allow({
+      name: `monitoring-to-team-${name}`,
+      from: FlowPeer.monitoring(),
+      to: FlowPeer.namespace(name),
+      description: `Prometheus scrapes the ServiceMonitors and PodMonitors of team '${name}'`,
     });
   }
 

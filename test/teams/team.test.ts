@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { Stage } from '../../lib/core/component';
 import { PlatformDefinition } from '../../lib/core/platform-definition';
 import { PodSecurityLevel, Team, TeamProps } from '../../lib/teams';
+import { FlowPeer, FlowPort, NetworkFlows } from '../../lib/network';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { find, objects, testDefinition } from '../util';
 
@@ -33,11 +34,10 @@ describe('Team', () => {
         'LimitRange/container-defaults',
         'Namespace/search',
         'NetworkPolicy/allow-dns',
-        'NetworkPolicy/allow-from-gateway',
-        'NetworkPolicy/allow-from-monitoring',
-        'NetworkPolicy/allow-same-namespace',
-        'NetworkPolicy/allow-to-platform',
         'NetworkPolicy/default-deny',
+        'NetworkPolicy/monitoring-to-team-search-ingress',
+        'NetworkPolicy/team-search-internal-egress',
+        'NetworkPolicy/team-search-internal-ingress',
       ]);
     });
 
@@ -46,8 +46,11 @@ describe('Team', () => {
       expect(find(objs, 'Namespace', 'search').metadata.labels).toEqual({
         'agentic-eks.io/team': 'search',
         'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'v1.36',
         'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/audit-version': 'v1.36',
         'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/warn-version': 'v1.36',
       });
       expect(t.labels).toEqual({ 'agentic-eks.io/team': 'search' });
     });
@@ -60,12 +63,15 @@ describe('Team', () => {
       });
     });
 
-    test('network policies: default deny, DNS, gateway and monitoring in, platform out', () => {
+    test('network policies come from the flow declarations: default deny, DNS, the team\'s own flows', () => {
       const { objs } = team();
       const ns = (n: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } });
       expect(find(objs, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-      expect(find(objs, 'NetworkPolicy', 'allow-same-namespace').spec).toEqual({
-        podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }],
+      expect(find(objs, 'NetworkPolicy', 'team-search-internal-ingress').spec).toEqual({
+        podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [ns('search')] }],
+      });
+      expect(find(objs, 'NetworkPolicy', 'team-search-internal-egress').spec).toEqual({
+        podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [ns('search')] }],
       });
       expect(find(objs, 'NetworkPolicy', 'allow-dns').spec).toEqual({
         podSelector: {},
@@ -75,14 +81,24 @@ describe('Team', () => {
           ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
         }],
       });
-      expect(find(objs, 'NetworkPolicy', 'allow-from-gateway').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [ns('gateway')] }] });
-      expect(find(objs, 'NetworkPolicy', 'allow-from-monitoring').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [ns('monitoring')] }] });
-      expect(find(objs, 'NetworkPolicy', 'allow-to-platform').spec).toEqual({
-        podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [ns('litellm'), ns('models'), ns('gateway')] }],
+      expect(find(objs, 'NetworkPolicy', 'monitoring-to-team-search-ingress').spec).toEqual({
+        podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [ns('monitoring')] }],
       });
       for (const o of objs.filter((x) => x.kind !== 'Namespace')) {
         expect((o.metadata as { namespace: string }).namespace).toBe('search');
       }
+    });
+
+    test('flows other components declare for every team reach the team namespace (no namespace list in the team)', () => {
+      const definition = testDefinition();
+      const flows = NetworkFlows.of(definition);
+      flows.allow({ name: 'teams-to-litellm', from: FlowPeer.teams(), to: FlowPeer.namespace('litellm'), ports: [FlowPort.tcp(4000)], description: 'x' });
+      const { objs } = team({}, definition);
+      expect(find(objs, 'NetworkPolicy', 'teams-to-litellm-egress').spec).toEqual({
+        podSelector: {}, policyTypes: ['Egress'],
+        egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'litellm' } } }], ports: [{ protocol: 'TCP', port: 4000 }] }],
+      });
+      expectValidK8sObjects(objs);
     });
 
     test('liteLlmTeam() without liteLlm options is just the name', () => {
@@ -107,8 +123,11 @@ describe('Team', () => {
       expect(find(objs, 'Namespace', 'search').metadata.labels).toEqual({
         ...labels,
         'pod-security.kubernetes.io/enforce': 'baseline',
-        'pod-security.kubernetes.io/audit': 'baseline',
-        'pod-security.kubernetes.io/warn': 'baseline',
+        'pod-security.kubernetes.io/enforce-version': 'v1.36',
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/audit-version': 'v1.36',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/warn-version': 'v1.36',
       });
       const quota = find(objs, 'ResourceQuota', 'team-quota');
       expect(quota.metadata.labels).toEqual(labels);
@@ -122,7 +141,7 @@ describe('Team', () => {
       expect(find(objs, 'LimitRange', 'container-defaults').spec.limits[0]).toEqual({
         type: 'Container', default: { cpu: '2', memory: '4Gi' }, defaultRequest: { cpu: '500m', memory: '512Mi' },
       });
-      expect(find(objs, 'NetworkPolicy', 'default-deny').metadata.labels).toEqual(labels);
+      expect(find(objs, 'NetworkPolicy', 'default-deny').metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'agentic-eks' });
     });
 
     test('a zero GPU quota forbids GPUs; fractional CPU quotas become millicores', () => {
@@ -160,7 +179,7 @@ describe('Team', () => {
       const definition = testDefinition();
       const a = new Team(definition, 'A', { definition, name: 'a' });
       const b = new Team(definition, 'B', { definition, name: 'b' });
-      expect(definition.components.map((c) => c.componentName)).toEqual(['team-a', 'team-b']);
+      expect(definition.components.map((c) => c.componentName)).toEqual(['namespaces', 'network-policies', 'team-a', 'team-b']);
       expectValidK8sObjects([...objects(a.component), ...objects(b.component)]);
     });
   });

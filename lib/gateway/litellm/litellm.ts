@@ -17,6 +17,9 @@ import { KubernetesComponent, Stage } from '../../core/component';
 import { acknowledgeNagFindings, NagFindingRule } from '../../core/nag-acknowledgements';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { check, checkDnsLabel, isToken } from '../../core/validation';
+import { FlowPeer, FlowPort } from '../../network/flow';
+import { NetworkFlows } from '../../network/network-flows';
+import { urlDestination } from '../../network/service-url';
 import { AWS_SECRET_STORE, ExternalSecrets } from '../../secrets/external-secrets';
 import { PlatformSecret } from '../../secrets/platform-secret';
 import { ContainerImage } from '../../versions';
@@ -470,6 +473,7 @@ export class LiteLlm extends Construct implements ILiteLlm {
 
     this.addValkey(component, ns, redisPassword);
     if (postgresPassword) this.addPostgres(component, ns, database, postgresPassword);
+    this.declareFlows(ns, labels, models, database, props);
 
     // ---- AWS side: Bedrock access for the ServiceAccount
     const bedrock = models.filter((m) => m.provider === LiteLlmProvider.BEDROCK);
@@ -500,6 +504,45 @@ export class LiteLlm extends Construct implements ILiteLlm {
         acknowledgeNagFindings(this.identity, NagFindingRule.WILDCARDS,
           'A Bedrock cross-region inference profile invokes its foundation model in whichever region of the geography it picks; the wildcard is the region of named foundation-model ARNs only');
       }
+    }
+  }
+
+  /** Network flows of the proxy, its cache and database (see NetworkFlows). */
+  private declareFlows(ns: string, labels: Record<string, string>, models: LiteLlmModel[], database: LiteLlmDatabase, props: LiteLlmProps): void {
+    const flows = NetworkFlows.of(props.definition);
+    const proxy = FlowPeer.pods(ns, labels);
+    flows.allow({ name: 'teams-to-litellm', from: FlowPeer.teams(), to: proxy, ports: [FlowPort.tcp(LITELLM_PORT)],
+      description: 'team workloads and evaluations call the OpenAI-compatible API of LiteLLM' });
+    flows.allow({ name: 'litellm-to-valkey', from: proxy, to: FlowPeer.pods(ns, { [APP_LABEL]: 'litellm-valkey', [COMPONENT_LABEL]: 'cache' }),
+      ports: [FlowPort.tcp(REDIS_PORT)], description: 'LiteLLM shares rate limits and caches through Valkey' });
+    if (database.kind === LiteLlmDatabaseKind.IN_CLUSTER) {
+      flows.allow({ name: 'litellm-to-postgres', from: proxy, to: FlowPeer.pods(ns, { [APP_LABEL]: 'litellm-postgres', [COMPONENT_LABEL]: 'database' }),
+        ports: [FlowPort.tcp(POSTGRES_PORT)], description: 'LiteLLM keeps keys, teams and spend in Postgres' });
+    } else {
+      flows.allow({ name: 'litellm-to-database', from: proxy, to: FlowPeer.internet(), ports: [FlowPort.tcp(database.port ?? POSTGRES_PORT)],
+        description: `LiteLLM keeps keys, teams and spend in the external Postgres ${database.host}` });
+    }
+    if (props.serviceMonitor) {
+      flows.allow({ name: 'monitoring-to-litellm', from: FlowPeer.monitoring(), to: proxy, ports: [FlowPort.tcp(LITELLM_PORT)],
+        description: 'Prometheus scrapes LiteLLM metrics' });
+    }
+    if (props.langfuse) flows.allowToUrl('litellm-to-langfuse', proxy, props.langfuse.url, 'LiteLLM sends traces to Langfuse (langfuse_otel)');
+    // Self-hosted models through the Gateway: its proxies listen on implementation-chosen container ports, so the
+    // flow allows every port of the URL's namespace.
+    for (const m of models.filter((x) => x.provider === LiteLlmProvider.HOSTED_VLLM && x.apiBase !== undefined)) {
+      const target = urlDestination(`apiBase of model '${m.name}'`, m.apiBase!);
+      const name = `litellm-to-${target.peer.namespace ?? `external-${target.ports[0].port}`}`;
+      if (flows.flows.some((f) => f.name === name)) continue;
+      flows.allow({ name, from: proxy, to: target.peer, ports: target.peer.namespace !== undefined ? [] : target.ports,
+        description: `LiteLLM calls self-hosted models at ${target.peer}` });
+    }
+    if (models.some((m) => m.provider !== LiteLlmProvider.HOSTED_VLLM)) {
+      flows.allow({ name: 'litellm-to-providers', from: proxy, to: FlowPeer.internet(),
+        description: 'LiteLLM calls managed providers (Amazon Bedrock, OpenAI, Anthropic) over HTTPS' });
+    }
+    if (models.some((m) => m.provider === LiteLlmProvider.BEDROCK)) {
+      flows.allow({ name: 'litellm-pod-identity', from: proxy, to: FlowPeer.podIdentityAgent(),
+        description: 'LiteLLM gets the credentials of its Bedrock role from the Pod Identity Agent' });
     }
   }
 

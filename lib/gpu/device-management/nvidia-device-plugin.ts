@@ -7,6 +7,7 @@ import { deviceManagementAffinity, GPU_TOLERATION } from './private/scheduling';
 import { HelmComponent, Stage } from '../../core/component';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
+import { PodSecurityLevel } from '../../core/pod-security';
 import { checkDnsLabel } from '../../core/validation';
 import { HelmChartVersion } from '../../versions';
 import { SYSTEM_NODE_TOLERATION } from '../../core/scheduling';
@@ -91,6 +92,8 @@ export class NvidiaDevicePluginStandalone extends Construct {
     const configs = devicePluginConfigs(props.timeSlicing ?? {}, this.migStrategy);
     const migStrategy = this.migStrategy;
 
+    // The device plugin and DCGM exporter mount host paths (kubelet device-plugin socket, pod-resources).
+    props.definition.requirePodSecurity(namespace, PodSecurityLevel.PRIVILEGED);
     this.devicePlugin = new HelmComponent(props.definition, 'NvidiaDevicePlugin', {
       name: 'nvidia-device-plugin',
       namespace,

@@ -8,6 +8,7 @@ import { deviceManagementAffinity, GPU_TOLERATION } from './private/scheduling';
 import { HelmComponent, KubernetesComponent, Stage } from '../../core/component';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
+import { PodSecurityLevel } from '../../core/pod-security';
 import { check, checkDnsLabel, checkDnsSubdomain } from '../../core/validation';
 import { HelmChartVersion } from '../../versions';
 
@@ -169,6 +170,8 @@ export class NvidiaDraDriver extends Construct {
     this.computeDomains = props.computeDomains ?? true;
     const computeDomains = this.computeDomains;
 
+    // The kubelet plugin runs privileged with host paths (CDI specs, driver root).
+    definition.requirePodSecurity(NVIDIA_DRA_DRIVER_NAMESPACE, PodSecurityLevel.PRIVILEGED);
     this.driver = new HelmComponent(definition, 'NvidiaDraDriver', {
       name: 'dra-driver-nvidia-gpu',
       namespace: NVIDIA_DRA_DRIVER_NAMESPACE,

@@ -6,6 +6,7 @@ import { GPU_TOLERATION } from './private/scheduling';
 import { HelmComponent, Stage } from '../../core/component';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
+import { PodSecurityLevel } from '../../core/pod-security';
 import { checkDnsLabel } from '../../core/validation';
 import { HelmChartVersion } from '../../versions';
 
@@ -105,6 +106,8 @@ export class NvidiaGpuOperator extends Construct {
     const configs = devicePluginConfigs(props.timeSlicing ?? {}, this.migStrategy);
     const migStrategy = this.migStrategy;
 
+    // Driver, toolkit, device plugin and DCGM DaemonSets run privileged with host paths.
+    props.definition.requirePodSecurity(GPU_OPERATOR_NAMESPACE, PodSecurityLevel.PRIVILEGED);
     this.operator = new HelmComponent(props.definition, 'NvidiaGpuOperator', {
       name: 'gpu-operator',
       namespace: GPU_OPERATOR_NAMESPACE,

@@ -17,7 +17,10 @@ import { HelmComponent, KubernetesComponent, Stage } from '../../core/component'
 import { JsonObject } from '../../core/deep-merge';
 import { acknowledgeNagFindings, NagFindingRule } from '../../core/nag-acknowledgements';
 import { PlatformDefinition } from '../../core/platform-definition';
+import { PodSecurityLevel } from '../../core/pod-security';
 import { check, checkDnsLabel, checkDnsSubdomain, checkLiteral } from '../../core/validation';
+import { FlowPeer, FlowPort } from '../../network/flow';
+import { NetworkFlows } from '../../network/network-flows';
 import { AWS_SECRET_STORE, ExternalSecrets } from '../../secrets/external-secrets';
 import { PlatformSecret } from '../../secrets/platform-secret';
 import { HelmChartVersion } from '../../versions';
@@ -288,7 +291,8 @@ export class Langfuse extends Construct implements ILangfuse {
       description: `Secrets of Langfuse in namespace ${ns}, materialized from AWS Secrets Manager`,
     });
     this.secretsComponent = secretsComponent;
-    secretsComponent.addDependency(definition.ensureNamespace(ns), props.secrets.store);
+    // Third-party chart pods (web, worker, bundled stores): baseline enforced, restricted audited.
+    secretsComponent.addDependency(definition.ensureNamespace(ns, { podSecurity: PodSecurityLevel.BASELINE }), props.secrets.store);
     const gen = (cid: string, name: string, key: string, length?: number, templateData?: { [k: string]: string }): PlatformSecret =>
       props.secrets.addSecret(cid, { scope: secretsComponent, namespace: ns, name, key, length, templateData });
     const v4 = this.version === LangfuseVersion.V4;
@@ -475,6 +479,26 @@ export class Langfuse extends Construct implements ILangfuse {
     });
     this.chart.addDependency(secretsComponent);
     if (this.clickhouseOperator) this.chart.addDependency(this.clickhouseOperator);
+
+
+    // ---- network flows: the chart's pods (web, worker, bundled stores) talk among themselves
+    const flows = NetworkFlows.of(definition);
+    const pods = FlowPeer.namespace(ns);
+    flows.allow({ name: 'langfuse-internal', from: pods, to: pods, description: 'Langfuse web and worker reach their bundled Postgres, ClickHouse and Valkey' });
+    flows.allow({ name: 'teams-to-langfuse', from: FlowPeer.teams(), to: pods, ports: [FlowPort.tcp(LANGFUSE_WEB_PORT)],
+      description: 'team workloads and evaluations send traces and scores to Langfuse' });
+    flows.allow({ name: 'langfuse-to-s3', from: pods, to: FlowPeer.internet(), description: `Langfuse reads and writes S3 bucket ${bucketName}` });
+    flows.allow({ name: 'langfuse-pod-identity', from: pods, to: FlowPeer.podIdentityAgent(),
+      description: 'Langfuse gets the credentials of its S3 role from the Pod Identity Agent' });
+    const externalPorts = [
+      ...(props.externalPostgres ? [props.externalPostgres.port ?? 5432] : []),
+      ...(clickhouse.external ? [clickhouse.external.httpPort ?? 8123, clickhouse.external.nativePort ?? 9000] : []),
+      ...(redis.external ? [redis.external.port ?? 6379] : []),
+    ];
+    if (externalPorts.length > 0) {
+      flows.allow({ name: 'langfuse-to-external-stores', from: pods, to: FlowPeer.internet(), ports: [...new Set(externalPorts)].map((p) => FlowPort.tcp(p)),
+        description: 'Langfuse reaches its external Postgres, ClickHouse or Redis' });
+    }
   }
 
   /**

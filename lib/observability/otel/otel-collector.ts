@@ -6,7 +6,10 @@ import {
 import { HelmComponent, KubernetesComponent, Stage } from '../../core/component';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
+import { PodSecurityLevel } from '../../core/pod-security';
 import { check, checkDnsLabel } from '../../core/validation';
+import { FlowPeer, FlowPort } from '../../network/flow';
+import { NetworkFlows } from '../../network/network-flows';
 import { AWS_SECRET_STORE, ExternalSecrets } from '../../secrets/external-secrets';
 import { ContainerImage, HelmChartVersion } from '../../versions';
 import { Langfuse, LangfuseVersion } from '../langfuse/langfuse';
@@ -94,7 +97,8 @@ export class OtelCollector extends Construct {
       description: `Langfuse credentials of the OpenTelemetry Collector in namespace ${ns}`,
     });
     this.secretsComponent = secretsComponent;
-    secretsComponent.addDependency(props.definition.ensureNamespace(ns), props.secrets.store);
+    // The collector chart sets no pod security context: baseline enforced, restricted audited.
+    secretsComponent.addDependency(props.definition.ensureNamespace(ns, { podSecurity: PodSecurityLevel.BASELINE }), props.secrets.store);
     new ExternalSecret(secretsComponent, 'LangfuseAuth', {
       metadata: { name: LANGFUSE_AUTH_SECRET, namespace: ns },
       spec: {
@@ -162,5 +166,11 @@ export class OtelCollector extends Construct {
       valueOverrides: props.values,
     });
     this.chart.addDependency(secretsComponent, props.langfuse.chart);
+
+    const flows = NetworkFlows.of(props.definition);
+    const collector = FlowPeer.namespace(ns);
+    flows.allow({ name: 'teams-to-otel-collector', from: FlowPeer.teams(), to: collector,
+      ports: [FlowPort.tcp(OTLP_GRPC_PORT), FlowPort.tcp(OTLP_HTTP_PORT)], description: 'agents of the teams send OTLP traces to the collector' });
+    flows.allowToUrl('otel-collector-to-langfuse', collector, props.langfuse.otelEndpoint, 'the collector exports traces to Langfuse');
   }
 }

@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { HelmComponent, Stage } from '../../core/component';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
+import { FlowPeer, FlowPort } from '../../network/flow';
+import { NetworkFlows } from '../../network/network-flows';
 import { checkDnsLabel } from '../../core/validation';
 import { DEFAULT_PROMETHEUS_RELEASE } from '../../gpu/device-management/nvidia-gpu-operator';
 import { HelmChartVersion } from '../../versions';
@@ -57,6 +59,10 @@ export class KedaOperator extends Construct {
     const release = props.prometheusRelease ?? DEFAULT_PROMETHEUS_RELEASE;
     checkDnsLabel('prometheusRelease', release);
 
+    NetworkFlows.of(props.definition).allow({
+      name: 'keda-to-prometheus', from: FlowPeer.namespace(KEDA_NAMESPACE), to: FlowPeer.monitoring(), ports: [FlowPort.tcp(9090)],
+      description: 'KEDA reads the queue-depth and KV-cache metrics of model ScaledObjects from Prometheus',
+    });
     this.operator = new HelmComponent(props.definition, 'Keda', {
       name: 'keda',
       namespace: KEDA_NAMESPACE,

@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { Cpu, CpuResources, MemoryResources } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { InferenceObjective, InferenceObjectiveOptions } from './inference-objective';
-import { EndpointPicker, EXT_PROC_PORT, HEALTH_PORT, METRICS_PORT } from './private/endpoint-picker';
+import { EndpointPicker, eppSelectorLabels, EXT_PROC_PORT, HEALTH_PORT, METRICS_PORT } from './private/endpoint-picker';
 import { dnsLabelFrom, EPP_SUFFIX, MAX_POOL_NAME_LENGTH, showLabels } from './private/names';
 import { millicores, mebibytes, memoryQuantity } from './private/quantities';
 import {
@@ -14,6 +14,8 @@ import { KubernetesComponent } from '../../core/component';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { check, checkDnsLabel, checkLiteral, isToken } from '../../core/validation';
 import { DEFAULT_PROMETHEUS_RELEASE } from '../../gpu/device-management/nvidia-gpu-operator';
+import { FlowPeer, FlowPort } from '../../network/flow';
+import { NetworkFlows } from '../../network/network-flows';
 import { ContainerImage } from '../../versions';
 import { IModelEndpoint } from '../model-endpoint';
 
@@ -193,6 +195,8 @@ export interface IInferencePool extends IConstruct {
   readonly eppServiceName: string;
   /** The model whose pods the pool groups. */
   readonly model: IModelEndpoint;
+  /** The endpoint picker's pods, as a network flow peer. */
+  readonly eppPeer: FlowPeer;
   /** The pool as an HTTPRoute backend. */
   backendRef(): InferencePoolBackendRef;
 }
@@ -362,6 +366,27 @@ export class InferencePool extends Construct implements IInferencePool {
     });
 
     this.dependOnNamespace();
+    this.declareFlows(props.tracing?.otlpEndpoint);
+  }
+
+  /** The endpoint picker's pods, as a network flow peer (the gateway sends ext-proc calls to them). */
+  public get eppPeer(): FlowPeer {
+    return FlowPeer.pods(this.namespace, eppSelectorLabels(this.eppServiceName));
+  }
+
+  /** Flows of the endpoint picker: Prometheus scrapes it; it reads model metrics, the API server and exports traces. */
+  private declareFlows(otlp: string | undefined): void {
+    const flows = NetworkFlows.tryOf(this);
+    if (flows === undefined) return;
+    const epp = this.eppPeer;
+    const name = this.eppServiceName;
+    flows.allow({ name: `monitoring-to-${name}-${this.namespace}`, from: FlowPeer.monitoring(), to: epp, ports: [FlowPort.tcp(EPP_METRICS_PORT)],
+      description: `Prometheus scrapes the endpoint picker '${this.namespace}/${name}'` });
+    flows.allow({ name: `${name}-${this.namespace}-to-model`, from: epp, to: FlowPeer.pods(this.namespace, this.model.podLabels), ports: [FlowPort.tcp(this.model.port)],
+      description: `endpoint picker '${name}' reads queue and KV-cache metrics of the pool's model servers` });
+    flows.allow({ name: `${name}-${this.namespace}-api-server`, from: epp, to: FlowPeer.apiServer(),
+      description: `endpoint picker '${name}' watches pods, InferencePools and InferenceObjectives, and holds its leader lease` });
+    if (otlp !== undefined) flows.allowToUrl(`${name}-${this.namespace}-traces`, epp, otlp, `endpoint picker '${name}' exports traces`);
   }
 
   /** Scorer weights in effect (a copy). */

@@ -52,6 +52,11 @@ function cpuQuantity(cpu: Cpu): k8s.Quantity {
   return k8s.Quantity.fromString(cpu.amount);
 }
 
+/** Labels that select the pods of the endpoint picker `name` (its Deployment's selector). */
+export function eppSelectorLabels(name: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'endpoint-picker' };
+}
+
 /**
  * The llm-d Router endpoint picker of one InferencePool, as the `llm-d-router-gateway` chart renders it
  * (llm-d/llm-d-router config/charts/routerlib/templates/_deployment.yaml, _service.yaml, _servicemonitor.yaml,
@@ -63,7 +68,7 @@ export class EndpointPicker extends Construct {
   constructor(scope: Construct, id: string, props: EndpointPickerProps) {
     super(scope, id);
     const { name, namespace } = props;
-    const selectorLabels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'endpoint-picker' };
+    const selectorLabels = eppSelectorLabels(name);
     const labels = { ...selectorLabels, 'app.kubernetes.io/part-of': props.poolName };
     const metadata = { name, namespace, labels };
     const ha = props.replicas > 1;

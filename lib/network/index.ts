@@ -1,0 +1,3 @@
+export * from './flow';
+export * from './network-flows';
+export * from './service-url';
