@@ -7,7 +7,7 @@ import { allGitOpsObjects, find, objects, testPlatform } from '../util';
 import { daemonSetWith } from './device-management/fixtures';
 
 /** Component names of every GPU chart or component the layer can install. */
-const GPU_COMPONENTS = ['gpu-operator', 'nvidia-device-plugin', 'dcgm-exporter', 'aws-efa-k8s-device-plugin', 'dra-driver-nvidia-gpu', 'gpu-claims'];
+const GPU_COMPONENTS = ['gpu-operator-crds', 'gpu-operator', 'nvidia-device-plugin', 'dcgm-exporter', 'aws-efa-k8s-device-plugin', 'dra-driver-nvidia-gpu', 'gpu-claims'];
 
 const DEVICE_PLUGIN_POOL: GpuNodePoolOptions = { gpus: [GpuModel.L40S], limits: { gpus: 16 } };
 const EFA_POOL: GpuNodePoolOptions = { instanceTypes: ['p5.48xlarge'], limits: { gpus: 16 }, efa: true };

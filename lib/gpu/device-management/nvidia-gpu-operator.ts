@@ -4,6 +4,7 @@ import { DeviceManagement } from './labels';
 import { devicePluginConfigs } from './private/device-plugin-config';
 import { GPU_TOLERATION } from './private/scheduling';
 import { HelmComponent, Stage } from '../../core/component';
+import { UpstreamManifestsComponent } from '../../core/upstream-manifests';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { checkDnsLabel } from '../../core/validation';
@@ -14,6 +15,20 @@ export const GPU_OPERATOR_NAMESPACE = 'gpu-operator';
 
 /** ConfigMap the GPU Operator chart creates with the device plugin configurations. */
 export const GPU_OPERATOR_DEVICE_PLUGIN_CONFIG_MAP = 'device-plugin-config';
+
+/**
+ * The CRDs of the GPU Operator chart that the `gpu-operator-crds` component applies, as paths in the
+ * NVIDIA/gpu-operator repository at the chart's tag (NVIDIA/gpu-operator@v26.7.0:deployments/gpu-operator/crds/ and
+ * the node-feature-discovery sub-chart's crds/). The chart's own `crds/` folder is skipped because it also carries
+ * the ComputeDomain CRDs (`resource.nvidia.com`), which the NVIDIA DRA driver chart owns, in a different version
+ * (the operator's copy requires `numNodes`; the driver's defaults it to 0).
+ */
+export const GPU_OPERATOR_CRD_PATHS: readonly string[] = [
+  'deployments/gpu-operator/crds/nvidia.com_clusterpolicies.yaml',
+  'deployments/gpu-operator/crds/nvidia.com_nvidiadrivers.yaml',
+  'deployments/gpu-operator/crds/nvidia.com_gpuclusters.yaml',
+  'deployments/gpu-operator/charts/node-feature-discovery/crds/nfd-api-crds.yaml',
+];
 
 /** Release label kube-prometheus-stack's Prometheus selects ServiceMonitors by, with its default values. */
 export const DEFAULT_PROMETHEUS_RELEASE = 'kube-prometheus-stack';
@@ -92,6 +107,13 @@ export interface NvidiaGpuOperatorProps extends NvidiaGpuOperatorOptions {
  * Bottlerocket pools keep the device plugin off their nodes with the labels of {@link gpuOperatorNodeLabels}.
  */
 export class NvidiaGpuOperator extends Construct {
+  /**
+   * The operator's CRDs (ClusterPolicy, NVIDIADriver, GPUCluster and NFD's NodeFeature, NodeFeatureRule,
+   * NodeFeatureGroup), applied from the chart's tag before the chart. The chart itself installs no CRD: its
+   * `crds/` folder is skipped (it also ships the ComputeDomain CRDs the DRA driver owns) and its pre-upgrade CRD
+   * hook (`operator.upgradeCRD`) is off, so every CRD has exactly one owner.
+   */
+  public readonly crds: UpstreamManifestsComponent;
   /** The `gpu-operator` chart. */
   public readonly operator: HelmComponent;
   /** MIG strategy in effect. */
@@ -105,13 +127,22 @@ export class NvidiaGpuOperator extends Construct {
     const configs = devicePluginConfigs(props.timeSlicing ?? {}, this.migStrategy);
     const migStrategy = this.migStrategy;
 
+    const chart = props.chart ?? HelmChartVersion.NVIDIA_GPU_OPERATOR;
+    this.crds = new UpstreamManifestsComponent(props.definition, 'NvidiaGpuOperatorCrds', {
+      name: 'gpu-operator-crds',
+      description: `NVIDIA GPU Operator CRDs (ClusterPolicy, NVIDIADriver, GPUCluster, NFD) from gpu-operator ${chart.version}`,
+      urls: GPU_OPERATOR_CRD_PATHS.map((path) => `https://raw.githubusercontent.com/NVIDIA/gpu-operator/${chart.version}/${path}`),
+    });
     this.operator = new HelmComponent(props.definition, 'NvidiaGpuOperator', {
       name: 'gpu-operator',
       namespace: GPU_OPERATOR_NAMESPACE,
       stage: Stage.CONTROLLERS,
       description: 'NVIDIA GPU Operator: device plugin, GFD, MIG manager and DCGM exporter on GPU nodes',
-      chart: props.chart ?? HelmChartVersion.NVIDIA_GPU_OPERATOR,
+      chart,
+      includesCrds: false,
       values: () => ({
+        // CRDs come from `gpu-operator-crds`; the pre-upgrade hook would be a second owner of four of them.
+        operator: { upgradeCRD: false },
         driver: { enabled: false },
         toolkit: { enabled: false },
         mig: { strategy: migStrategy },
@@ -135,5 +166,6 @@ export class NvidiaGpuOperator extends Construct {
       }),
       valueOverrides: props.values,
     });
+    this.operator.addDependency(this.crds);
   }
 }

@@ -35,8 +35,32 @@ describe('NvidiaGpuOperator', () => {
       expect(GPU_OPERATOR_NAMESPACE).toBe('gpu-operator');
       expect(operator.stage).toBe(Stage.CONTROLLERS);
       expect(operator.chart).toBe(HelmChartVersion.NVIDIA_GPU_OPERATOR);
-      expect(operator.includesCrds).toBe(true);
+      expect(operator.includesCrds).toBe(false);
       expect(operator.node.path).toBe('NvidiaGpuOperator');
+    });
+
+    test('its CRDs, without the ComputeDomain CRDs of the DRA driver, come from gpu-operator-crds at the chart tag', () => {
+      // GIVEN / WHEN
+      const { crds, operator } = newOperator();
+
+      // THEN
+      expect(crds.componentName).toBe('gpu-operator-crds');
+      expect(crds.stage).toBe(Stage.CRDS);
+      const base = 'https://raw.githubusercontent.com/NVIDIA/gpu-operator/v26.7.0/deployments/gpu-operator';
+      expect(crds.urls).toEqual([
+        `${base}/crds/nvidia.com_clusterpolicies.yaml`,
+        `${base}/crds/nvidia.com_nvidiadrivers.yaml`,
+        `${base}/crds/nvidia.com_gpuclusters.yaml`,
+        `${base}/charts/node-feature-discovery/crds/nfd-api-crds.yaml`,
+      ]);
+      expect(crds.urls.some((u) => u.includes('computedomain'))).toBe(false);
+      expect(operator.dependencies).toContain(crds);
+      expectValidK8sObjects(crds.toJson());
+    });
+
+    test('the chart\'s pre-upgrade CRD hook is off (it would be a second owner)', () => {
+      // GIVEN / WHEN / THEN
+      expect(values().operator).toEqual({ upgradeCRD: false });
     });
 
     test('pins gpu-operator v26.7.0 from NGC', () => {
@@ -50,6 +74,7 @@ describe('NvidiaGpuOperator', () => {
     test('computes the values for EKS NVIDIA AMIs', () => {
       // GIVEN / WHEN / THEN
       expect(values()).toEqual({
+        operator: { upgradeCRD: false },
         driver: { enabled: false },
         toolkit: { enabled: false },
         mig: { strategy: 'mixed' },
