@@ -16,6 +16,7 @@ export const LLAMA_3_1_405B = ModelSpec.custom({
   kvHeads: 8,
   weightDType: WeightDType.BF16,
   maxContextLength: 131072,
+  gated: true,
 });
 
 /** Settings of the example platform that a reader would change first. */
@@ -38,6 +39,8 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     delivery,
     gitOps: { repoUrl: EXAMPLE.gitOpsRepo, path: 'dist', targetRevision: 'main' },
     gpu: { timeSlicing: { 'shared-4': 4 } },
+    // Llama is gated on Hugging Face: the token comes from AWS secret agentic/models/hf-token (JSON key HF_TOKEN).
+    serving: { huggingFaceToken: { secretName: 'hf-token' } },
   });
 
   // Platform workloads (gateways, observability, databases) run here; GPU pools come from the GPU layer.
