@@ -1,7 +1,7 @@
 import { App, Duration, Size } from 'aws-cdk-lib';
 import {
   CapacityReservationSelector, CapacityType, ConsolidationPolicy, Delivery, DeviceManagement, GpuModel, ModelSource, ModelSpec,
-  ContainerImage, LiteLlmModel, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
+  ContainerImage, LiteLlmModel, MigLayout, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
   WeightDType,
 } from '../lib';
 
@@ -71,6 +71,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   platform.gpu.addNodePool('dra-a100', {
     instanceTypes: ['p4de.24xlarge'],
     deviceManagement: DeviceManagement.DRA,
+    migLayout: MigLayout.uniform('1g.10gb'),
     replicas: 1,
     limits: { gpus: 8 },
   });

@@ -7,7 +7,7 @@ import { HelmComponent, Stage } from '../../core/component';
 import { UpstreamManifestsComponent } from '../../core/upstream-manifests';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
-import { checkDnsLabel } from '../../core/validation';
+import { check, checkDnsLabel } from '../../core/validation';
 import { HelmChartVersion } from '../../versions';
 
 /** Namespace of the GPU Operator (upstream's install default). */
@@ -29,6 +29,12 @@ export const GPU_OPERATOR_CRD_PATHS: readonly string[] = [
   'deployments/gpu-operator/crds/nvidia.com_gpuclusters.yaml',
   'deployments/gpu-operator/charts/node-feature-discovery/crds/nfd-api-crds.yaml',
 ];
+
+/** ConfigMap of MIG layouts the chart creates for the MIG manager once a pool has a MIG layout. */
+export const GPU_OPERATOR_MIG_CONFIG_MAP = 'agentic-eks-mig-parted-config';
+
+/** The MIG manager layout of nodes without MIG (the chart's `migManager.config.default`). */
+export const MIG_DISABLED_LAYOUT = 'all-disabled';
 
 /** Release label kube-prometheus-stack's Prometheus selects ServiceMonitors by, with its default values. */
 export const DEFAULT_PROMETHEUS_RELEASE = 'kube-prometheus-stack';
@@ -118,6 +124,7 @@ export class NvidiaGpuOperator extends Construct {
   public readonly operator: HelmComponent;
   /** MIG strategy in effect. */
   public readonly migStrategy: MigStrategy;
+  private readonly migLayouts = new Map<string, Readonly<Record<string, number>>>();
 
   constructor(scope: Construct, id: string, props: NvidiaGpuOperatorProps) {
     super(scope, id);
@@ -146,7 +153,7 @@ export class NvidiaGpuOperator extends Construct {
         driver: { enabled: false },
         toolkit: { enabled: false },
         mig: { strategy: migStrategy },
-        migManager: { enabled: true },
+        migManager: { enabled: true, ...this.migManagerConfig() },
         gfd: { enabled: true },
         devicePlugin: {
           enabled: true,
@@ -167,5 +174,40 @@ export class NvidiaGpuOperator extends Construct {
       valueOverrides: props.values,
     });
     this.operator.addDependency(this.crds);
+  }
+
+  /**
+   * Adds a MIG layout to the MIG manager's configuration (mig-parted `mig-configs`): every GPU of a node labelled
+   * `nvidia.com/mig.config=<name>` is split into `devices` (profile -> instances per GPU). A layout name keeps one
+   * partitioning. Once a layout is added, the chart creates the ConfigMap {@link GPU_OPERATOR_MIG_CONFIG_MAP} with
+   * `all-disabled` and every added layout, and the MIG manager reads it instead of the configuration it generates
+   * from the hardware (values.yaml `migManager.config`).
+   */
+  public addMigLayout(name: string, devices: Readonly<Record<string, number>>): void {
+    const existing = this.migLayouts.get(name);
+    if (existing !== undefined) {
+      check(JSON.stringify(existing) === JSON.stringify(devices),
+        `MIG layout '${name}' is defined twice with different devices (${JSON.stringify(existing)} and ${JSON.stringify(devices)}): one name, one partitioning`);
+      return;
+    }
+    this.migLayouts.set(name, { ...devices });
+  }
+
+  /** `migManager.config` values: the chart's defaults until a layout is added. */
+  private migManagerConfig(): Record<string, unknown> {
+    if (this.migLayouts.size === 0) return {};
+    const lines = ['version: v1', 'mig-configs:', `  ${MIG_DISABLED_LAYOUT}:`, '    - devices: all', '      mig-enabled: false'];
+    for (const name of [...this.migLayouts.keys()].sort()) {
+      lines.push(`  ${name}:`, '    - devices: all', '      mig-enabled: true', '      mig-devices:');
+      for (const [profile, count] of Object.entries(this.migLayouts.get(name)!)) lines.push(`        "${profile}": ${count}`);
+    }
+    return {
+      config: {
+        create: true,
+        name: GPU_OPERATOR_MIG_CONFIG_MAP,
+        default: MIG_DISABLED_LAYOUT,
+        data: { 'config.yaml': lines.join('\n') + '\n' },
+      },
+    };
   }
 }
