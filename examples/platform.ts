@@ -1,7 +1,7 @@
 import { App, Duration, Size } from 'aws-cdk-lib';
 import {
   CapacityReservationSelector, CapacityType, ConsolidationPolicy, Delivery, DeviceManagement, GpuModel, ModelSource, ModelSpec,
-  ContainerImage, LiteLlmModel, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
+  ContainerImage, LiteLlmModel, MigLayout, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
   WeightDType,
 } from '../lib';
 
@@ -16,6 +16,7 @@ export const LLAMA_3_1_405B = ModelSpec.custom({
   kvHeads: 8,
   weightDType: WeightDType.BF16,
   maxContextLength: 131072,
+  gated: true,
 });
 
 /** Settings of the example platform that a reader would change first. */
@@ -38,6 +39,8 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     delivery,
     gitOps: { repoUrl: EXAMPLE.gitOpsRepo, path: 'dist', targetRevision: 'main' },
     gpu: { timeSlicing: { 'shared-4': 4 } },
+    // Llama is gated on Hugging Face: the token comes from AWS secret agentic/models/hf-token (JSON key HF_TOKEN).
+    serving: { huggingFaceToken: { secretName: 'hf-token' } },
   });
 
   // Platform workloads (gateways, observability, databases) run here; GPU pools come from the GPU layer.
@@ -68,6 +71,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   platform.gpu.addNodePool('dra-a100', {
     instanceTypes: ['p4de.24xlarge'],
     deviceManagement: DeviceManagement.DRA,
+    migLayout: MigLayout.uniform('1g.10gb'),
     replicas: 1,
     limits: { gpus: 8 },
   });

@@ -25,6 +25,7 @@ export * from './rendering/cdk-rendering';
 export * from './rendering/argocd-applications';
 export * from './gpu/catalog';
 export * from './gpu/gpu-node-pool';
+export * from './gpu/mig-layout';
 export * from './gpu/gpu-layer';
 export * from './gpu/device-management/labels';
 export * from './gpu/device-management/device-plugin-config';

@@ -18,7 +18,7 @@ import { RagasEvaluation, RagasEvaluationProps } from './observability/evaluatio
 import { ObservabilityLayer } from './observability/observability-layer';
 import { Team, TeamProps } from './teams/team';
 import { addPrometheusOperatorCrds, MONITORING_NAMESPACE } from './observability/prometheus-operator-crds';
-import { ServingLayer } from './serving/serving-layer';
+import { ServingLayer, ServingLayerOptions } from './serving/serving-layer';
 import { CdkRendering } from './rendering/cdk-rendering';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './rendering/gitops-options';
 import { GitOpsRendering } from './rendering/gitops-rendering';
@@ -56,6 +56,8 @@ export interface PlatformStackProps extends StackProps {
   readonly externalSecrets?: ExternalSecretsOptions;
   /** GPU layer settings (device plugin path, time-slicing configurations). @default - GPU Operator, no sharing */
   readonly gpu?: GpuLayerOptions;
+  /** Serving settings (the default Hugging Face token). @default - no default Hugging Face token */
+  readonly serving?: ServingLayerOptions;
   /** Gateway settings (implementation, TLS). @default - agentgateway, HTTP listener only */
   readonly gateway?: GatewayLayerOptions;
 }
@@ -143,6 +145,7 @@ export class PlatformStack extends Stack {
     this.secrets = new ExternalSecrets(this, 'Secrets', { ...props.externalSecrets, cluster: this.cluster, definition: this.definition });
     this.gpu = new GpuLayer(this, 'Gpu', { ...props.gpu, definition: this.definition, karpenter: this.karpenter });
     this.serving = new ServingLayer(this, 'Serving', {
+      ...props.serving,
       definition: this.definition, gpu: this.gpu, cluster: this.cluster, secrets: this.secrets,
     });
     this.gateway = new GatewayLayer(this, 'Gateway', { ...props.gateway, definition: this.definition, serving: this.serving });

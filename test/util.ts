@@ -17,6 +17,8 @@ export function testPlatform(props: Partial<PlatformStackProps> = {}): PlatformS
     env: { region: REGION },
     clusterName: 'test',
     gitOps: { repoUrl: REPO },
+    // Gated presets (Llama 3.1) need a Hugging Face token; tests that check the refusal pass `serving: {}`.
+    serving: { huggingFaceToken: { secretName: 'hf-token' } },
     ...props,
   });
 }

@@ -139,7 +139,10 @@ export interface HelmComponentProps extends ComponentOptions {
    */
   readonly valueOverrides?: JsonObject;
   /**
-   * Whether the chart installs CRDs that this component owns. Argo CD applies them with server-side apply.
+   * Whether the chart's `crds/` folder is installed, i.e. whether this component owns the CRDs the chart ships
+   * there. `false` skips it in both renderings (Helm's `--skip-crds`: `skipCrds` of the CDK `HelmChart`,
+   * `spec.source.helm.skipCrds` of the Argo CD Application), for charts whose CRDs another component owns. CRDs a
+   * chart renders from `templates/` are not affected; switch those off with the chart's own values.
    * @default true
    */
   readonly includesCrds?: boolean;
@@ -163,7 +166,7 @@ export class HelmComponent extends Construct implements IComponent {
   public readonly chart: HelmChartVersion;
   /** Helm release name. */
   public readonly releaseName: string;
-  /** Whether the chart carries CRDs. */
+  /** Whether the chart's `crds/` folder is installed (false: Helm's `--skip-crds`). */
   public readonly includesCrds: boolean;
   private readonly computeValues: () => JsonObject;
   private readonly overrides: JsonObject;

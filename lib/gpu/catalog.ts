@@ -562,3 +562,35 @@ export function selectGpuInstanceTypes(selection: GpuSelection): GpuInstanceType
   }
   return matches.sort((a, b) => a.onDemandUsdPerHour - b.onDemandUsdPerHour || a.name.localeCompare(b.name));
 }
+
+/**
+ * MIG profiles each GPU model offers, with the most instances of that profile one GPU holds (`<compute slices>g.
+ * <memory>gb`, `+me` with the media engines). Source: NVIDIA Multi-Instance GPU User Guide, "Supported MIG Profiles"
+ * (https://docs.nvidia.com/datacenter/tesla/mig-user-guide/), tables for A100 40GB, A100 80GB, H100 80GB and H200
+ * 141GB; checked 2026-12-02 from memory of that guide, not re-read in this check: UNCERTAIN in detail. B200 rows are
+ * UNCERTAIN (read from third-party summaries of the guide). B300 and the RTX PRO Blackwell GPUs have no row yet: a
+ * MIG layout on them is refused until the table is extended.
+ */
+export const MIG_PROFILES: { readonly source: string; readonly checked: string } = {
+  source: 'NVIDIA Multi-Instance GPU User Guide, Supported MIG Profiles (https://docs.nvidia.com/datacenter/tesla/mig-user-guide/)',
+  checked: '2026-12-02',
+};
+
+const A100_40GB_PROFILES = { '1g.5gb': 7, '1g.5gb+me': 1, '1g.10gb': 4, '2g.10gb': 3, '3g.20gb': 2, '4g.20gb': 1, '7g.40gb': 1 };
+const GPU_80GB_PROFILES = { '1g.10gb': 7, '1g.10gb+me': 1, '1g.20gb': 4, '2g.20gb': 3, '3g.40gb': 2, '4g.40gb': 1, '7g.80gb': 1 };
+const MIG_PROFILE_TABLE: ReadonlyArray<readonly [GpuModel, Readonly<Record<string, number>>]> = [
+  [GpuModel.A100_40GB, A100_40GB_PROFILES],
+  [GpuModel.A100_80GB, GPU_80GB_PROFILES],
+  [GpuModel.H100, GPU_80GB_PROFILES],
+  [GpuModel.H200, { '1g.18gb': 7, '1g.18gb+me': 1, '1g.35gb': 4, '2g.35gb': 3, '3g.71gb': 2, '4g.71gb': 1, '7g.141gb': 1 }],
+  [GpuModel.B200, { '1g.23gb': 7, '1g.23gb+me': 1, '1g.45gb': 4, '2g.45gb': 3, '3g.90gb': 2, '4g.90gb': 1, '7g.180gb': 1 }],
+];
+
+/**
+ * The MIG profiles of a GPU model with the most instances of each one GPU holds, or undefined when the catalog has no
+ * profile table for it (see {@link MIG_PROFILES}).
+ */
+export function migProfilesOf(gpu: GpuModel): Readonly<Record<string, number>> | undefined {
+  const row = MIG_PROFILE_TABLE.find(([m]) => sameModel(m, gpu));
+  return row === undefined ? undefined : { ...row[1] };
+}

@@ -75,9 +75,9 @@ export class GpuLayer extends Construct {
       check(defined.includes(options.timeSlicingConfig),
         `GPU NodePool '${options.name ?? id}' uses time-slicing config '${options.timeSlicingConfig}', which is not defined in 'gpu.timeSlicing' (defined: ${defined.join(', ') || 'none'})`);
     }
-    if (options.migConfig !== undefined) {
+    if (options.migLayout !== undefined) {
       check(this.devicePluginProvider === DevicePluginProvider.GPU_OPERATOR,
-        `GPU NodePool '${options.name ?? id}' sets 'migConfig', which the GPU Operator's MIG manager applies; the standalone device plugin has none (use devicePlugin GPU_OPERATOR)`);
+        `GPU NodePool '${options.name ?? id}' sets 'migLayout', which the GPU Operator's MIG manager applies; the standalone device plugin has none (use devicePlugin GPU_OPERATOR)`);
     }
     const pool = new GpuNodePool(this.props.karpenter.nodePools, id, {
       ...options,
@@ -91,6 +91,7 @@ export class GpuLayer extends Construct {
     }
     if (this.devicePluginProvider === DevicePluginProvider.GPU_OPERATOR) {
       for (const [k, v] of Object.entries(gpuOperatorNodeLabels(pool.deviceManagement))) pool.addLabel(k, v);
+      if (pool.migLayout !== undefined) this._operator!.addMigLayout(pool.migLayout.name, pool.migDevices!);
     }
     if (pool.efa && this._efa === undefined) {
       this._efa = new EfaDevicePlugin(this, 'EfaDevicePlugin', { definition: this.props.definition });
@@ -106,7 +107,12 @@ export class GpuLayer extends Construct {
   /** The NVIDIA DRA driver (installed on first use) with its claim templates and compute domains. */
   public get dra(): NvidiaDraDriver {
     if (this._dra === undefined) {
-      this._dra = new NvidiaDraDriver(this, 'DraDriver', { definition: this.props.definition });
+      this._dra = new NvidiaDraDriver(this, 'DraDriver', {
+        definition: this.props.definition,
+        migOffers: () => this.pools.filter((p) => p.deviceManagement === DeviceManagement.DRA).map((p) => ({
+          pool: p.name, layout: p.migLayout?.name, gpus: [...new Set(p.candidates.map((c) => c.gpu.displayName))], profiles: Object.keys(p.migDevices ?? {}),
+        })),
+      });
     }
     return this._dra;
   }

@@ -2,6 +2,7 @@ import { Annotations, Duration, Size } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CpuArchitecture, GpuInstanceType, GpuModel, selectGpuInstanceTypes } from './catalog';
 import { DeviceManagement, GPU_DEVICE_MANAGEMENT_LABEL } from './device-management/labels';
+import { MigLayout } from './mig-layout';
 import { PlatformDefinition } from '../core/platform-definition';
 import { check } from '../core/validation';
 import { CapacityReservationSelector } from '../karpenter/ec2-node-class';
@@ -74,8 +75,14 @@ export interface GpuNodePoolOptions {
   readonly deviceManagement?: DeviceManagement;
   /** Device-plugin time-slicing configuration name (configured on `platform.gpu`). @default - no sharing */
   readonly timeSlicingConfig?: string;
-  /** MIG layout name applied by the GPU Operator's MIG manager (e.g. `all-1g.10gb`). @default - MIG off */
-  readonly migConfig?: string;
+  /**
+   * How the MIG manager of the GPU Operator partitions every GPU of the pool's nodes (node label
+   * `nvidia.com/mig.config=<layout name>`; the layout is written into the MIG manager's configuration). On DRA pools
+   * the DRA driver publishes the slices for MIG claim templates. Needs MIG GPUs of one partitioning (e.g. not A100
+   * 40GB and 80GB in one pool).
+   * @default - MIG off (the MIG manager's `all-disabled`)
+   */
+  readonly migLayout?: MigLayout;
   /** Static node count (DRA pools: Karpenter 1.14 ignores DRA claims when choosing instances). @default - dynamic */
   readonly replicas?: number;
   /** AMI family. @default GpuAmiFamily.AL2023 */
@@ -130,7 +137,9 @@ export class GpuNodePool extends NodePool {
   /** Time-slicing configuration name, if any. */
   public readonly timeSlicingConfig?: string;
   /** MIG layout, if any. */
-  public readonly migConfig?: string;
+  public readonly migLayout?: MigLayout;
+  /** MIG instances per GPU of the layout (profile -> count), if any. */
+  public readonly migDevices?: Readonly<Record<string, number>>;
   /** Limits as given. */
   public readonly gpuLimits: GpuNodePoolLimits;
 
@@ -153,9 +162,8 @@ export class GpuNodePool extends NodePool {
     check(labelMode === undefined || labelMode === mode,
       `GPU NodePool '${name}' asks for two device managers ('deviceManagement' ${mode} and label ${GPU_DEVICE_MANAGEMENT_LABEL}=${labelMode}): one device manager per node`);
     if (mode === DeviceManagement.DRA) {
-      const sharing = props.timeSlicingConfig !== undefined ? 'timeSlicingConfig' : props.migConfig !== undefined ? 'migConfig' : undefined;
-      check(sharing === undefined,
-        `GPU NodePool '${name}' asks for DRA and the device plugin at once ('${sharing}' is a device-plugin setting): one device manager per node; use a DRA claim template for sharing`);
+      check(props.timeSlicingConfig === undefined,
+        `GPU NodePool '${name}' asks for DRA and the device plugin at once ('timeSlicingConfig' is a device-plugin setting): one device manager per node; use a DRA claim template for sharing`);
       check(!bottlerocket, `GPU NodePool '${name}': Bottlerocket NVIDIA nodes run their own device plugin, so DRA needs the AL2023 AMI family`);
     }
     if (mode === DeviceManagement.BOTTLEROCKET_BUILTIN) {
@@ -172,13 +180,21 @@ export class GpuNodePool extends NodePool {
         `GPU NodePool '${name}' uses DRA, which needs Kubernetes 1.34 or later (resource.k8s.io/v1); the platform runs ${version}`);
     }
     if (bottlerocket) {
-      const setting = props.timeSlicingConfig !== undefined ? 'timeSlicingConfig' : props.migConfig !== undefined ? 'migConfig' : undefined;
+      const setting = props.timeSlicingConfig !== undefined ? 'timeSlicingConfig' : props.migLayout !== undefined ? 'migLayout' : undefined;
       check(setting === undefined,
         `GPU NodePool '${name}': '${setting}' has no effect on Bottlerocket, whose built-in device plugin is configured through Bottlerocket settings`);
     }
-    if (props.migConfig !== undefined) {
+    let migDevices: Record<string, number> | undefined;
+    if (props.migLayout !== undefined) {
+      const layout = props.migLayout;
       const noMig = [...new Set(candidates.filter((c) => !c.gpu.mig).map((c) => c.gpu.displayName))];
-      check(noMig.length === 0, `'migConfig' (${props.migConfig}) of GPU NodePool '${name}' needs MIG-capable GPUs; ${noMig.join(', ')} cannot be partitioned`);
+      check(noMig.length === 0, `'migLayout' (${layout.name}) of GPU NodePool '${name}' needs MIG-capable GPUs; ${noMig.join(', ')} cannot be partitioned`);
+      const perGpu = new Map<string, Record<string, number>>();
+      for (const c of candidates) perGpu.set(c.gpu.displayName, layout.devicesOn(c.gpu, `GPU NodePool '${name}'`));
+      const shapes = [...new Set([...perGpu.values()].map((d) => JSON.stringify(d)))];
+      check(shapes.length === 1,
+        `'migLayout' (${layout.name}) of GPU NodePool '${name}' partitions its GPUs differently (${[...perGpu].map(([g, d]) => `${g}: ${describeDevices(d)}`).join('; ')}): one layout needs one partitioning; narrow 'gpus'`);
+      migDevices = perGpu.values().next().value;
     }
     for (const key of Object.keys(props.labels ?? {})) {
       check(!OWNED_LABELS.includes(key) && !key.startsWith('nvidia.com/gpu.deploy.'),
@@ -245,7 +261,8 @@ export class GpuNodePool extends NodePool {
     this.efa = efa;
     this.efaInterfaces = efaInterfaces;
     this.timeSlicingConfig = props.timeSlicingConfig;
-    this.migConfig = props.migConfig;
+    this.migLayout = props.migLayout;
+    this.migDevices = migDevices;
     this.gpuLimits = { ...limits };
 
     if (mode === DeviceManagement.DRA) {
@@ -265,7 +282,7 @@ export class GpuNodePool extends NodePool {
     this.addLabel(GPU_DEVICE_MANAGEMENT_LABEL, mode);
     if (efa) this.addLabel(EFA_POOL_LABEL, 'true');
     if (props.timeSlicingConfig !== undefined) this.addLabel(DEVICE_PLUGIN_CONFIG_LABEL, props.timeSlicingConfig);
-    if (props.migConfig !== undefined) this.addLabel(MIG_CONFIG_LABEL, props.migConfig);
+    if (props.migLayout !== undefined) this.addLabel(MIG_CONFIG_LABEL, props.migLayout.name);
     for (const [k, v] of Object.entries(props.labels ?? {})) this.addLabel(k, v);
   }
 
@@ -296,4 +313,9 @@ export class GpuNodePool extends NodePool {
   public get cpuArchitectures(): CpuArchitecture[] {
     return [...new Set(this.candidates.map((c) => c.cpuArchitecture))];
   }
+}
+
+/** `7 x 1g.10gb`, `1 x 3g.40gb + 1 x 2g.20gb`. */
+export function describeDevices(devices: Readonly<Record<string, number>>): string {
+  return Object.entries(devices).map(([p, n]) => `${n} x ${p}`).join(' + ');
 }

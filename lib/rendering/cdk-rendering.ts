@@ -86,6 +86,8 @@ export class CdkRendering extends Construct {
       namespace: c.namespace,
       createNamespace: true,
       values: c.values(),
+      // Helm's --skip-crds: the chart's `crds/` folder belongs to another component.
+      ...(c.includesCrds ? {} : { skipCrds: true }),
       wait: true,
       timeout: Duration.minutes(15),
     });

@@ -115,6 +115,14 @@ export interface ModelSpecProps {
    * @default 0
    */
   readonly unquantizedParameters?: number;
+  /**
+   * Whether {@link huggingFaceRepo} is gated on Hugging Face (the repository asks users to accept its licence and
+   * downloads need a token of an account that did). The serving layer refuses to serve a gated model from that
+   * repository without a token Secret.
+   * @default false
+   * @see https://huggingface.co/docs/hub/models-gated
+   */
+  readonly gated?: boolean;
 }
 
 /** `a, b or c`. */
@@ -162,9 +170,10 @@ export class ModelSpec {
    * Meta Llama 3.1 8B Instruct, bf16. config.json (copy read in citsjtu2020/LLM-Prof `sglang/Model_Config.md`):
    * 32 layers, hidden 4096, 32 heads, 8 KV heads (head_dim 4096 / 32 = 128), max_position_embeddings 131072,
    * vocab 128256, untied embeddings. 8.03e9 parameters (model card).
+   * Gated on Hugging Face (Llama 3.1 Community License must be accepted): needs a token.
    */
   public static readonly LLAMA_3_1_8B = new ModelSpec({
-    name: 'Llama 3.1 8B', huggingFaceRepo: 'meta-llama/Llama-3.1-8B-Instruct', parameters: 8.03e9,
+    name: 'Llama 3.1 8B', huggingFaceRepo: 'meta-llama/Llama-3.1-8B-Instruct', parameters: 8.03e9, gated: true,
     layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8, headDim: 128, weightDType: WeightDType.BF16,
     maxContextLength: 131072, unquantizedParameters: 2 * 128256 * 4096,
   });
@@ -173,9 +182,10 @@ export class ModelSpec {
    * Meta Llama 3.1 70B Instruct, bf16: 80 layers, hidden 8192, 64 heads, 8 KV heads (head_dim 128),
    * 131072 context, vocab 128256 untied (oumi `configs/recipes/llama3_1/README.md`, read in the fork vulkomilev/oumi).
    * 70.6e9 parameters.
+   * Gated on Hugging Face (Llama 3.1 Community License must be accepted): needs a token.
    */
   public static readonly LLAMA_3_1_70B = new ModelSpec({
-    name: 'Llama 3.1 70B', huggingFaceRepo: 'meta-llama/Llama-3.1-70B-Instruct', parameters: 70.6e9,
+    name: 'Llama 3.1 70B', huggingFaceRepo: 'meta-llama/Llama-3.1-70B-Instruct', parameters: 70.6e9, gated: true,
     layers: 80, hiddenSize: 8192, attentionHeads: 64, kvHeads: 8, headDim: 128, weightDType: WeightDType.BF16,
     maxContextLength: 131072, unquantizedParameters: 2 * 128256 * 8192,
   });
@@ -184,6 +194,7 @@ export class ModelSpec {
    * Qwen3 32B, bf16. config.json (copy in citsjtu2020/LLM-Prof): 64 layers, hidden 5120, 64 heads, 8 KV heads,
    * head_dim 128 (not hidden / heads), max_position_embeddings 40960 (131072 only with YaRN rope scaling, which this
    * preset does not assume), vocab 151936 untied. 32.8e9 parameters (model card).
+   * Not gated (Apache 2.0). UNCERTAIN: not re-read on the repository page in this check.
    */
   public static readonly QWEN3_32B = new ModelSpec({
     name: 'Qwen3 32B', huggingFaceRepo: 'Qwen/Qwen3-32B', parameters: 32.8e9,
@@ -195,9 +206,10 @@ export class ModelSpec {
    * Mistral 7B Instruct v0.3, bf16: 32 layers, hidden 4096, 32 heads, 8 KV heads (head_dim 128), 32768 context,
    * vocab 32768 untied, 7.25e9 parameters. Not read from the repository's config.json (not indexed): the attention
    * shape matches Mistral 7B v0.2 configs and third-party preset tables; vocab and context are the model card's.
+   * Gated on Hugging Face (contact details must be shared before download): needs a token. UNCERTAIN: not re-read on the repository page in this check.
    */
   public static readonly MISTRAL_7B_V0_3 = new ModelSpec({
-    name: 'Mistral 7B v0.3', huggingFaceRepo: 'mistralai/Mistral-7B-Instruct-v0.3', parameters: 7.25e9,
+    name: 'Mistral 7B v0.3', huggingFaceRepo: 'mistralai/Mistral-7B-Instruct-v0.3', parameters: 7.25e9, gated: true,
     layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8, headDim: 128, weightDType: WeightDType.BF16,
     maxContextLength: 32768, unquantizedParameters: 2 * 32768 * 4096,
   });
@@ -212,6 +224,7 @@ export class ModelSpec {
    * hidden size). Half the layers use a 128-token sliding window that vLLM's hybrid KV allocator stores for the window
    * only; the KV formula counts every layer at full context, which over-states the KV cache about twice and so leaves
    * more headroom than needed.
+   * Not gated (Apache 2.0). UNCERTAIN: not re-read on the repository page in this check.
    */
   public static readonly GPT_OSS_120B = new ModelSpec({
     name: 'gpt-oss-120b', huggingFaceRepo: 'openai/gpt-oss-120b', parameters: 116.8e9, activeParameters: 5.1e9,
@@ -223,6 +236,7 @@ export class ModelSpec {
    * OpenAI gpt-oss-20b: MoE with 21e9 total / 3.6e9 active parameters (32 experts), 24 layers, same attention shape
    * as gpt-oss-120b (hidden 2880, 64 heads, 8 KV heads, head_dim 64), 131072 context, experts in MXFP4. The same
    * caveats apply (vLLM measured 13.5 GiB of weights; this formula gives 12.9 GiB).
+   * Not gated (Apache 2.0). UNCERTAIN: not re-read on the repository page in this check.
    */
   public static readonly GPT_OSS_20B = new ModelSpec({
     name: 'gpt-oss-20b', huggingFaceRepo: 'openai/gpt-oss-20b', parameters: 21e9, activeParameters: 3.6e9,
@@ -269,6 +283,8 @@ export class ModelSpec {
   public readonly kvCacheBytesPerTokenOverride?: number;
   /** Parameters kept in 16 bits by quantized checkpoints. */
   public readonly unquantizedParameters: number;
+  /** Whether the Hugging Face repository is gated (downloads need a token). */
+  public readonly gated: boolean;
 
   private readonly props: ModelSpecProps;
 
@@ -322,6 +338,7 @@ export class ModelSpec {
     this.maxContextLength = props.maxContextLength;
     this.kvCacheBytesPerTokenOverride = props.kvCacheBytesPerTokenOverride;
     this.unquantizedParameters = unquantized;
+    this.gated = props.gated ?? false;
   }
 
   /**

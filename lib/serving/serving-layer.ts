@@ -7,6 +7,7 @@ import { ModelAutoscaling, ScaleToZeroOptions } from './autoscaling/model-autosc
 import { ensureInferenceExtensionCrds } from './llm-d/crds';
 import { InferencePool, InferencePoolOptions } from './llm-d/inference-pool';
 import { LwsController } from './lws';
+import { HuggingFaceTokenSecret, ModelSource, ModelSourceKind } from './model-source';
 import { KvCacheDType } from './model-spec';
 import { ModelLayout, checkTensorParallelFits, sizeModel } from './sizing';
 import { VllmModel, VllmModelOptions } from './vllm-model';
@@ -15,7 +16,7 @@ import { PodIdentityRole } from '../cluster/pod-identity';
 import { KubernetesComponent, Stage } from '../core/component';
 import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgements';
 import { PlatformDefinition } from '../core/platform-definition';
-import { check } from '../core/validation';
+import { check, checkDnsSubdomain } from '../core/validation';
 import { DeviceManagement } from '../gpu/device-management/labels';
 import { GpuLayer } from '../gpu/gpu-layer';
 import { GpuNodePool } from '../gpu/gpu-node-pool';
@@ -56,8 +57,30 @@ export interface ModelOptions extends VllmModelOptions {
   readonly routing?: InferencePoolOptions;
 }
 
+/** Where the platform's default Hugging Face token comes from. */
+export interface HuggingFaceTokenOptions {
+  /**
+   * Name of the Kubernetes Secret in each model namespace, materialized by External Secrets from the AWS Secrets
+   * Manager secret `<cluster>/<namespace>/<secretName>`, which the operator creates (a JSON object with `key`).
+   */
+  readonly secretName: string;
+  /** Key of the token in the Secret and JSON property of the AWS secret. @default 'HF_TOKEN' */
+  readonly key?: string;
+}
+
+/** Options of the serving layer. */
+export interface ServingLayerOptions {
+  /**
+   * The Hugging Face token every model loaded from Hugging Face uses unless its source names its own
+   * (`ModelSource.fromHuggingFace(repo, { tokenSecret })`). Gated models (`ModelSpec.gated`) need one of the two.
+   * @default - no default token: only models whose source names a token Secret get one
+   * @see https://huggingface.co/docs/hub/models-gated
+   */
+  readonly huggingFaceToken?: HuggingFaceTokenOptions;
+}
+
 /** Props of the serving layer. */
-export interface ServingLayerProps {
+export interface ServingLayerProps extends ServingLayerOptions {
   /** The definition. */
   readonly definition: PlatformDefinition;
   /** The GPU layer (DRA claim templates for models on DRA pools). */
@@ -80,10 +103,23 @@ export class ServingLayer extends Construct {
   private readonly pools = new Map<VllmModel, InferencePool>();
   private _keda?: KedaOperator;
   private _lws?: LwsController;
+  private _tokens?: KubernetesComponent;
+  private readonly tokenSecrets = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: ServingLayerProps) {
     super(scope, id);
     this.props = props;
+    if (props.huggingFaceToken !== undefined) {
+      checkDnsSubdomain('huggingFaceToken.secretName', props.huggingFaceToken.secretName);
+    }
+  }
+
+  /**
+   * The component holding the ExternalSecrets of Hugging Face tokens, one per namespace and Secret name (created
+   * with the first model that needs a token).
+   */
+  public get huggingFaceTokens(): KubernetesComponent | undefined {
+    return this._tokens;
   }
 
   /** Adds a model: sizes it, picks pool and layout, and emits its objects. */
@@ -91,6 +127,7 @@ export class ServingLayer extends Construct {
     check(options.pools.length > 0, `model '${options.name}' needs at least one GPU pool in 'pools'`);
     check(/^[a-z0-9]([-a-z0-9]{0,55}[a-z0-9])?$/.test(options.name),
       `'name' (${options.name}) of a model must be a DNS label of at most 57 characters (its component is 'model-<name>')`);
+    const source = this.sourceOf(options);
     const context = options.contextLength ?? Math.min(options.spec.maxContextLength, 32768);
     check(context <= options.spec.maxContextLength,
       `'contextLength' (${context}) is above the model's maximum context (${options.spec.maxContextLength}) of ${options.spec.name}`);
@@ -144,6 +181,7 @@ export class ServingLayer extends Construct {
     }
     const model = new VllmModel(component, 'Resource', {
       ...options,
+      source,
       contextLength: context,
       pool,
       instanceType,
@@ -195,16 +233,62 @@ export class ServingLayer extends Construct {
   }
 
   /**
+   * The model's source with the platform's default Hugging Face token filled in; refuses a gated model without a
+   * token.
+   */
+  private sourceOf(options: ModelOptions): ModelSource {
+    const given = options.source ?? ModelSource.fromHuggingFace(options.spec.huggingFaceRepo);
+    if (given.kind !== ModelSourceKind.HUGGING_FACE) return given;
+    const fallback = this.props.huggingFaceToken;
+    const source = given.tokenSecret !== undefined || fallback === undefined
+      ? given
+      : ModelSource.fromHuggingFace(given.uri, {
+        revision: given.revision,
+        tokenSecret: { name: fallback.secretName, key: fallback.key ?? 'HF_TOKEN' },
+      });
+    check(!(options.spec.gated && given.uri === options.spec.huggingFaceRepo && source.tokenSecret === undefined),
+      `'source' of model '${options.name}' (${given.uri}) is gated on Hugging Face and needs a token: set the platform's `
+      + `'serving.huggingFaceToken' or pass ModelSource.fromHuggingFace('${given.uri}', { tokenSecret })`);
+    return source;
+  }
+
+  /**
+   * One ExternalSecret per namespace and Secret name, in the `hf-tokens` component, shared by the models that use
+   * it (two components defining the same ExternalSecret would fight over it).
+   */
+  private tokenSecretFor(namespace: string, token: HuggingFaceTokenSecret): { component: KubernetesComponent; awsName: string } {
+    const key = token.key ?? 'HF_TOKEN';
+    if (this._tokens === undefined) {
+      this._tokens = new KubernetesComponent(this.props.definition, 'HuggingFaceTokens', {
+        name: 'hf-tokens',
+        stage: Stage.CONFIGURATION,
+        description: 'Hugging Face token Secrets of the models, from AWS Secrets Manager through External Secrets',
+      });
+      this._tokens.addDependency(this.props.secrets.store);
+    }
+    const id = `${namespace}/${token.name}`;
+    const existing = this.tokenSecrets.get(id);
+    if (existing !== undefined) {
+      check(existing === key,
+        `Hugging Face token Secret '${token.name}' in namespace '${namespace}' is used with key '${existing}' and key '${key}': one Secret, one key`);
+    } else {
+      this._tokens.addDependency(this.props.definition.ensureNamespace(namespace));
+      this.props.secrets.referenceSecret(this._tokens, `${namespace}-${token.name}`, { namespace, name: token.name, key });
+      this.tokenSecrets.set(id, key);
+    }
+    return { component: this._tokens, awsName: `${this.props.secrets.secretNamePrefix}${namespace}/${token.name}` };
+  }
+
+  /**
    * A Hugging Face token Secret comes from AWS Secrets Manager (`<cluster>/<namespace>/<secret>`, created by the
    * operator) through an ExternalSecret; an S3 source gets a Pod Identity role that may read only its prefix.
    */
   private wireIdentityAndSecrets(id: string, model: VllmModel, component: KubernetesComponent): void {
     const token = model.source.tokenSecret;
     if (token !== undefined) {
-      const awsName = this.props.secrets.referenceSecret(component, 'HfToken', {
-        namespace: model.namespace, name: token.name, key: token.key ?? 'HF_TOKEN',
-      });
-      Annotations.of(this).addInfo(`model '${model.workloadName}' reads its Hugging Face token from AWS secret ${awsName}`);
+      const secret = this.tokenSecretFor(model.namespace, token);
+      component.addDependency(secret.component);
+      Annotations.of(this).addInfo(`model '${model.workloadName}' reads its Hugging Face token from AWS secret ${secret.awsName}`);
     }
     const s3 = model.source.s3;
     if (s3 !== undefined) {

@@ -1,5 +1,5 @@
 import {
-  DeviceManagement, DevicePluginProvider, GpuAmiFamily, GpuModel, GpuNodePool, GpuNodePoolOptions, MigStrategy, PlatformStack,
+  DeviceManagement, DevicePluginProvider, GpuAmiFamily, GpuModel, GpuNodePool, GpuNodePoolOptions, MigLayout, MigStrategy, PlatformStack,
   PlatformStackProps,
 } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
@@ -7,7 +7,7 @@ import { allGitOpsObjects, find, objects, testPlatform } from '../util';
 import { daemonSetWith } from './device-management/fixtures';
 
 /** Component names of every GPU chart or component the layer can install. */
-const GPU_COMPONENTS = ['gpu-operator', 'nvidia-device-plugin', 'dcgm-exporter', 'aws-efa-k8s-device-plugin', 'dra-driver-nvidia-gpu', 'gpu-claims'];
+const GPU_COMPONENTS = ['gpu-operator-crds', 'gpu-operator', 'nvidia-device-plugin', 'dcgm-exporter', 'aws-efa-k8s-device-plugin', 'dra-driver-nvidia-gpu', 'gpu-claims'];
 
 const DEVICE_PLUGIN_POOL: GpuNodePoolOptions = { gpus: [GpuModel.L40S], limits: { gpus: 16 } };
 const EFA_POOL: GpuNodePoolOptions = { instanceTypes: ['p5.48xlarge'], limits: { gpus: 16 }, efa: true };
@@ -415,7 +415,7 @@ describe('GpuLayer', () => {
     test('platform.gpu.dra.addMigClaimTemplate adds a ResourceClaimTemplate for a MIG device', () => {
       // GIVEN
       const platform = testPlatform();
-      platform.gpu.addNodePool('dra', DRA_POOL);
+      platform.gpu.addNodePool('dra', { ...DRA_POOL, migLayout: MigLayout.uniform('1g.10gb') });
 
       // WHEN
       const template = platform.gpu.dra.addMigClaimTemplate('Mig1g', { namespace: 'ml', name: 'mig-1g-10gb', profile: '1g.10gb' });
@@ -630,7 +630,7 @@ test('every Kubernetes object of GPU platforms is valid against its upstream sch
   operatorPlatform.gpu.addNodePool('dp', DEVICE_PLUGIN_POOL);
   operatorPlatform.gpu.addNodePool('sliced', { gpus: [GpuModel.L4], limits: { gpus: 8 }, timeSlicingConfig: 'shared-4' });
   operatorPlatform.gpu.addNodePool('efa', { ...EFA_POOL, placementGroupName: 'p5-cluster' });
-  operatorPlatform.gpu.addNodePool('dra', DRA_POOL);
+  operatorPlatform.gpu.addNodePool('dra', { ...DRA_POOL, migLayout: MigLayout.uniform('1g.10gb') });
   operatorPlatform.gpu.addNodePool('br', BOTTLEROCKET_POOL);
   operatorPlatform.gpu.dra.addGpuClaimTemplate('Gpu', { namespace: 'ml', name: 'one-gpu' });
   operatorPlatform.gpu.dra.addMigClaimTemplate('Mig', { namespace: 'ml', name: 'mig-1g-10gb', profile: '1g.10gb' });
@@ -660,4 +660,121 @@ test('every Kubernetes object of GPU platforms is valid against its upstream sch
   expect(kinds.filter((k) => k === 'NodePool')).toHaveLength(5);
   expect(kinds).toEqual(expect.arrayContaining(['ResourceClaimTemplate', 'ComputeDomain', 'Application']));
   expectValidK8sObjects([...operatorObjs, ...standaloneObjs, ...fragments]);
+});
+
+describe('GpuLayer: MIG layouts on pools', () => {
+  const P4DE_DRA: GpuNodePoolOptions = {
+    instanceTypes: ['p4de.24xlarge'], limits: { gpus: 8 }, deviceManagement: DeviceManagement.DRA, replicas: 1,
+  };
+
+  test('a pool\'s layout is written into the MIG manager configuration the GPU Operator creates', () => {
+    // GIVEN
+    const platform = testPlatform();
+
+    // WHEN
+    platform.gpu.addNodePool('dra-a100', { ...P4DE_DRA, migLayout: MigLayout.uniform('1g.10gb') });
+    platform.gpu.addNodePool('h100', { gpus: [GpuModel.H100], limits: { gpus: 8 }, migLayout: MigLayout.custom('h100-mixed', { '3g.40gb': 1, '2g.20gb': 1, '1g.10gb': 2 }) });
+    platform.gpu.addNodePool('h100-b', { gpus: [GpuModel.H100], limits: { gpus: 8 }, migLayout: MigLayout.uniform('1g.10gb') });
+
+    // THEN
+    const values = platform.gpu.gpuOperator!.operator.values() as Record<string, any>;
+    expect(values.migManager).toEqual({
+      enabled: true,
+      config: {
+        create: true,
+        name: 'agentic-eks-mig-parted-config',
+        default: 'all-disabled',
+        data: {
+          'config.yaml': [
+            'version: v1', 'mig-configs:',
+            '  all-disabled:', '    - devices: all', '      mig-enabled: false',
+            '  all-1g.10gb:', '    - devices: all', '      mig-enabled: true', '      mig-devices:', '        "1g.10gb": 7',
+            '  h100-mixed:', '    - devices: all', '      mig-enabled: true', '      mig-devices:',
+            '        "3g.40gb": 1', '        "2g.20gb": 1', '        "1g.10gb": 2', '',
+          ].join('\n'),
+        },
+      },
+    });
+  });
+
+  test('without layouts the MIG manager keeps the chart\'s configuration', () => {
+    // GIVEN / WHEN
+    const platform = testPlatform();
+    platform.gpu.addNodePool('h100', { gpus: [GpuModel.H100], limits: { gpus: 8 } });
+
+    // THEN
+    expect((platform.gpu.gpuOperator!.operator.values() as Record<string, any>).migManager).toEqual({ enabled: true });
+  });
+
+  test('one layout name with two partitionings is refused', () => {
+    // GIVEN
+    const platform = testPlatform();
+    platform.gpu.addNodePool('a', { gpus: [GpuModel.H100], limits: { gpus: 8 }, migLayout: MigLayout.custom('mine', { '1g.10gb': 7 }) });
+
+    // WHEN / THEN
+    expect(() => platform.gpu.addNodePool('b', { gpus: [GpuModel.H100], limits: { gpus: 8 }, migLayout: MigLayout.custom('mine', { '3g.40gb': 2 }) }))
+      .toThrow('MIG layout \'mine\' is defined twice with different devices ({"1g.10gb":7} and {"3g.40gb":2}): one name, one partitioning');
+  });
+
+  test('the MIG manager runs on DRA nodes (only the device plugin is kept off), and the label picks the layout', () => {
+    // GIVEN / WHEN
+    const platform = testPlatform();
+    const pool = platform.gpu.addNodePool('dra-a100', { ...P4DE_DRA, migLayout: MigLayout.uniform('1g.10gb') });
+
+    // THEN
+    const labels = find(objects(platform.karpenter.nodePools), 'NodePool', pool.name).spec.template.metadata.labels;
+    expect(labels['nvidia.com/mig.config']).toBe('all-1g.10gb');
+    expect(labels['nvidia.com/gpu.deploy.device-plugin']).toBe('false');
+    expect(labels['nvidia.com/gpu.deploy.mig-manager']).toBeUndefined();
+  });
+
+  test('a MIG claim template needs a DRA pool whose layout creates its profile', () => {
+    // GIVEN
+    const platform = testPlatform();
+    platform.gpu.addNodePool('dra-a100', P4DE_DRA);
+
+    // WHEN / THEN
+    expect(() => platform.gpu.dra.addMigClaimTemplate('Mig', { namespace: 'models', name: 'mig-1g-10gb', profile: '1g.10gb' })).toThrow(
+      "MIG claim template 'mig-1g-10gb' asks for profile '1g.10gb', which no DRA GPU NodePool creates: add the pool first, with 'migLayout' "
+      + "(e.g. MigLayout.uniform('1g.10gb')) on GPUs that offer the profile (DRA pools: dra-a100 (A100_80GB: no migLayout))");
+  });
+
+  test('a MIG claim template whose profile only a device-plugin pool creates is refused', () => {
+    // GIVEN
+    const platform = testPlatform();
+    platform.gpu.addNodePool('dra-a100', { ...P4DE_DRA, migLayout: MigLayout.uniform('3g.40gb') });
+    platform.gpu.addNodePool('dp', { gpus: [GpuModel.H100], limits: { gpus: 8 }, migLayout: MigLayout.uniform('1g.10gb') });
+
+    // WHEN / THEN
+    expect(() => platform.gpu.dra.addMigClaimTemplate('Mig', { namespace: 'models', name: 'mig', profile: '1g.10gb' })).toThrow(
+      "MIG claim template 'mig' asks for profile '1g.10gb', which no DRA GPU NodePool creates: add the pool first, with 'migLayout' "
+      + "(e.g. MigLayout.uniform('1g.10gb')) on GPUs that offer the profile (DRA pools: dra-a100 (A100_80GB: all-3g.40gb))");
+  });
+
+  test('a MIG claim template with a DRA pool that creates its profile is accepted and valid', () => {
+    // GIVEN
+    const platform = testPlatform();
+    platform.gpu.addNodePool('dra-a100', { ...P4DE_DRA, migLayout: MigLayout.uniform('1g.10gb') });
+
+    // WHEN
+    const template = platform.gpu.dra.addMigClaimTemplate('Mig', { namespace: 'models', name: 'mig-1g-10gb', profile: '1g.10gb' });
+
+    // THEN
+    expect(template.name).toBe('mig-1g-10gb');
+    expectValidK8sObjects(objects(platform.gpu.dra.claims));
+  });
+});
+
+describe('GpuLayer: every CRD has one owner', () => {
+  test('the DRA driver installs the ComputeDomain CRDs (its crds/); the GPU Operator chart skips its crds/', () => {
+    // GIVEN / WHEN
+    const platform = testPlatform();
+    platform.gpu.addNodePool('dra', DRA_POOL);
+
+    // THEN
+    expect(platform.gpu.dra.driver.includesCrds).toBe(true);
+    expect(platform.gpu.gpuOperator!.operator.includesCrds).toBe(false);
+    expect(platform.gpu.gpuOperator!.crds.crdNames.filter((n) => n.includes('computedomain'))).toEqual([]);
+    expect(countComponent(platform, 'gpu-operator-crds')).toBe(1);
+  });
 });

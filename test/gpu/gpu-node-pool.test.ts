@@ -3,7 +3,7 @@ import { Testing } from 'cdk8s';
 import {
   DevicePluginProvider,
   AL2023_AMI_ALIAS, BOTTLEROCKET_AMI_ALIAS, CapacityReservationSelector, CapacityType, ConsolidationPolicy, CpuArchitecture,
-  DeviceManagement, DisruptionReason, GpuAmiFamily, GpuModel, GpuNodePool, GpuNodePoolOptions, KubernetesComponent,
+  DeviceManagement, DisruptionReason, GpuAmiFamily, GpuModel, GpuNodePool, GpuNodePoolOptions, KubernetesComponent, MigLayout,
   PlatformDefinition, PlatformStack, PlatformStackProps, Stage, TaintEffect,
 } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
@@ -313,13 +313,14 @@ describe('GpuNodePool', () => {
       expect(pool.timeSlicingConfig).toBe('shared-4');
     });
 
-    test('migConfig sets nvidia.com/mig.config', () => {
+    test('migLayout sets nvidia.com/mig.config and resolves the instances per GPU', () => {
       // GIVEN / WHEN
-      const { platform, pool } = addPool({ ...P5_POOL, migConfig: 'all-1g.10gb' });
+      const { platform, pool } = addPool({ ...P5_POOL, migLayout: MigLayout.uniform('1g.10gb') });
 
       // THEN
       expect(labelsOf(platform)['nvidia.com/mig.config']).toBe('all-1g.10gb');
-      expect(pool.migConfig).toBe('all-1g.10gb');
+      expect(pool.migLayout?.name).toBe('all-1g.10gb');
+      expect(pool.migDevices).toEqual({ '1g.10gb': 7 });
     });
 
     test('no sharing labels without timeSlicingConfig or migConfig', () => {
@@ -330,7 +331,7 @@ describe('GpuNodePool', () => {
       expect(labelsOf(platform)['nvidia.com/device-plugin.config']).toBeUndefined();
       expect(labelsOf(platform)['nvidia.com/mig.config']).toBeUndefined();
       expect(pool.timeSlicingConfig).toBeUndefined();
-      expect(pool.migConfig).toBeUndefined();
+      expect(pool.migLayout).toBeUndefined();
     });
 
     test('extra labels are added', () => {
@@ -1025,15 +1026,17 @@ describe('GpuNodePool', () => {
         "GPU NodePool 'gpu' asks for DRA and the device plugin at once ('timeSlicingConfig' is a device-plugin setting): one device manager per node; use a DRA claim template for sharing");
     });
 
-    test('DRA and a MIG config on one pool', () => {
+    test('DRA with a MIG layout is allowed (the MIG manager partitions, the DRA driver publishes the slices)', () => {
       // GIVEN
       const platform = testPlatform();
 
-      // WHEN / THEN
-      expect(() => platform.gpu.addNodePool('gpu', {
-        ...P5_POOL, deviceManagement: DeviceManagement.DRA, replicas: 1, migConfig: 'all-1g.10gb',
-      })).toThrow(
-        "GPU NodePool 'gpu' asks for DRA and the device plugin at once ('migConfig' is a device-plugin setting): one device manager per node; use a DRA claim template for sharing");
+      // WHEN
+      const pool = platform.gpu.addNodePool('gpu', {
+        ...P5_POOL, deviceManagement: DeviceManagement.DRA, replicas: 1, migLayout: MigLayout.uniform('3g.40gb'),
+      });
+
+      // THEN
+      expect(pool.migDevices).toEqual({ '3g.40gb': 2 });
     });
 
     test('a gpu-device-management label that conflicts with deviceManagement', () => {
@@ -1176,15 +1179,30 @@ describe('GpuNodePool', () => {
       expect(objects(platform.karpenter.nodePools)).toEqual([]);
     });
 
-    test('migConfig on GPUs without MIG', () => {
-      expect(() => testPlatform().gpu.addNodePool('gpu', { ...L40S_POOL, migConfig: 'all-1g.10gb' }))
-        .toThrow("'migConfig' (all-1g.10gb) of GPU NodePool 'gpu' needs MIG-capable GPUs; L40S cannot be partitioned");
+    test('migLayout on GPUs without MIG', () => {
+      expect(() => testPlatform().gpu.addNodePool('gpu', { ...L40S_POOL, migLayout: MigLayout.uniform('1g.10gb') }))
+        .toThrow("'migLayout' (all-1g.10gb) of GPU NodePool 'gpu' needs MIG-capable GPUs; L40S cannot be partitioned");
     });
 
-    test('migConfig with the standalone device plugin', () => {
+    test('migLayout with the standalone device plugin', () => {
       const platform = testPlatform({ gpu: { devicePlugin: DevicePluginProvider.STANDALONE } });
-      expect(() => platform.gpu.addNodePool('gpu', { gpus: [GpuModel.H100], limits: { gpus: 8 }, migConfig: 'all-1g.10gb' }))
-        .toThrow("GPU NodePool 'gpu' sets 'migConfig', which the GPU Operator's MIG manager applies; the standalone device plugin has none (use devicePlugin GPU_OPERATOR)");
+      expect(() => platform.gpu.addNodePool('gpu', { gpus: [GpuModel.H100], limits: { gpus: 8 }, migLayout: MigLayout.uniform('1g.10gb') }))
+        .toThrow("GPU NodePool 'gpu' sets 'migLayout', which the GPU Operator's MIG manager applies; the standalone device plugin has none (use devicePlugin GPU_OPERATOR)");
+    });
+
+    test('migLayout with a profile the GPU does not offer', () => {
+      expect(() => testPlatform().gpu.addNodePool('gpu', { instanceTypes: ['p4d.24xlarge'], limits: { gpus: 8 }, migLayout: MigLayout.uniform('1g.20gb') }))
+        .toThrow("'migLayout' (all-1g.20gb) of GPU NodePool 'gpu' uses MIG profile '1g.20gb', which A100_40GB does not offer (it offers 1g.5gb, 1g.5gb+me, 1g.10gb, 2g.10gb, 3g.20gb, 4g.20gb, 7g.40gb)");
+    });
+
+    test('migLayout on GPUs that would be partitioned differently', () => {
+      expect(() => testPlatform().gpu.addNodePool('gpu', { gpus: [GpuModel.A100_40GB, GpuModel.A100_80GB], limits: { gpus: 16 }, migLayout: MigLayout.uniform('1g.10gb') }))
+        .toThrow("'migLayout' (all-1g.10gb) of GPU NodePool 'gpu' partitions its GPUs differently (A100_40GB: 4 x 1g.10gb; A100_80GB: 7 x 1g.10gb): one layout needs one partitioning; narrow 'gpus'");
+    });
+
+    test('migLayout on a MIG GPU without a profile table', () => {
+      expect(() => testPlatform().gpu.addNodePool('gpu', { gpus: [GpuModel.RTX_PRO_6000], limits: { gpus: 8 }, migLayout: MigLayout.uniform('1g.24gb') }))
+        .toThrow("'migLayout' (all-1g.24gb) of GPU NodePool 'gpu' needs MIG-capable GPUs with a profile table in the catalog; RTX_PRO_6000 has none");
     });
 
     test('time-slicing on Bottlerocket', () => {
@@ -1233,7 +1251,7 @@ test('every Kubernetes object of a 20-pool GPU platform is valid against its ups
   gpu.addNodePool('dra-dynamic', { gpus: [GpuModel.L40S], limits: { gpus: 8 }, deviceManagement: DeviceManagement.DRA });
   gpu.addNodePool('bottlerocket', { gpus: [GpuModel.L4], limits: { gpus: 8 }, amiFamily: GpuAmiFamily.BOTTLEROCKET });
   gpu.addNodePool('sliced', { gpus: [GpuModel.L4], limits: { gpus: 8 }, timeSlicingConfig: 'shared-4' });
-  gpu.addNodePool('mig', { ...P5_POOL, migConfig: 'all-1g.10gb' });
+  gpu.addNodePool('mig', { ...P5_POOL, migLayout: MigLayout.uniform('1g.10gb') });
   gpu.addNodePool('big-memory', { minGpuMemory: Size.gibibytes(80), minGpusPerNode: 8, limits: { gpus: 64 } });
   gpu.addNodePool('rtx6000', { gpus: [GpuModel.RTX_PRO_6000], limits: { gpus: 8 }, capacityTypes: [CapacityType.SPOT] });
   gpu.addNodePool('rtx4500', { gpus: [GpuModel.RTX_PRO_4500], limits: { gpus: 8 }, weight: 50 });

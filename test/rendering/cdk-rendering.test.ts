@@ -28,6 +28,11 @@ describe('CDK rendering', () => {
     });
   });
 
+  test('includesCrds false installs the chart with SkipCrds; the owner of the CRDs installs them', () => {
+    t.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'karpenter', SkipCrds: true });
+    t.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'karpenter-crd', SkipCrds: Match.absent() });
+  });
+
   test('manifest components are applied, including objects added after construction', () => {
     t.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesResource', { Manifest: Match.stringLikeRegexp('"kind":"NodePool","metadata":\\{"name":"late"') });
   });

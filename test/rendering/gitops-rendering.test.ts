@@ -26,12 +26,20 @@ describe('GitOps rendering', () => {
       targetRevision: '1.14.1',
       helm: {
         releaseName: 'karpenter',
+        skipCrds: true,
         valuesObject: expect.objectContaining({ settings: { clusterName: 'test', interruptionQueue: 'test' } }),
       },
     });
     expect(karpenter.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'kube-system' });
     expect(karpenter.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'ServerSideApply=true']);
     expect(karpenter.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
+  test('includesCrds false skips the chart\'s crds/ folder (skipCrds); the owner of the CRDs keeps it', () => {
+    const { folders } = rendered();
+    const apps = folders.find((f) => f.folder === 'apps')!.objects;
+    expect(find(apps, 'Application', 'karpenter').spec.source.helm.skipCrds).toBe(true);
+    expect(find(apps, 'Application', 'karpenter-crd').spec.source.helm).toEqual({ releaseName: 'karpenter-crd', valuesObject: {} });
   });
 
   test('an HTTPS Helm repository keeps its URL', () => {

@@ -240,3 +240,30 @@ describe('ModelSpec.custom', () => {
     expect(fp8.huggingFaceRepo).toBe('example/my-8b');
   });
 });
+
+describe('ModelSpec gating', () => {
+  test('Llama 3.1 and Mistral 7B v0.3 are gated on Hugging Face; Qwen3 and gpt-oss are not', () => {
+    // GIVEN / WHEN / THEN
+    expect(ModelSpec.all().map((m) => [m.name, m.gated])).toEqual([
+      ['Mistral 7B v0.3', true], ['Llama 3.1 8B', true], ['gpt-oss-20b', false], ['Qwen3 32B', false],
+      ['Llama 3.1 70B', true], ['gpt-oss-120b', false],
+    ]);
+  });
+
+  test('withWeightDType keeps the flag', () => {
+    // GIVEN / WHEN / THEN
+    expect(ModelSpec.LLAMA_3_1_8B.withWeightDType(WeightDType.FP8).gated).toBe(true);
+  });
+
+  test('custom specs are ungated unless they say so', () => {
+    // GIVEN
+    const props = {
+      name: 'Mine', huggingFaceRepo: 'me/mine', parameters: 1e9, layers: 2, hiddenSize: 64, attentionHeads: 4, kvHeads: 4,
+      weightDType: WeightDType.BF16, maxContextLength: 4096,
+    };
+
+    // WHEN / THEN
+    expect(ModelSpec.custom(props).gated).toBe(false);
+    expect(ModelSpec.custom({ ...props, gated: true }).gated).toBe(true);
+  });
+});

@@ -11,10 +11,11 @@ const H100_POOL: GpuNodePoolOptions = { gpus: [GpuModel.H100], limits: { gpus: 1
 const P5_EFA_POOL: GpuNodePoolOptions = { instanceTypes: ['p5.48xlarge'], efa: true, limits: { gpus: 64 } };
 
 /** Llama 3.1 405B Instruct, bf16 (config.json: 126 layers, hidden 16384, 128 heads, 8 KV heads, 131072 context). */
-const LLAMA_405B = ModelSpec.custom({
+const LLAMA_405B_PROPS = {
   name: 'Llama 3.1 405B', huggingFaceRepo: 'meta-llama/Llama-3.1-405B-Instruct', parameters: 405.9e9,
   layers: 126, hiddenSize: 16384, attentionHeads: 128, kvHeads: 8, weightDType: WeightDType.BF16, maxContextLength: 131072,
-});
+};
+const LLAMA_405B = ModelSpec.custom(LLAMA_405B_PROPS);
 
 const LLAMA_EXPLANATION = 'Llama 3.1 8B (bf16, 15.0 GiB weights) at 32768 tokens x 16 sequences needs 32.0 GiB fp8 KV cache; '
   + 'cheapest fit: g6e.12xlarge TP=2 PP=1 (2 x L40S 44.7 GiB, $10.49/h)';
@@ -156,7 +157,7 @@ describe('ServingLayer', () => {
       expect(f.platform.serving.layoutOf(model)).toBeUndefined();
       expect([model.tensorParallelSize, model.pipelineParallelSize]).toEqual([4, 1]);
       expect(instanceTypeOf(f.platform, model)).toBe('g6e.12xlarge');
-      expect(infosOf(f.platform)).toEqual([]);
+      expect(infosOf(f.platform)).toEqual(["model 'llama' reads its Hugging Face token from AWS secret test/models/hf-token"]);
     });
   });
 
@@ -171,7 +172,9 @@ describe('ServingLayer', () => {
 
       // THEN
       expect(infosOf(f.platform)).toEqual([
+        "model 'llama' reads its Hugging Face token from AWS secret test/models/hf-token",
         `model 'llama': ${LLAMA_EXPLANATION}`,
+        "model 'qwen' reads its Hugging Face token from AWS secret test/models/hf-token",
         "model 'qwen': Qwen3 32B (bf16, 61.1 GiB weights) at 32768 tokens x 16 sequences needs 64.0 GiB fp8 KV cache; "
           + 'cheapest fit: g6e.12xlarge TP=4 PP=1 (4 x L40S 44.7 GiB, $10.49/h)',
       ]);
@@ -215,8 +218,8 @@ describe('ServingLayer', () => {
 
       // THEN
       const deps = f.platform.serving.componentOf(model).dependencies;
-      expect(deps.map((d) => d.componentName)).toEqual(['namespaces']);
-      expect(objects(deps[0] as KubernetesComponent)).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'models' } }]);
+      expect(deps.map((d) => d.componentName)).toEqual(['namespaces', 'hf-tokens']);
+      expect(objects(deps[0] as KubernetesComponent)).toContainEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'models' } });
     });
 
     test('namespace puts the component in that namespace', () => {
@@ -228,7 +231,7 @@ describe('ServingLayer', () => {
 
       // THEN
       expect(f.platform.serving.componentOf(model).namespace).toBe('ml');
-      expect(f.platform.definition.sharedNamespaces).toEqual(['ml']);
+      expect(f.platform.definition.sharedNamespaces).toEqual(['agentic-eks-system', 'ml']);
     });
 
     test('two models are two components, applied after the namespaces', () => {
@@ -357,7 +360,7 @@ describe('ServingLayer', () => {
     const objs = [...components.flatMap((c) => objects(c)), ...objects(namespaces)];
 
     // THEN
-    expect(objs.filter((o) => o.kind === 'Namespace').map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['ml', 'models']);
+    expect(objs.filter((o) => o.kind === 'Namespace').map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['agentic-eks-system', 'ml', 'models']);
     expectValidK8sObjects(objs);
   });
 });
@@ -397,8 +400,10 @@ describe('ServingLayer: identities and secrets of model sources', () => {
   test('a Hugging Face token Secret is materialized from <cluster>/<namespace>/<secret> by External Secrets', () => {
     const f = withPool(L40S_POOL);
     const model = addLlama(f, { source: ModelSource.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: { name: 'hf-token' } }) });
-    const es = find(objects(f.platform.serving.componentOf(model)), 'ExternalSecret', 'hf-token');
+    const tokens = f.platform.serving.huggingFaceTokens!;
+    const es = find(objects(tokens), 'ExternalSecret', 'hf-token');
     expect(es.metadata.namespace).toBe('models');
+    expect(f.platform.serving.componentOf(model).dependencies).toContain(tokens);
     expect(es.spec.data).toEqual([{ secretKey: 'HF_TOKEN', remoteRef: { key: 'test/models/hf-token', property: 'HF_TOKEN' } }]);
     expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'aws-secrets-manager' });
   });
@@ -416,5 +421,173 @@ describe('ServingLayer: identities and secrets of model sources', () => {
         ]),
       },
     });
+  });
+
+  describe('the platform\'s default Hugging Face token', () => {
+    const GATED_MESSAGE = "'source' of model 'llama' (meta-llama/Llama-3.1-8B-Instruct) is gated on Hugging Face and needs a token: "
+      + "set the platform's 'serving.huggingFaceToken' or pass ModelSource.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret })";
+
+    /** A platform without a default token (the test platform has one), with an L40S pool. */
+    function withoutDefaultToken(): Fixture {
+      const platform = testPlatform({ serving: {} });
+      return { platform, pool: platform.gpu.addNodePool('l40s', L40S_POOL) };
+    }
+
+    test('every Hugging Face model without its own token reads the default one (HF_TOKEN from Secret hf-token)', () => {
+      // GIVEN
+      const f = withPool(L40S_POOL);
+
+      // WHEN
+      const qwen = f.platform.serving.addModel('Qwen', { name: 'qwen', spec: ModelSpec.QWEN3_32B, pools: [f.pool] });
+
+      // THEN
+      expect(qwen.source.tokenSecret).toEqual({ name: 'hf-token', key: 'HF_TOKEN' });
+      const deployment = find(objects(f.platform.serving.componentOf(qwen)), 'Deployment', 'qwen');
+      expect(deployment.spec.template.spec.containers[0].env)
+        .toContainEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'HF_TOKEN' } } });
+    });
+
+    test('one ExternalSecret per namespace, shared by the models there, in the hf-tokens component', () => {
+      // GIVEN
+      const f = withPool(L40S_POOL);
+
+      // WHEN
+      addLlama(f);
+      f.platform.serving.addModel('Qwen', { name: 'qwen', spec: ModelSpec.QWEN3_32B, pools: [f.pool] });
+      f.platform.serving.addModel('Other', { name: 'other', namespace: 'team-a', spec: ModelSpec.QWEN3_32B, pools: [f.pool] });
+
+      // THEN
+      const tokens = f.platform.serving.huggingFaceTokens!;
+      expect([tokens.componentName, tokens.stage]).toEqual(['hf-tokens', Stage.CONFIGURATION]);
+      const secrets = objects(tokens).filter((o) => o.kind === 'ExternalSecret') as Record<string, any>[];
+      expect(secrets.map((e) => [e.metadata.namespace, e.metadata.name, e.spec.data[0].remoteRef.key])).toEqual([
+        ['models', 'hf-token', 'test/models/hf-token'],
+        ['team-a', 'hf-token', 'test/team-a/hf-token'],
+      ]);
+      for (const model of f.platform.serving.modelList) {
+        expect(objects(f.platform.serving.componentOf(model)).filter((o) => o.kind === 'ExternalSecret')).toEqual([]);
+      }
+      expect(tokens.dependencies).toContain(f.platform.secrets.store);
+      expectValidK8sObjects(objects(tokens));
+    });
+
+    test('a model naming its own token keeps it', () => {
+      // GIVEN
+      const f = withPool(L40S_POOL);
+
+      // WHEN
+      const model = addLlama(f, { source: ModelSource.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: { name: 'llama-token', key: 'token' } }) });
+
+      // THEN
+      expect(model.source.tokenSecret).toEqual({ name: 'llama-token', key: 'token' });
+      expect(find(objects(f.platform.serving.huggingFaceTokens!), 'ExternalSecret', 'llama-token').spec.data)
+        .toEqual([{ secretKey: 'token', remoteRef: { key: 'test/models/llama-token', property: 'token' } }]);
+    });
+
+    test('S3 and PVC sources get no token', () => {
+      // GIVEN
+      const f = withPool(L40S_POOL);
+
+      // WHEN
+      const model = addLlama(f, { source: ModelSource.fromS3('my-models', 'llama-8b') });
+
+      // THEN
+      expect(model.source.tokenSecret).toBeUndefined();
+      expect(f.platform.serving.huggingFaceTokens).toBeUndefined();
+    });
+
+    test('a gated model without any token is refused', () => {
+      // GIVEN
+      const f = withoutDefaultToken();
+
+      // WHEN / THEN
+      expect(() => addLlama(f)).toThrow(GATED_MESSAGE);
+    });
+
+    test('a gated model with its own token, or from another repository or S3, is accepted without a default', () => {
+      // GIVEN
+      const f = withoutDefaultToken();
+
+      // WHEN / THEN
+      const add = (id: string, source: ModelSource) =>
+        f.platform.serving.addModel(id, { name: id.toLowerCase(), spec: ModelSpec.LLAMA_3_1_8B, pools: [f.pool], source });
+      expect(() => add('Own', ModelSource.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: { name: 'hf' } }))).not.toThrow();
+      expect(() => add('Fp8', ModelSource.fromHuggingFace('RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8'))).not.toThrow();
+      expect(() => add('S3', ModelSource.fromS3('my-models', 'llama-8b'))).not.toThrow();
+    });
+
+    test('an ungated model needs no token', () => {
+      // GIVEN
+      const f = withoutDefaultToken();
+
+      // WHEN
+      const qwen = f.platform.serving.addModel('Qwen', { name: 'qwen', spec: ModelSpec.QWEN3_32B, pools: [f.pool] });
+
+      // THEN
+      expect(qwen.source.tokenSecret).toBeUndefined();
+    });
+
+    test('a custom spec marked gated is refused without a token', () => {
+      // GIVEN
+      const f = withoutDefaultToken();
+      const spec = ModelSpec.custom({ ...LLAMA_405B_PROPS, name: 'Mine', huggingFaceRepo: 'me/mine', gated: true });
+
+      // WHEN / THEN
+      expect(() => f.platform.serving.addModel('Mine', { name: 'mine', spec, pools: [f.pool], contextLength: 4096 }))
+        .toThrow("'source' of model 'mine' (me/mine) is gated on Hugging Face and needs a token: set the platform's 'serving.huggingFaceToken' or pass ModelSource.fromHuggingFace('me/mine', { tokenSecret })");
+    });
+
+    test('one Secret used with two keys is refused', () => {
+      // GIVEN
+      const f = withPool(L40S_POOL);
+      addLlama(f, { source: ModelSource.fromHuggingFace('meta-llama/Llama-3.1-8B-Instruct', { tokenSecret: { name: 'hf-token', key: 'token' } }) });
+
+      // WHEN / THEN
+      expect(() => f.platform.serving.addModel('Qwen', { name: 'qwen', spec: ModelSpec.QWEN3_32B, pools: [f.pool] }))
+        .toThrow("Hugging Face token Secret 'hf-token' in namespace 'models' is used with key 'token' and key 'HF_TOKEN': one Secret, one key");
+    });
+
+    test('the default token Secret name must be a DNS subdomain', () => {
+      // GIVEN / WHEN / THEN
+      expect(() => testPlatform({ serving: { huggingFaceToken: { secretName: 'HF_Token' } } }))
+        .toThrow(/^'huggingFaceToken.secretName' \(HF_Token\) /);
+    });
+  });
+});
+
+describe('ServingLayer: autoscaling queries select only the target\'s pods', () => {
+  test('two models serving the same name in one namespace scale on their own queues', () => {
+    // GIVEN
+    const f = withPool(L40S_POOL);
+    const autoscaling = { minReplicas: 1, maxReplicas: 4 };
+
+    // WHEN
+    const bf16 = addLlama(f, { name: 'llama-bf16', autoscaling });
+    const fp8 = f.platform.serving.addModel('Fp8', {
+      name: 'llama-fp8', spec: ModelSpec.LLAMA_3_1_8B.withWeightDType(WeightDType.FP8),
+      servedModelName: bf16.servedModelName, pools: [f.pool], autoscaling,
+    });
+
+    // THEN
+    const queryOf = (m: VllmModel) =>
+      find(objects(f.platform.serving.componentOf(m)), 'ScaledObject', m.workloadName).spec.triggers[0].metadata.query;
+    expect(queryOf(bf16)).toBe('sum(vllm:num_requests_waiting{namespace="models",service="llama-bf16",model_name="meta-llama/Llama-3.1-8B-Instruct"})');
+    expect(queryOf(fp8)).toBe('sum(vllm:num_requests_waiting{namespace="models",service="llama-fp8",model_name="meta-llama/Llama-3.1-8B-Instruct"})');
+  });
+
+  test('the service label of the query is the Service the model\'s ServiceMonitor scrapes', () => {
+    // GIVEN
+    const f = withPool(L40S_POOL);
+
+    // WHEN
+    const model = addLlama(f, { autoscaling: { maxReplicas: 2 } });
+
+    // THEN
+    const objs = objects(f.platform.serving.componentOf(model));
+    const monitor = find(objs, 'ServiceMonitor', 'llama');
+    const service = objs.find((o) => o.kind === 'Service') as Record<string, any>;
+    expect(service.metadata.labels).toEqual(expect.objectContaining(monitor.spec.selector.matchLabels));
+    expect(monitor.spec.jobLabel).toBeUndefined();
+    expect(find(objs, 'ScaledObject', 'llama').spec.triggers[0].metadata.query).toContain(`service="${service.metadata.name}"`);
   });
 });

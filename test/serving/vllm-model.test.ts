@@ -360,8 +360,11 @@ describe('VllmModel', () => {
     });
 
     test('environment: home, user and HF cache under /home/vllm, PYTHONHASHSEED 42, no HF token without a Secret', () => {
-      // GIVEN / WHEN
-      const f = addLlama();
+      // GIVEN / WHEN (an ungated model on a platform without a default Hugging Face token)
+      const platform = testPlatform({ serving: {} });
+      const pool = platform.gpu.addNodePool('l40s', L40S_POOL);
+      const model = platform.serving.addModel('Qwen', { name: 'llama', spec: ModelSpec.QWEN3_32B, pools: [pool] });
+      const f: Fixture = { platform, pool, model, objs: objects(platform.serving.componentOf(model)) };
 
       // THEN
       expect(containerOf(f).env).toEqual([
@@ -580,7 +583,7 @@ describe('VllmModel', () => {
       // THEN
       expect(f.objs.map((o) => o.metadata.namespace)).toEqual(['ml', 'ml', 'ml', 'ml', 'ml']);
       expect(f.model.namespace).toBe('ml');
-      expect(f.platform.definition.sharedNamespaces).toEqual(['ml']);
+      expect(f.platform.definition.sharedNamespaces).toEqual(['agentic-eks-system', 'ml']);
     });
 
     test('image replaces the vLLM image', () => {
@@ -634,7 +637,7 @@ describe('VllmModel', () => {
       expect(scaled.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'llama' });
       expect([scaled.spec.minReplicaCount, scaled.spec.maxReplicaCount]).toEqual([2, 4]);
       expect(scaled.spec.triggers[0].metadata.query)
-        .toBe(`sum(vllm:num_requests_waiting{namespace="models",model_name="${LLAMA_REPO}"})`);
+        .toBe(`sum(vllm:num_requests_waiting{namespace="models",service="llama",model_name="${LLAMA_REPO}"})`);
     });
 
     test('no ScaledObject and no KEDA without autoscaling', () => {
@@ -1037,6 +1040,7 @@ describe('VllmModel', () => {
     const objs = [
       ...models.flatMap((m) => objects(platform.serving.componentOf(m))),
       ...objects(platform.gpu.dra.claims),
+      ...objects(platform.serving.huggingFaceTokens!),
     ];
 
     // THEN

@@ -138,10 +138,28 @@ export interface NvidiaDraDriverOptions {
   readonly values?: JsonObject;
 }
 
+/** The MIG devices a DRA pool's nodes carry, as the GPU layer reports them to the driver. */
+export interface DraMigOffer {
+  /** NodePool name. */
+  readonly pool: string;
+  /** MIG layout name, if the pool has one. */
+  readonly layout?: string;
+  /** GPU models of the pool. */
+  readonly gpus: string[];
+  /** MIG profiles the layout creates on every GPU. */
+  readonly profiles: string[];
+}
+
 /** Props of the NVIDIA DRA driver. */
 export interface NvidiaDraDriverProps extends NvidiaDraDriverOptions {
   /** The platform's Kubernetes-side definition the chart and the claims component are added to. */
   readonly definition: PlatformDefinition;
+  /**
+   * The MIG devices of the DRA pools: when given, a MIG claim template is refused unless some DRA pool's MIG layout
+   * creates its profile (static MIG: the driver publishes only partitions that exist).
+   * @default - MIG claim templates are not checked against pools
+   */
+  readonly migOffers?: () => DraMigOffer[];
 }
 
 /**
@@ -159,6 +177,7 @@ export class NvidiaDraDriver extends Construct {
   /** Whether ComputeDomains are enabled. */
   public readonly computeDomains: boolean;
   private readonly objectKeys = new Set<string>();
+  private readonly migOffers?: () => DraMigOffer[];
   private mps = false;
 
   constructor(scope: Construct, id: string, props: NvidiaDraDriverProps) {
@@ -168,6 +187,7 @@ export class NvidiaDraDriver extends Construct {
     check(major > 1 || minor >= 34,
       `the NVIDIA DRA driver needs Kubernetes 1.34 or later (resource.k8s.io/v1); the platform runs ${definition.kubernetesVersion}`);
     this.computeDomains = props.computeDomains ?? true;
+    this.migOffers = props.migOffers;
     const computeDomains = this.computeDomains;
 
     // The kubelet plugin runs privileged with host paths (CDI specs, driver root).
@@ -187,9 +207,9 @@ export class NvidiaDraDriver extends Construct {
           affinity: deviceManagementAffinity([DeviceManagement.DRA]),
           tolerations: [GPU_TOLERATION],
         },
-        // Upstream requires a control-plane node, which EKS does not expose (kubernetes-sigs/dra-driver-nvidia-gpu#1047):
-        // replace the required terms (Helm replaces lists) with "not a GPU node" rather than null, which the GitOps
-        // rendering would drop.
+        // Upstream prefers a control-plane node, which EKS does not expose (kubernetes-sigs/dra-driver-nvidia-gpu#1047;
+        // 0.4.0 values.yaml: a preferred term only): require "not a GPU node" so the controller stays on system or
+        // general nodes. Helm merges this map into the chart's affinity; the preferred term stays, harmlessly.
         controller: {
           affinity: {
             nodeAffinity: {
@@ -231,6 +251,13 @@ export class NvidiaDraDriver extends Construct {
     this.checkTemplate(options);
     check(MIG_PROFILE.test(options.profile),
       `'profile' (${options.profile}) of MIG claim template '${options.name}' must look like '<n>g.<m>gb', e.g. '1g.10gb' or '3g.40gb'`);
+    if (this.migOffers !== undefined) {
+      const offers = this.migOffers();
+      const pools = offers.map((o) => `${o.pool} (${o.gpus.join(', ')}: ${o.layout === undefined ? 'no migLayout' : o.layout})`);
+      check(offers.some((o) => o.profiles.includes(options.profile)),
+        `MIG claim template '${options.name}' asks for profile '${options.profile}', which no DRA GPU NodePool creates: add the pool first, with 'migLayout' `
+        + `(e.g. MigLayout.uniform('${options.profile}')) on GPUs that offer the profile (DRA pools: ${pools.join('; ') || 'none'})`);
+    }
     return this.claimTemplate(id, options, 'mig', {
       requests: [{
         name: 'mig',

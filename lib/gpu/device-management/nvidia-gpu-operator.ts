@@ -4,6 +4,7 @@ import { DeviceManagement } from './labels';
 import { devicePluginConfigs } from './private/device-plugin-config';
 import { GPU_TOLERATION } from './private/scheduling';
 import { HelmComponent, Stage } from '../../core/component';
+import { CrdBundleComponent, packagedCrdFile } from '../../core/crd-bundle';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { PodSecurityLevel } from '../../core/pod-security';
@@ -15,6 +16,29 @@ export const GPU_OPERATOR_NAMESPACE = 'gpu-operator';
 
 /** ConfigMap the GPU Operator chart creates with the device plugin configurations. */
 export const GPU_OPERATOR_DEVICE_PLUGIN_CONFIG_MAP = 'device-plugin-config';
+
+/**
+ * The CRDs of the GPU Operator chart that the `gpu-operator-crds` component applies: files shipped with the package
+ * under `crds/gpu-operator-v26.7.0/`, copied unmodified from NVIDIA/gpu-operator@v26.7.0:deployments/gpu-operator/crds/
+ * and the node-feature-discovery sub-chart's crds/ (crds/SOURCES.md). The chart's own `crds/` folder is skipped because it also carries
+ * the ComputeDomain CRDs (`resource.nvidia.com`), which the NVIDIA DRA driver chart owns, in a different version
+ * (the operator's copy requires `numNodes`; the driver's defaults it to 0).
+ */
+export const GPU_OPERATOR_CRD_FILES: readonly string[] = [
+  'nvidia.com_clusterpolicies.yaml',
+  'nvidia.com_nvidiadrivers.yaml',
+  'nvidia.com_gpuclusters.yaml',
+  'nfd-api-crds.yaml',
+];
+
+/** The GPU Operator release whose CRD files ship with the package (`crds/gpu-operator-v26.7.0/`). */
+export const GPU_OPERATOR_CRDS_VERSION = 'v26.7.0';
+
+/** ConfigMap of MIG layouts the chart creates for the MIG manager once a pool has a MIG layout. */
+export const GPU_OPERATOR_MIG_CONFIG_MAP = 'agentic-eks-mig-parted-config';
+
+/** The MIG manager layout of nodes without MIG (the chart's `migManager.config.default`). */
+export const MIG_DISABLED_LAYOUT = 'all-disabled';
 
 /** Release label kube-prometheus-stack's Prometheus selects ServiceMonitors by, with its default values. */
 export const DEFAULT_PROMETHEUS_RELEASE = 'kube-prometheus-stack';
@@ -93,10 +117,18 @@ export interface NvidiaGpuOperatorProps extends NvidiaGpuOperatorOptions {
  * Bottlerocket pools keep the device plugin off their nodes with the labels of {@link gpuOperatorNodeLabels}.
  */
 export class NvidiaGpuOperator extends Construct {
+  /**
+   * The operator's CRDs (ClusterPolicy, NVIDIADriver, GPUCluster and NFD's NodeFeature, NodeFeatureRule,
+   * NodeFeatureGroup), applied from the chart's tag before the chart. The chart itself installs no CRD: its
+   * `crds/` folder is skipped (it also ships the ComputeDomain CRDs the DRA driver owns) and its pre-upgrade CRD
+   * hook (`operator.upgradeCRD`) is off, so every CRD has exactly one owner.
+   */
+  public readonly crds: CrdBundleComponent;
   /** The `gpu-operator` chart. */
   public readonly operator: HelmComponent;
   /** MIG strategy in effect. */
   public readonly migStrategy: MigStrategy;
+  private readonly migLayouts = new Map<string, Readonly<Record<string, number>>>();
 
   constructor(scope: Construct, id: string, props: NvidiaGpuOperatorProps) {
     super(scope, id);
@@ -108,17 +140,28 @@ export class NvidiaGpuOperator extends Construct {
 
     // Driver, toolkit, device plugin and DCGM DaemonSets run privileged with host paths.
     props.definition.requirePodSecurity(GPU_OPERATOR_NAMESPACE, PodSecurityLevel.PRIVILEGED);
+    const chart = props.chart ?? HelmChartVersion.NVIDIA_GPU_OPERATOR;
+    // The CRDs come from the package (crds/gpu-operator-v26.7.0/) whatever chart version is pinned: a chart override
+    // to another release keeps these CRDs unless the operator adds its own bundle.
+    this.crds = new CrdBundleComponent(props.definition, 'NvidiaGpuOperatorCrds', {
+      name: 'gpu-operator-crds',
+      description: `NVIDIA GPU Operator CRDs (ClusterPolicy, NVIDIADriver, GPUCluster, NFD) of gpu-operator ${GPU_OPERATOR_CRDS_VERSION}`,
+      files: GPU_OPERATOR_CRD_FILES.map((file) => packagedCrdFile(`gpu-operator-${GPU_OPERATOR_CRDS_VERSION}`, file)),
+    });
     this.operator = new HelmComponent(props.definition, 'NvidiaGpuOperator', {
       name: 'gpu-operator',
       namespace: GPU_OPERATOR_NAMESPACE,
       stage: Stage.CONTROLLERS,
       description: 'NVIDIA GPU Operator: device plugin, GFD, MIG manager and DCGM exporter on GPU nodes',
-      chart: props.chart ?? HelmChartVersion.NVIDIA_GPU_OPERATOR,
+      chart,
+      includesCrds: false,
       values: () => ({
+        // CRDs come from `gpu-operator-crds`; the pre-upgrade hook would be a second owner of four of them.
+        operator: { upgradeCRD: false },
         driver: { enabled: false },
         toolkit: { enabled: false },
         mig: { strategy: migStrategy },
-        migManager: { enabled: true },
+        migManager: { enabled: true, ...this.migManagerConfig() },
         gfd: { enabled: true },
         devicePlugin: {
           enabled: true,
@@ -138,5 +181,41 @@ export class NvidiaGpuOperator extends Construct {
       }),
       valueOverrides: props.values,
     });
+    this.operator.addDependency(this.crds);
+  }
+
+  /**
+   * Adds a MIG layout to the MIG manager's configuration (mig-parted `mig-configs`): every GPU of a node labelled
+   * `nvidia.com/mig.config=<name>` is split into `devices` (profile -> instances per GPU). A layout name keeps one
+   * partitioning. Once a layout is added, the chart creates the ConfigMap {@link GPU_OPERATOR_MIG_CONFIG_MAP} with
+   * `all-disabled` and every added layout, and the MIG manager reads it instead of the configuration it generates
+   * from the hardware (values.yaml `migManager.config`).
+   */
+  public addMigLayout(name: string, devices: Readonly<Record<string, number>>): void {
+    const existing = this.migLayouts.get(name);
+    if (existing !== undefined) {
+      check(JSON.stringify(existing) === JSON.stringify(devices),
+        `MIG layout '${name}' is defined twice with different devices (${JSON.stringify(existing)} and ${JSON.stringify(devices)}): one name, one partitioning`);
+      return;
+    }
+    this.migLayouts.set(name, { ...devices });
+  }
+
+  /** `migManager.config` values: the chart's defaults until a layout is added. */
+  private migManagerConfig(): Record<string, unknown> {
+    if (this.migLayouts.size === 0) return {};
+    const lines = ['version: v1', 'mig-configs:', `  ${MIG_DISABLED_LAYOUT}:`, '    - devices: all', '      mig-enabled: false'];
+    for (const name of [...this.migLayouts.keys()].sort()) {
+      lines.push(`  ${name}:`, '    - devices: all', '      mig-enabled: true', '      mig-devices:');
+      for (const [profile, count] of Object.entries(this.migLayouts.get(name)!)) lines.push(`        "${profile}": ${count}`);
+    }
+    return {
+      config: {
+        create: true,
+        name: GPU_OPERATOR_MIG_CONFIG_MAP,
+        default: MIG_DISABLED_LAYOUT,
+        data: { 'config.yaml': lines.join('\n') + '\n' },
+      },
+    };
   }
 }

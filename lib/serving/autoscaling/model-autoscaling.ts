@@ -116,8 +116,12 @@ export interface ModelAutoscalingProps {
  * the HorizontalPodAutoscaler (`keda-hpa-<name>`); none is emitted here. Add it to a cdk8s chart of the serving
  * layer, after the KEDA operator.
  *
- * Queries select the model by `namespace` (the label Prometheus adds to every scraped target) and `model_name` (the
- * label vLLM puts on every metric): `sum(vllm:num_requests_waiting{namespace="models",model_name="llama"})`.
+ * Queries select the pods of the scale target only: by `namespace` and `service`, the labels the Prometheus operator
+ * puts on every series scraped through the model's ServiceMonitor (the target's namespace and the name of the Service
+ * the endpoint belongs to; each model has its own Service and ServiceMonitor), plus `model_name`, the label vLLM puts
+ * on every metric: `sum(vllm:num_requests_waiting{namespace="models",service="llama",model_name="llama"})`. The
+ * served name alone is not enough: two models in one namespace may serve the same name (a canary, another
+ * precision), and each would then scale on the other's queue.
  */
 export class ModelAutoscaling extends Construct {
   /** The ScaledObject. */
@@ -188,7 +192,8 @@ export class ModelAutoscaling extends Construct {
     this.maxReplicas = maxReplicas;
     this.scalesToZero = scaleToZero !== undefined;
 
-    const selector = `{namespace="${promLabel(model.namespace)}",model_name="${promLabel(name)}"}`;
+    checkLiteral('model.serviceName', model.serviceName);
+    const selector = `{namespace="${promLabel(model.namespace)}",service="${promLabel(model.serviceName)}",model_name="${promLabel(name)}"}`;
     const trigger = (triggerName: string, metadata: Record<string, string>): ScaledObjectSpecTriggers => ({
       type: 'prometheus',
       name: triggerName,

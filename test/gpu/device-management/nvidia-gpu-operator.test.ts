@@ -35,8 +35,35 @@ describe('NvidiaGpuOperator', () => {
       expect(GPU_OPERATOR_NAMESPACE).toBe('gpu-operator');
       expect(operator.stage).toBe(Stage.CONTROLLERS);
       expect(operator.chart).toBe(HelmChartVersion.NVIDIA_GPU_OPERATOR);
-      expect(operator.includesCrds).toBe(true);
+      expect(operator.includesCrds).toBe(false);
       expect(operator.node.path).toBe('NvidiaGpuOperator');
+    });
+
+    test('its CRDs, without the ComputeDomain CRDs of the DRA driver, come from gpu-operator-crds (files shipped with the package)', () => {
+      // GIVEN / WHEN
+      const { crds, operator } = newOperator();
+
+      // THEN
+      expect(crds.componentName).toBe('gpu-operator-crds');
+      expect(crds.stage).toBe(Stage.CRDS);
+      expect(crds.files.map((f) => f.split(/[\\/]/).slice(-2).join('/'))).toEqual([
+        'gpu-operator-v26.7.0/nvidia.com_clusterpolicies.yaml',
+        'gpu-operator-v26.7.0/nvidia.com_nvidiadrivers.yaml',
+        'gpu-operator-v26.7.0/nvidia.com_gpuclusters.yaml',
+        'gpu-operator-v26.7.0/nfd-api-crds.yaml',
+      ]);
+      expect(crds.crdNames).toEqual([
+        'clusterpolicies.nvidia.com', 'nvidiadrivers.nvidia.com', 'gpuclusters.nvidia.com',
+        'nodefeatures.nfd.k8s-sigs.io', 'nodefeaturegroups.nfd.k8s-sigs.io', 'nodefeaturerules.nfd.k8s-sigs.io',
+      ]);
+      expect(crds.crdNames.some((n) => n.includes('computedomain'))).toBe(false);
+      expect(operator.dependencies).toContain(crds);
+      expectValidK8sObjects(crds.toJson());
+    });
+
+    test('the chart\'s pre-upgrade CRD hook is off (it would be a second owner)', () => {
+      // GIVEN / WHEN / THEN
+      expect(values().operator).toEqual({ upgradeCRD: false });
     });
 
     test('pins gpu-operator v26.7.0 from NGC', () => {
@@ -50,6 +77,7 @@ describe('NvidiaGpuOperator', () => {
     test('computes the values for EKS NVIDIA AMIs', () => {
       // GIVEN / WHEN / THEN
       expect(values()).toEqual({
+        operator: { upgradeCRD: false },
         driver: { enabled: false },
         toolkit: { enabled: false },
         mig: { strategy: 'mixed' },
@@ -124,10 +152,11 @@ describe('NvidiaGpuOperator', () => {
       const chart = HelmChartVersion.NVIDIA_GPU_OPERATOR.withVersion('v26.7.1', '2026-11-24');
 
       // WHEN
-      const { operator } = newOperator({ chart });
+      const { operator, crds } = newOperator({ chart });
 
-      // THEN
+      // THEN the chart moves; the CRDs stay those shipped with the package
       expect(operator.chart.version).toBe('v26.7.1');
+      expect(crds.description).toBe('NVIDIA GPU Operator CRDs (ClusterPolicy, NVIDIADriver, GPUCluster, NFD) of gpu-operator v26.7.0');
     });
 
     test('values are deep-merged over the computed values', () => {

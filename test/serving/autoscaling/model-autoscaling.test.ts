@@ -27,7 +27,7 @@ class FakeModel extends Construct implements IModelEndpoint {
   }
 }
 
-const SELECTOR = '{namespace="models",model_name="llama-3.1-8b"}';
+const SELECTOR = '{namespace="models",service="llama",model_name="llama-3.1-8b"}';
 const QUEUE_TRIGGER = {
   type: 'prometheus',
   name: 'vllm-queue-depth',
@@ -294,7 +294,7 @@ describe('ModelAutoscaling', () => {
       const obj = objects(chart)[0] as Record<string, any>;
 
       // THEN
-      expect(obj.spec.triggers[0].metadata.query).toBe('sum(vllm:num_requests_waiting{namespace="models",model_name="a\\"b\\\\c"})');
+      expect(obj.spec.triggers[0].metadata.query).toBe('sum(vllm:num_requests_waiting{namespace="models",service="llama",model_name="a\\"b\\\\c"})');
     });
   });
 
