@@ -8,7 +8,7 @@ import { CrdBundleComponent, packagedCrdFile } from '../../core/crd-bundle';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { PodSecurityLevel } from '../../core/pod-security';
-import { checkDnsLabel } from '../../core/validation';
+import { check, checkDnsLabel } from '../../core/validation';
 import { HelmChartVersion } from '../../versions';
 
 /** Namespace of the GPU Operator (upstream's install default). */
