@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
 import { Chart } from 'cdk8s';
@@ -55,3 +55,11 @@ export function examplePlatform(delivery: Delivery = Delivery.CDK): PlatformStac
   return buildExamplePlatform(new App(), delivery);
 }
 
+
+/**
+ * Adds a general-purpose (CPU) NodePool: platform workloads that are not GPU models (LiteLLM, its databases, endpoint
+ * pickers) need one, or the `pods-schedulable` platform check refuses the platform.
+ */
+export function addGeneralPool(platform: PlatformStack): void {
+  platform.karpenter.addNodePool('general', { limits: { cpu: 64, memory: Size.gibibytes(256) } });
+}

@@ -18,6 +18,8 @@ function flatten(value: unknown): string {
     if (typeof o.Ref === 'string') return `<${o.Ref}>`;
     const getAtt = o['Fn::GetAtt'];
     if (Array.isArray(getAtt)) return `<${getAtt.join('.')}>`;
+    const sub = o['Fn::Sub'];
+    if (typeof sub === 'string') return sub.replace(/\$\{([^}]+)\}/g, '<$1>');
     const join = o['Fn::Join'];
     if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
       return (join[1] as unknown[]).map(flatten).join(join[0]);

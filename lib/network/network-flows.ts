@@ -65,7 +65,9 @@ export class NetworkFlows extends Construct {
       description: 'NetworkPolicies of the platform namespaces, generated from the declared network flows',
     });
     this.component.addDependency(definition.namespaces);
-    this.component.addLateObjects(() => this.definition.sharedNamespaces.flatMap((ns) => this.policiesFor(ns)));
+    // A team namespace's policies are rendered by its team's component, even when it is also declared shared.
+    this.component.addLateObjects(() => this.definition.sharedNamespaces.filter((ns) => !this._teams.includes(ns))
+      .flatMap((ns) => this.policiesFor(ns)));
   }
 
   /** Declares a flow; the NetworkPolicies of both ends are generated from it. */
@@ -110,7 +112,7 @@ export class NetworkFlows extends Construct {
 
   /** Namespaces whose NetworkPolicies are generated: the shared namespaces, then the team namespaces. */
   public get enforcedNamespaces(): string[] {
-    return [...this.definition.sharedNamespaces, ...this._teams];
+    return [...this.definition.sharedNamespaces.filter((ns) => !this._teams.includes(ns)), ...this._teams];
   }
 
   /** The generated NetworkPolicies of an enforced namespace (plain Kubernetes JSON). */

@@ -11,7 +11,7 @@ import {
 } from '../../lib';
 import { packageRoot } from '../../lib/core/private/package-files';
 import { expectValidK8sObjects } from '../k8s-schema';
-import { objects, testDefinition, testPlatform } from '../util';
+import { addGeneralPool, objects, testDefinition, testPlatform } from '../util';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const GIE = `gateway-api-inference-extension-${GATEWAY_API_INFERENCE_EXTENSION_VERSION}`;
@@ -74,7 +74,7 @@ describe('CrdBundleComponent', () => {
     const sources = fs.readFileSync(path.join(ROOT, 'crds', 'SOURCES.md'), 'utf-8');
     const shipped = fs.readdirSync(path.join(ROOT, 'crds'), { withFileTypes: true }).filter((d) => d.isDirectory())
       .flatMap((d) => fs.readdirSync(path.join(ROOT, 'crds', d.name)).map((f) => `${d.name}/${f}`));
-    expect(shipped.length).toBe(11);
+    expect(shipped.length).toBe(15);
     for (const f of shipped) expect(sources).toContain(`| \`${f}\` |`);
   });
 
@@ -156,6 +156,7 @@ describe('CrdBundleComponent', () => {
   describe('in both renderings', () => {
     // GIVEN a platform whose model routing needs the inference-extension CRDs
     const platform = testPlatform();
+    addGeneralPool(platform);
     const pool = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 16 } });
     const model = platform.serving.addModel('Qwen', { name: 'qwen', spec: ModelSpec.QWEN3_32B, pools: [pool], routing: {} });
     const crds = ensureInferenceExtensionCrds(platform.definition);

@@ -83,7 +83,7 @@ describe('PlatformStack', () => {
     test('delivery defaults to CDK: every component is attached to the cluster', () => {
       expect(platform.delivery).toBe(Delivery.CDK);
       t.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 4);
-      t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 3);
+      t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 5); // storage classes, node pools, secret store, namespaces, network policies
       t.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesResource', { Manifest: Match.stringLikeRegexp('"kind":"StorageClass".*is-default-class":"true"') });
     });
   });

@@ -11,7 +11,7 @@ function rendered() {
 describe('GitOps rendering', () => {
   test('one folder per manifest component, then apps/ and root/', () => {
     const { folders } = rendered();
-    expect(folders.map((f) => f.folder)).toEqual(['storage-classes', 'karpenter-nodepools', 'secret-store', 'apps', 'root']);
+    expect(folders.map((f) => f.folder)).toEqual(['namespaces', 'network-policies', 'storage-classes', 'karpenter-nodepools', 'secret-store', 'apps', 'root']);
   });
 
   test('a Helm component becomes an Application with the pinned chart and its values', () => {

@@ -219,7 +219,10 @@ describe('ServingLayer', () => {
       // THEN
       const deps = f.platform.serving.componentOf(model).dependencies;
       expect(deps.map((d) => d.componentName)).toEqual(['namespaces', 'hf-tokens']);
-      expect(objects(deps[0] as KubernetesComponent)).toContainEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'models' } });
+      expect(objects(deps[0] as KubernetesComponent)).toContainEqual({
+        apiVersion: 'v1', kind: 'Namespace',
+        metadata: { name: 'models', labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'restricted' }) },
+      });
     });
 
     test('namespace puts the component in that namespace', () => {
@@ -231,7 +234,7 @@ describe('ServingLayer', () => {
 
       // THEN
       expect(f.platform.serving.componentOf(model).namespace).toBe('ml');
-      expect(f.platform.definition.sharedNamespaces).toEqual(['agentic-eks-system', 'ml']);
+      expect(f.platform.definition.sharedNamespaces).toEqual(['ml']);
     });
 
     test('two models are two components, applied after the namespaces', () => {
@@ -360,7 +363,7 @@ describe('ServingLayer', () => {
     const objs = [...components.flatMap((c) => objects(c)), ...objects(namespaces)];
 
     // THEN
-    expect(objs.filter((o) => o.kind === 'Namespace').map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['agentic-eks-system', 'ml', 'models']);
+    expect(objs.filter((o) => o.kind === 'Namespace').map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['external-secrets', 'gpu-operator', 'keda', 'lws-system', 'ml', 'models', 'monitoring']);
     expectValidK8sObjects(objs);
   });
 });

@@ -583,7 +583,7 @@ describe('VllmModel', () => {
       // THEN
       expect(f.objs.map((o) => o.metadata.namespace)).toEqual(['ml', 'ml', 'ml', 'ml', 'ml']);
       expect(f.model.namespace).toBe('ml');
-      expect(f.platform.definition.sharedNamespaces).toEqual(['agentic-eks-system', 'ml']);
+      expect(f.platform.definition.sharedNamespaces).toEqual(['ml']);
     });
 
     test('image replaces the vLLM image', () => {

@@ -7,12 +7,13 @@ import {
 } from '../../../lib/gateway/litellm';
 import { Langfuse } from '../../../lib/observability/langfuse';
 import { expectValidK8sObjects } from '../../k8s-schema';
-import { find, objects, template, testPlatform } from '../../util';
+import { addGeneralPool, find, objects, template, testPlatform } from '../../util';
 
 interface Fixture { platform: PlatformStack; llama: VllmModel }
 
 function fixture(): Fixture {
   const platform = testPlatform();
+  addGeneralPool(platform);
   const pool = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 32 } });
   const llama = platform.serving.addModel('Llama', { name: 'llama', spec: ModelSpec.LLAMA_3_1_8B, pools: [pool] });
   return { platform, llama };

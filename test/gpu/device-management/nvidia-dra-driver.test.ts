@@ -85,7 +85,7 @@ describe('NvidiaDraDriver', () => {
     newDriver({}, definition);
 
     // THEN
-    expect(definition.components.map((c) => c.componentName)).toEqual(['dra-driver-nvidia-gpu', 'gpu-claims']);
+    expect(definition.components.map((c) => c.componentName)).toEqual(['namespaces', 'dra-driver-nvidia-gpu', 'gpu-claims']);
   });
 
   describe('props', () => {

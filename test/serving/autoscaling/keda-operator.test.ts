@@ -54,7 +54,7 @@ describe('KedaOperator', () => {
       new KedaOperator(definition, 'Autoscaling', { definition });
 
       // THEN
-      expect(definition.components.map((c) => c.componentName)).toEqual(['keda']);
+      expect(definition.components.map((c) => c.componentName)).toEqual(['namespaces', 'network-policies', 'keda']);
     });
   });
 
