@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ClusterModel } from './model';
+import { rec, recs } from './private/selectors';
 import { PlatformDefinition } from '../core/platform-definition';
 
 /** What kind of thing the operator must create or do before the first sync. */
@@ -63,14 +64,6 @@ function add(map: Map<string, Acc>, key: string, detail: string | undefined, by:
   map.set(key, acc);
 }
 
-function rec(x: unknown): Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) ? x as Record<string, unknown> : {};
-}
-
-function list(x: unknown): unknown[] {
-  return Array.isArray(x) ? x : [];
-}
-
 /**
  * Everything the operator must create or do before the first sync, computed from the definition: Secrets Manager
  * secrets that ExternalSecrets read but the stack does not generate (with their JSON keys), placement groups and
@@ -85,13 +78,13 @@ export function computePrerequisites(definition: PlatformDefinition, model: Clus
     const by = `${o.component.componentName} (${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name})`;
     const spec = rec(o.object.spec);
     if (o.kind === 'ExternalSecret' && o.apiVersion.startsWith('external-secrets.io/')) {
-      for (const d of list(spec.data)) {
-        const ref = rec(rec(d).remoteRef);
+      for (const d of recs(spec.data)) {
+        const ref = rec(d.remoteRef);
         if (typeof ref.key !== 'string' || generated.has(ref.key)) continue;
         add(secrets, ref.key, typeof ref.property === 'string' ? ref.property : undefined, by);
       }
-      for (const d of list(spec.dataFrom)) {
-        const key = rec(rec(d).extract).key;
+      for (const d of recs(spec.dataFrom)) {
+        const key = rec(d.extract).key;
         if (typeof key !== 'string' || generated.has(key)) continue;
         add(secrets, key, undefined, by);
       }
@@ -100,8 +93,7 @@ export function computePrerequisites(definition: PlatformDefinition, model: Clus
       const pg = rec(spec.placementGroupSelector);
       if (typeof pg.name === 'string') add(groups, pg.name, undefined, by);
       if (typeof pg.id === 'string') add(groups, pg.id, undefined, by);
-      for (const t of list(spec.capacityReservationSelectorTerms)) {
-        const term = rec(t);
+      for (const term of recs(spec.capacityReservationSelectorTerms)) {
         if (typeof term.id === 'string') {
           add(reservations, term.id, 'by id', by);
         } else {
