@@ -120,7 +120,7 @@ export class KubernetesComponent extends Chart implements IComponent {
   }
 
   /** The component's objects: its cdk8s ApiObjects, then the late objects. */
-  public toJson(): any[] {
+  public toJson(): Record<string, unknown>[] {
     return [...super.toJson(), ...this._lateObjects.flatMap((produce) => produce())];
   }
 }
