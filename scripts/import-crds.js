@@ -27,6 +27,11 @@ const CRDS = {
   'gateway-api-httproute': 'gateway-api/gateway.networking.k8s.io_httproutes.yaml',
   'agentgateway-policy': 'agentgateway/agentgateway.dev_agentgatewaypolicies.yaml',
   'kgateway-trafficpolicy': 'kgateway/gateway.kgateway.dev_trafficpolicies.yaml',
+  'kueue-resourceflavor': 'kueue/kueue.x-k8s.io_resourceflavors.yaml',
+  'kueue-clusterqueue': 'kueue/kueue.x-k8s.io_clusterqueues.yaml',
+  'kueue-localqueue': 'kueue/kueue.x-k8s.io_localqueues.yaml',
+  'kueue-topology': 'kueue/kueue.x-k8s.io_topologies.yaml',
+  'kueue-workloadpriorityclass': 'kueue/kueue.x-k8s.io_workloadpriorityclasses.yaml',
 };
 
 if (!fs.existsSync(SCHEMAS)) {
