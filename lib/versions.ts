@@ -304,6 +304,39 @@ export class HelmChartVersion {
     checked: '2026-11-24',
     uncertain: 'value keys read from the stored values.yaml of kgateway-dev/kgateway (commit 009b92f), not confirmed to be the v2.4.3 tag',
   });
+
+  // ---- Training: queueing, shared storage, Ray (lib/training/{kueue,storage,ray}) ----
+
+  /**
+   * Kueue: job queueing with quotas, cohorts, priorities and topology-aware scheduling (11 CRDs always rendered from
+   * `templates/crd/`). The git values point at a staging image; the library pins {@link ContainerImage.KUEUE}.
+   */
+  public static readonly KUEUE = new HelmChartVersion({
+    chart: 'kueue',
+    repository: 'oci://registry.k8s.io/kueue/charts',
+    version: '0.19.2',
+    source: 'kubernetes-sigs/kueue@v0.19.2 (8eab68778fc1):charts/kueue/{Chart.yaml,values.yaml} (vendored in shared/charts/kueue-0.19.2; apps.md section 14.6); CRDs stored in shared/schemas/kueue',
+    checked: '2026-12-02',
+  });
+
+  /** FSx for Lustre CSI driver (controller Deployment, node DaemonSet, CSIDriver `fsx.csi.aws.com`; no CRDs). */
+  public static readonly AWS_FSX_CSI_DRIVER = new HelmChartVersion({
+    chart: 'aws-fsx-csi-driver',
+    repository: 'https://kubernetes-sigs.github.io/aws-fsx-csi-driver',
+    version: '1.17.0',
+    source: 'kubernetes-sigs/aws-fsx-csi-driver@helm-chart-aws-fsx-csi-driver-1.17.0 (5b227125add7):charts/aws-fsx-csi-driver (appVersion 1.9.0; vendored in shared/charts/aws-fsx-csi-driver-1.17.0; apps.md section 14.7)',
+    checked: '2026-12-02',
+  });
+
+  /** KubeRay operator (RayCluster, RayJob, RayService, RayCronJob CRDs in `crds/`, 0.8-1.4 MB each). */
+  public static readonly KUBERAY_OPERATOR = new HelmChartVersion({
+    chart: 'kuberay-operator',
+    repository: 'https://ray-project.github.io/kuberay-helm',
+    version: '1.7.0',
+    source: 'ray-project/kuberay@v1.7.0 (59d663aeec13):helm-chart/kuberay-operator (vendored in shared/charts/kuberay-operator-1.7.0; apps.md section 14.8)',
+    checked: '2026-12-02',
+    uncertain: 'the stored ray-project/kuberay-helm index.yaml ends at 1.4.2 (2025-07); 1.7.0 is assumed published with the v1.7.0 release',
+  });
 }
 
 /** Properties of a pinned container image. */
@@ -383,6 +416,27 @@ export class ContainerImage {
     source: 'chart clickhouse-operator-helm 0.0.5 is packaged with --app-version v0.0.5 (apps.md section 14.3); third-party installs of chart 0.0.5 render ghcr.io/clickhouse/clickhouse-operator:v0.0.5',
     checked: '2026-12-02',
     uncertain: 'the registry listing was not read; the v-prefixed tag scheme is taken from third-party renders of chart 0.0.5',
+  });
+
+  /** Kueue controller manager, released image (the chart's git default is the staging `release-0.19` tag). */
+  public static readonly KUEUE = new ContainerImage({
+    repository: 'registry.k8s.io/kueue/kueue',
+    tag: 'v0.19.2',
+    source: 'kubernetes-sigs/kueue@v0.19.2 release (registry.k8s.io/kueue/kueue:v0.19.2; apps.md section 14.6)',
+    checked: '2026-12-02',
+    uncertain: 'the registry listing was not read; the tag follows the release tag as for every Kueue release',
+  });
+
+  /**
+   * MLflow tracking server, the `-full` build (psycopg2 for the PostgreSQL backend store, boto3 for the S3 artifact
+   * store; the plain image has neither). 3.15.1 is the appVersion of the community chart mlflow 1.11.5 (2026-08-21).
+   */
+  public static readonly MLFLOW = new ContainerImage({
+    repository: 'ghcr.io/mlflow/mlflow',
+    tag: 'v3.15.1-full',
+    source: 'mlflow/mlflow:docker/README.md (ghcr.io/mlflow/mlflow:vX.Y.Z and vX.Y.Z-full since 3.9.0); community-charts/helm-charts@mlflow-1.11.5:charts/mlflow/Chart.yaml (appVersion 3.15.1; apps.md sections 11 and 14.9)',
+    checked: '2026-12-02',
+    uncertain: 'the ghcr.io listing was not read: the v3.15.1-full tag is inferred from the tag scheme and the 3.15.1 release; newer 3.16.x exist',
   });
 
   /** An image that is not in the catalog. The tag must be exact. */

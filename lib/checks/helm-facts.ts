@@ -233,6 +233,33 @@ export const HELM_FACTS: Record<string, HelmChartFacts> = {
     source: 'clickhouse-operator-helm-main-c6d40fe/templates/crd/*.yaml',
     crds: kinds('clickhouse.com', 'ClickHouseCluster', 'KeeperCluster'),
   },
+  'kueue': {
+    // CRDs always rendered from templates/crd/ (no switch); Service names from templates/manager, webhook, visibility.
+    source: 'kueue-0.19.2/templates/crd/kueue.x-k8s.io_*.yaml, templates/manager/auth_proxy_service.yaml, templates/webhook/service.yaml, templates/visibility/service.yaml',
+    crds: kinds('kueue.x-k8s.io', 'AdmissionCheck', 'ClusterQueue', 'Cohort', 'LocalQueue', 'MultiKueueCluster',
+      'MultiKueueConfig', 'ProvisioningRequestConfig', 'ResourceFlavor', 'Topology', 'WorkloadPriorityClass', 'Workload'),
+    services: (r, v) => {
+      const f = helmFullname(r, 'kueue', v);
+      return [
+        { name: `${f}-controller-manager-metrics-service`, ports: [{ name: 'https', port: 8443 }] },
+        { name: `${f}-webhook-service`, ports: [{ port: 443 }] },
+        { name: `${f}-visibility-server`, ports: [{ name: 'https', port: 443 }] },
+      ];
+    },
+  },
+  'aws-fsx-csi-driver': {
+    source: 'aws-fsx-csi-driver-1.17.0/templates/{controller-deployment,node-daemonset,controller-serviceaccount,node-serviceaccount}.yaml (fixed names; no CRDs, no Services)',
+    serviceAccounts: (_r, v) => [
+      String(at(v, 'controller.serviceAccount.name') ?? 'fsx-csi-controller-sa'),
+      String(at(v, 'node.serviceAccount.name') ?? 'fsx-csi-node-sa'),
+    ],
+  },
+  'kuberay-operator': {
+    source: 'kuberay-operator-1.7.0/crds/ray.io_*.yaml, templates/service.yaml (name fixed to kuberay-operator, port http 8080)',
+    crds: kinds('ray.io', 'RayCluster', 'RayJob', 'RayService', 'RayCronJob'),
+    services: () => [{ name: 'kuberay-operator', ports: [{ name: 'http', port: 8080 }] }],
+    serviceAccounts: () => ['kuberay-operator'],
+  },
 };
 
 /**
