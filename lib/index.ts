@@ -55,3 +55,7 @@ export * from './gateway';
 export * from './gateway/litellm';
 export * from './platform-stack';
 export * from './checks';
+export * from './training/kueue';
+export * from './training/storage';
+export * from './training/mlflow';
+export * from './training/ray';
