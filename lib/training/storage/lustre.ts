@@ -262,7 +262,7 @@ export class LustreFileSystem extends Construct {
     const vpc = props.cluster.vpc;
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
-      description: `FSx for Lustre '${props.name}' of EKS cluster ${props.definition.clusterName}`,
+      description: `FSx for Lustre ${props.name} of EKS cluster ${props.definition.clusterName}`,
       allowAllOutbound: false,
     });
     const nodes = ec2.Peer.securityGroupId(props.cluster.clusterSecurityGroupId);
