@@ -27,6 +27,8 @@ const CRDS = {
   'gateway-api-httproute': 'gateway-api/gateway.networking.k8s.io_httproutes.yaml',
   'agentgateway-policy': 'agentgateway/agentgateway.dev_agentgatewaypolicies.yaml',
   'kgateway-trafficpolicy': 'kgateway/gateway.kgateway.dev_trafficpolicies.yaml',
+  'trainer-trainjob': 'kubeflow-trainer/v2/trainer.kubeflow.org_trainjobs.yaml',
+  'trainer-clustertrainingruntime': 'kubeflow-trainer/v2/trainer.kubeflow.org_clustertrainingruntimes.yaml',
 };
 
 if (!fs.existsSync(SCHEMAS)) {
