@@ -55,3 +55,4 @@ export * from './gateway';
 export * from './gateway/litellm';
 export * from './platform-stack';
 export * from './checks';
+export * from './training';

@@ -122,6 +122,19 @@ export class ServingLayer extends Construct {
     return this._tokens;
   }
 
+  /**
+   * The Hugging Face token Secret a workload in `namespace` uses: `token` when given, else the platform's default
+   * token (`huggingFaceToken`), else none. The Secret is materialized by the `hf-tokens` component, returned so the
+   * caller can depend on it. Used by the training layer for gated models and datasets.
+   */
+  public huggingFaceTokenFor(namespace: string, token?: HuggingFaceTokenSecret):
+  { readonly secret: HuggingFaceTokenSecret; readonly component: KubernetesComponent } | undefined {
+    const fallback = this.props.huggingFaceToken;
+    const secret = token ?? (fallback !== undefined ? { name: fallback.secretName, key: fallback.key ?? 'HF_TOKEN' } : undefined);
+    if (secret === undefined) return undefined;
+    return { secret: { name: secret.name, key: secret.key ?? 'HF_TOKEN' }, component: this.tokenSecretFor(namespace, secret).component };
+  }
+
   /** Adds a model: sizes it, picks pool and layout, and emits its objects. */
   public addModel(id: string, options: ModelOptions): VllmModel {
     check(options.pools.length > 0, `model '${options.name}' needs at least one GPU pool in 'pools'`);
