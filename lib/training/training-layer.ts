@@ -13,7 +13,7 @@ import { PodIdentityRole } from '../cluster/pod-identity';
 import { KubernetesComponent, Stage } from '../core/component';
 import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgements';
 import { PlatformDefinition } from '../core/platform-definition';
-import { PodSecurityLevel } from '../core/pod-security';
+import { mostPermissive, PodSecurityLevel } from '../core/pod-security';
 import { check, checkDnsLabel } from '../core/validation';
 import { FlowPeer } from '../network/flow';
 import { NetworkFlows } from '../network/network-flows';
@@ -136,12 +136,13 @@ export class TrainingLayer extends Construct {
       stage: Stage.WORKLOADS,
       description: `fine-tune '${name}' of ${options.model.name} (${method}, ${nodes} x ${processesPerNode} GPUs on NodePool ${pool.name})`,
     });
-    this.wireNamespace(component, namespace, placement, efa);
+    this.wireNamespace(component, `fine-tune '${name}'`, namespace, placement, efa);
     component.addDependency(this.ensureRuntime(efa ? 'nemo-efa' : 'nemo'));
 
-    const modelSource = this.modelSourceOf(options, namespace, component);
+    const namespaceComponent = placement.team?.component;
+    const modelSource = this.modelSourceOf(options, namespace, component, namespaceComponent);
     const datasetToken = options.dataset.kind === DatasetSourceKind.HUGGING_FACE
-      ? this.props.serving.huggingFaceTokenFor(namespace, options.dataset.tokenSecret) : undefined;
+      ? this.props.serving.huggingFaceTokenFor(namespace, options.dataset.tokenSecret, namespaceComponent) : undefined;
     if (datasetToken !== undefined) component.addDependency(datasetToken.component);
     new k8s.KubeServiceAccount(component, 'ServiceAccount', { metadata: { name, namespace } });
     const fineTune = new FineTuning(component, 'Resource', {
@@ -185,21 +186,24 @@ export class TrainingLayer extends Construct {
       stage: Stage.WORKLOADS,
       description: `nccl-tests all_reduce_perf over ${nodes} nodes of EFA NodePool ${pool.name}`,
     });
-    this.wireNamespace(component, namespace, placement, true);
+    this.wireNamespace(component, `NCCL test '${name}'`, namespace, placement, true);
     component.addDependency(this.ensureRuntime('nccl-tests'));
     this.allowFlows(name, namespace);
     return new NcclTest(component, 'Resource', { ...options, namespace, resolved: { name, nodes, gpusPerNode: pool.minGpusPerNode } });
   }
 
-  private wireNamespace(component: KubernetesComponent, namespace: string, placement: TrainingPlacement, efa: boolean): void {
-    if (placement.team !== undefined) {
-      component.addDependency(placement.team.component);
+  private wireNamespace(component: KubernetesComponent, what: string, namespace: string, placement: TrainingPlacement, efa: boolean): void {
+    // The NeMo and nccl-tests images run as root (baseline); EFA adds IPC_LOCK, which only the privileged level allows.
+    const level = efa ? PodSecurityLevel.PRIVILEGED : PodSecurityLevel.BASELINE;
+    const team = placement.team;
+    if (team !== undefined) {
+      check(mostPermissive(team.podSecurity, level) === team.podSecurity,
+        `${what} runs as root${efa ? ' with IPC_LOCK (EFA)' : ''}, which Pod Security level '${team.podSecurity}' of team '${team.name}' forbids: `
+        + `create the team with 'podSecurity: PodSecurityLevel.${level.toUpperCase()}'`);
+      component.addDependency(team.component);
       return;
     }
-    // NeMo runs as root (baseline); EFA adds IPC_LOCK, which only the privileged level allows.
-    component.addDependency(this.props.definition.ensureNamespace(namespace, {
-      podSecurity: efa ? PodSecurityLevel.PRIVILEGED : PodSecurityLevel.BASELINE,
-    }));
+    component.addDependency(this.props.definition.ensureNamespace(namespace, { podSecurity: level }));
   }
 
   /** The controller and the runtimes component (created with the first training workload), with runtime `name`. */
@@ -221,12 +225,14 @@ export class TrainingLayer extends Construct {
     return this._runtimes;
   }
 
-  private modelSourceOf(options: FineTuningOptions, namespace: string, component: KubernetesComponent): ModelSource {
+  private modelSourceOf(
+    options: FineTuningOptions, namespace: string, component: KubernetesComponent, namespaceComponent?: KubernetesComponent,
+  ): ModelSource {
     const given = options.modelSource ?? ModelSource.fromHuggingFace(options.model.huggingFaceRepo);
     check(given.kind !== ModelSourceKind.PVC,
       `'modelSource' of fine-tune '${options.name}' (${given.uri}) must come from Hugging Face or S3: the model initializer downloads it on every node`);
     if (given.kind !== ModelSourceKind.HUGGING_FACE) return given;
-    const token = this.props.serving.huggingFaceTokenFor(namespace, given.tokenSecret);
+    const token = this.props.serving.huggingFaceTokenFor(namespace, given.tokenSecret, namespaceComponent);
     check(!(options.model.gated && given.uri === options.model.huggingFaceRepo && token === undefined),
       `'modelSource' of fine-tune '${options.name}' (${given.uri}) is gated on Hugging Face and needs a token: set the platform's `
       + `'serving.huggingFaceToken' or pass ModelSource.fromHuggingFace('${given.uri}', { tokenSecret })`);

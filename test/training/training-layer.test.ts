@@ -1,6 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import {
-  DatasetSource, evaluatePlatformChecks, FineTuneMethod, ModelSource, ModelSpec, RuleStatus, ShardingStrategy,
+  DatasetSource, evaluatePlatformChecks, FineTuneMethod, ModelSource, ModelSpec, PodSecurityLevel, RuleStatus, ShardingStrategy,
 } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { find, template } from '../util';
@@ -248,5 +248,28 @@ describe('platform.training.addNcclTest', () => {
     const f = trainingPlatform();
     expect(() => f.platform.training.addNcclTest('X', { pool: f.efa, nodes: 1 })).toThrow(
       "'nodes' (1) of NCCL test 'nccl-training' must be an integer >= 2: it measures the fabric between nodes");
+  });
+});
+
+describe('team placement', () => {
+  const opts = (f: ReturnType<typeof trainingPlatform>) => ({
+    name: 'ft', model: ModelSpec.LLAMA_3_1_8B, pool: f.l40s, command: COMMAND,
+    dataset: DatasetSource.fromUri('hf://tatsu-lab/alpaca'), checkpoints: 's3://ckpt-bucket/ft',
+  });
+  test('GIVEN a baseline team THEN the fine-tune runs in its namespace and the checks pass', () => {
+    const f = trainingPlatform();
+    const team = f.platform.addTeam({ name: 'research', gpuQuota: 16, podSecurity: PodSecurityLevel.BASELINE });
+    const ft = f.platform.training.addFineTuning('Ft', opts(f), { team });
+    expect(ft.namespace).toBe('research');
+    const c = f.platform.definition.components.find((x) => x.componentName === 'training-ft')!;
+    expect(c.dependencies).toContain(team.component);
+    const failing = evaluatePlatformChecks(f.platform.definition).filter((r) => r.findings.length > 0).flatMap((r) => r.findings.map((x) => `[${r.rule.id}] ${x.message}`));
+    expect(failing).toEqual([]);
+  });
+  test('GIVEN a restricted team THEN refused', () => {
+    const f = trainingPlatform();
+    const team = f.platform.addTeam({ name: 'research' });
+    expect(() => f.platform.training.addFineTuning('Ft', opts(f), { team })).toThrow(
+      "fine-tune 'ft' runs as root, which Pod Security level 'restricted' of team 'research' forbids: create the team with 'podSecurity: PodSecurityLevel.BASELINE'");
   });
 });
