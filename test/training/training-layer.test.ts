@@ -273,3 +273,16 @@ describe('team placement', () => {
       "fine-tune 'ft' runs as root, which Pod Security level 'restricted' of team 'research' forbids: create the team with 'podSecurity: PodSecurityLevel.BASELINE'");
   });
 });
+
+describe('renderings', () => {
+  test('GIVEN a fine-tune THEN the GitOps rendering writes the trainer Application, the runtimes and the TrainJob, all valid', () => {
+    const f = loraFineTune();
+    const { allGitOpsObjects } = require('../util');
+    const objs: Record<string, any>[] = allGitOpsObjects(f.platform);
+    const app = objs.find((o) => o.kind === 'Application' && o.metadata.name === 'kubeflow-trainer')!;
+    expect(app.spec.source).toMatchObject({ repoURL: 'ghcr.io/kubeflow/charts', chart: 'kubeflow-trainer', targetRevision: '2.3.0' });
+    expect(objs.filter((o) => o.kind === 'TrainJob').map((o) => o.metadata.name)).toEqual(['llama8-lora']);
+    expect(objs.filter((o) => o.kind === 'ClusterTrainingRuntime').map((o) => o.metadata.name)).toEqual(['nemo']);
+    expectValidK8sObjects(objs.filter((o) => ['TrainJob', 'ClusterTrainingRuntime', 'Application', 'ServiceAccount', 'NetworkPolicy'].includes(o.kind)));
+  });
+});
