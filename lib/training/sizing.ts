@@ -122,7 +122,7 @@ export function fineTuneMemory(req: FineTuneSizingRequest): FineTuneMemory {
   const overheadBytesPerGpu = SIZING_OVERHEAD.fixedBytes + SIZING_OVERHEAD.gpuMemoryFraction * gpuBytes;
   const bytesPerGpu = stateBytesPerGpu + activationBytesPerGpu + overheadBytesPerGpu;
   const what = req.method === FineTuneMethod.FULL ? 'weights, gradients and optimizer states' : 'frozen weights and adapter states';
-  const spread = req.strategy === ShardingStrategy.FSDP
+  const spread = gpus === 1 ? 'on 1 GPU' : req.strategy === ShardingStrategy.FSDP
     ? `sharded over ${gpus} GPUs (${req.nodes} x ${req.gpusPerNode})`
     : 'replicated on every GPU';
   const explanation = `fine-tune '${req.name}' of ${m.name} (${req.method}, ${req.strategy.toUpperCase()}) needs ${gib(stateBytes)} GiB of ${what} `

@@ -38,3 +38,11 @@ describe('fine-tune sizing (hand-computed)', () => {
     expect(m.explanation).toContain('needs 119.7 GiB of weights, gradients and optimizer states replicated on every GPU');
   });
 });
+
+test('one GPU: nothing to shard', () => {
+  const m = fineTuneMemory({ ...base, model: ModelSpec.LLAMA_3_1_8B, method: FineTuneMethod.LORA, strategy: ShardingStrategy.FSDP,
+    nodes: 1, gpusPerNode: 1, instanceType: type('g6e.xlarge') });
+  // 15.2 GiB of states + 1.0 + 4.2 = 20.4 GiB
+  expect(m.explanation).toBe("fine-tune 'x' of Llama 3.1 8B (lora, FSDP) needs 15.2 GiB of frozen weights and adapter states on 1 GPU "
+    + '+ 1.0 GiB of activations + 4.2 GiB of overhead = 20.4 GiB per GPU');
+});
