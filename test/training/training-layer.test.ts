@@ -286,3 +286,21 @@ describe('renderings', () => {
     expectValidK8sObjects(objs.filter((o) => ['TrainJob', 'ClusterTrainingRuntime', 'Application', 'ServiceAccount', 'NetworkPolicy'].includes(o.kind)));
   });
 });
+
+test('cdk-nag AwsSolutions: the fine-tune roles carry no unacknowledged finding; the CDK rendering synthesizes', () => {
+  const { AwsSolutionsChecks } = require('cdk-nag');
+  const { App } = require('aws-cdk-lib');
+  const f = loraFineTune();
+  f.platform.training.addFineTuning('Full', {
+    name: 'llama70-full', model: ModelSpec.LLAMA_3_1_70B, pool: f.efa, nodes: 2, method: FineTuneMethod.FULL, command: COMMAND,
+    modelSource: ModelSource.fromS3('models-bucket', 'llama-3.1-70b'),
+    dataset: DatasetSource.fromUri('hf://tatsu-lab/alpaca'), checkpoints: 's3://ckpt-bucket/llama70',
+  });
+  const app = f.platform.node.root as InstanceType<typeof App>;
+  app.synth();
+  const report = new AwsSolutionsChecks().validateScope(app);
+  const training = report.violations
+    .map((v: { ruleName: string; violatingResources: { constructPath: string }[] }) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)
+    .filter((v: string) => v.includes('/Training/'));
+  expect(training).toEqual([]);
+});
