@@ -59,3 +59,4 @@ export * from './training/kueue';
 export * from './training/storage';
 export * from './training/mlflow';
 export * from './training/ray';
+export * from './training';

@@ -19,6 +19,7 @@ import { ObservabilityLayer } from './observability/observability-layer';
 import { Team, TeamProps } from './teams/team';
 import { addPrometheusOperatorCrds, MONITORING_NAMESPACE } from './observability/prometheus-operator-crds';
 import { ServingLayer, ServingLayerOptions } from './serving/serving-layer';
+import { TrainingLayer, TrainingLayerOptions } from './training/training-layer';
 import { CdkRendering } from './rendering/cdk-rendering';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './rendering/gitops-options';
 import { GitOpsRendering } from './rendering/gitops-rendering';
@@ -60,6 +61,8 @@ export interface PlatformStackProps extends StackProps {
   readonly serving?: ServingLayerOptions;
   /** Gateway settings (implementation, TLS). @default - agentgateway, HTTP listener only */
   readonly gateway?: GatewayLayerOptions;
+  /** Training settings (Trainer chart, runtime images). @default - the catalog's Kubeflow Trainer and images */
+  readonly training?: TrainingLayerOptions;
 }
 
 const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
@@ -89,6 +92,8 @@ export class PlatformStack extends Stack {
   public readonly gpu: GpuLayer;
   /** Model serving; add models with `serving.addModel()`. */
   public readonly serving: ServingLayer;
+  /** Fine-tuning on Kubeflow Trainer; add fine-tunes with `training.addFineTuning()`. */
+  public readonly training: TrainingLayer;
   /** The gateway; route models with `gateway.routeModel()`. */
   public readonly gateway: GatewayLayer;
   /** Metrics, alerts, dashboards, Langfuse and the OpenTelemetry collector. */
@@ -147,6 +152,9 @@ export class PlatformStack extends Stack {
     this.serving = new ServingLayer(this, 'Serving', {
       ...props.serving,
       definition: this.definition, gpu: this.gpu, cluster: this.cluster, secrets: this.secrets,
+    });
+    this.training = new TrainingLayer(this, 'Training', {
+      ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving,
     });
     this.gateway = new GatewayLayer(this, 'Gateway', { ...props.gateway, definition: this.definition, serving: this.serving });
     this.observability = new ObservabilityLayer(this, 'Observability', {

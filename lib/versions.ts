@@ -245,6 +245,21 @@ export class HelmChartVersion {
     checked: '2026-08-22',
   });
 
+  // ---- Training (lib/training) ----
+
+  /**
+   * Kubeflow Trainer v2 (TrainJob, TrainingRuntime, ClusterTrainingRuntime CRDs in its templates, `crds.enabled`)
+   * with its JobSet 0.12.0 sub-chart (JobSet CRD in the sub-chart's `crds/`).
+   */
+  public static readonly KUBEFLOW_TRAINER = new HelmChartVersion({
+    chart: 'kubeflow-trainer',
+    repository: 'oci://ghcr.io/kubeflow/charts',
+    version: '2.3.0',
+    source: 'kubeflow/trainer@v2.3.0 (658725bdae5c, 2026-08-06):charts/kubeflow-trainer/{Chart.yaml,values.yaml}; apps.md sections 10 and 14.5',
+    checked: '2026-12-02',
+    uncertain: 'publication at oci://ghcr.io/kubeflow/charts read from the chart README, the registry listing was not read',
+  });
+
   // ---- Serving (lib/serving) ----
 
   /** KEDA: event-driven autoscaling (operator, metrics server, admission webhooks; CRDs included in the chart). */
@@ -440,6 +455,32 @@ export class ContainerImage {
   });
 
   /** An image that is not in the catalog. The tag must be exact. */
+  /**
+   * NVIDIA NeMo Framework container (PyTorch, Megatron-Core, Megatron-Bridge at /opt/Megatron-Bridge, NeMo-Run): the
+   * image of the `nemo` ClusterTrainingRuntimes. About 26 GB compressed.
+   */
+  public static readonly NEMO = new ContainerImage({
+    repository: 'nvcr.io/nvidia/nemo',
+    tag: '26.06',
+    source: 'apps.md section 10 (nvcr.io/nvidia/nemo 26.02, 26.04 and 26.06 seen in 2026 manifests); NVIDIA-NeMo/Megatron-Bridge PR #5033 (2026-07-22)',
+    checked: '2026-12-02',
+    uncertain: 'the NGC catalog was not read; 26.06 is the newest tag seen in public manifests. Whether it carries the aws-ofi-nccl plugin '
+      + '(the NGC PyTorch base dropped it; Megatron-Bridge PR #5033 rebuilds it into /opt/amazon/ofi-nccl) was not verified: '
+      + 'run platform.training.addNcclTest() and look for the OFI plugin in the NCCL log',
+  });
+
+  /**
+   * AWS's EFA test image: nccl-tests (all_reduce_perf, built with MPI), NCCL, aws-ofi-nccl, the EFA installer's
+   * libfabric and Open MPI, and sshd. The tag names every component's version.
+   */
+  public static readonly NCCL_TESTS = new ContainerImage({
+    repository: 'public.ecr.aws/hpc-cloud/nccl-tests',
+    tag: 'cuda13.1.2-efa1.50.0-ofiv1.21.1-ncclv2.31.2-1-testsv2.20.0',
+    source: 'public.ecr.aws/hpc-cloud/nccl-tests (aws-samples/awsome-distributed-training micro-benchmarks/nccl-tests); tag seen pinned in a 2026 public EKS EFA guide',
+    checked: '2026-12-02',
+    uncertain: 'the registry listing was not read; the tag was seen in third-party material, not in an AWS release note',
+  });
+
   public static of(props: ContainerImageProps): ContainerImage {
     return new ContainerImage(props);
   }

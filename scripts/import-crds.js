@@ -32,6 +32,8 @@ const CRDS = {
   'kueue-localqueue': 'kueue/kueue.x-k8s.io_localqueues.yaml',
   'kueue-topology': 'kueue/kueue.x-k8s.io_topologies.yaml',
   'kueue-workloadpriorityclass': 'kueue/kueue.x-k8s.io_workloadpriorityclasses.yaml',
+  'trainer-trainjob': 'kubeflow-trainer/v2/trainer.kubeflow.org_trainjobs.yaml',
+  'trainer-clustertrainingruntime': 'kubeflow-trainer/v2/trainer.kubeflow.org_clustertrainingruntimes.yaml',
 };
 
 if (!fs.existsSync(SCHEMAS)) {

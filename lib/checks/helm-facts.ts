@@ -229,6 +229,23 @@ export const HELM_FACTS: Record<string, HelmChartFacts> = {
       { name: `${helmFullname(r, 'cert-manager', v)}-webhook`, ports: [{ name: 'https', port: 443 }] },
     ],
   },
+  'kubeflow-trainer': {
+    // Services of the trainer (templates/manager/service.yaml: `<fullname>-controller-manager`) and of the jobset
+    // sub-chart (fullnameOverride `jobset`: templates/webhook/service.yaml, prometheus/manager_metrics_service.yaml).
+    source: 'kubeflow-trainer-2.3.0/templates/crd/*.yaml (crds.enabled), charts/jobset/crds/jobset.x-k8s.io_jobsets.yaml (jobset.install), templates/manager/service.yaml, charts/jobset/templates',
+    crds: [
+      ...kinds('trainer.kubeflow.org', 'TrainJob', 'TrainingRuntime', 'ClusterTrainingRuntime'),
+      ...kinds('jobset.x-k8s.io', 'JobSet'),
+    ],
+    services: (r, v) => [
+      {
+        name: `${helmFullname(r, 'kubeflow-trainer', v)}-controller-manager`,
+        ports: [{ name: 'monitoring-port', port: 8443 }, { name: 'webhook-server', port: 443 }, { name: 'status-server', port: 10443 }],
+      },
+      { name: 'jobset-webhook-service', ports: [{ name: 'webhook', port: 443 }] },
+      { name: 'jobset-metrics-service', ports: [{ name: 'https', port: 8443 }] },
+    ],
+  },
   'clickhouse-operator-helm': {
     source: 'clickhouse-operator-helm-main-c6d40fe/templates/crd/*.yaml',
     crds: kinds('clickhouse.com', 'ClickHouseCluster', 'KeeperCluster'),

@@ -122,6 +122,21 @@ export class ServingLayer extends Construct {
     return this._tokens;
   }
 
+  /**
+   * The Hugging Face token Secret a workload in `namespace` uses: `token` when given, else the platform's default
+   * token (`huggingFaceToken`), else none. The Secret is materialized by the `hf-tokens` component, returned so the
+   * caller can depend on it; `namespaceComponent` is the component that creates the namespace (a team's), when it is
+   * not a shared namespace of the definition. Used by the training layer for gated models and datasets.
+   */
+  public huggingFaceTokenFor(namespace: string, token?: HuggingFaceTokenSecret, namespaceComponent?: KubernetesComponent):
+  { readonly secret: HuggingFaceTokenSecret; readonly component: KubernetesComponent } | undefined {
+    const fallback = this.props.huggingFaceToken;
+    const secret = token ?? (fallback !== undefined ? { name: fallback.secretName, key: fallback.key ?? 'HF_TOKEN' } : undefined);
+    if (secret === undefined) return undefined;
+    const component = this.tokenSecretFor(namespace, secret, namespaceComponent).component;
+    return { secret: { name: secret.name, key: secret.key ?? 'HF_TOKEN' }, component };
+  }
+
   /** Adds a model: sizes it, picks pool and layout, and emits its objects. */
   public addModel(id: string, options: ModelOptions): VllmModel {
     check(options.pools.length > 0, `model '${options.name}' needs at least one GPU pool in 'pools'`);
@@ -256,7 +271,9 @@ export class ServingLayer extends Construct {
    * One ExternalSecret per namespace and Secret name, in the `hf-tokens` component, shared by the models that use
    * it (two components defining the same ExternalSecret would fight over it).
    */
-  private tokenSecretFor(namespace: string, token: HuggingFaceTokenSecret): { component: KubernetesComponent; awsName: string } {
+  private tokenSecretFor(
+    namespace: string, token: HuggingFaceTokenSecret, namespaceComponent?: KubernetesComponent,
+  ): { component: KubernetesComponent; awsName: string } {
     const key = token.key ?? 'HF_TOKEN';
     if (this._tokens === undefined) {
       this._tokens = new KubernetesComponent(this.props.definition, 'HuggingFaceTokens', {
@@ -272,7 +289,8 @@ export class ServingLayer extends Construct {
       check(existing === key,
         `Hugging Face token Secret '${token.name}' in namespace '${namespace}' is used with key '${existing}' and key '${key}': one Secret, one key`);
     } else {
-      this._tokens.addDependency(this.props.definition.ensureNamespace(namespace));
+      // A team's namespace belongs to the team's component; any other is a shared namespace of the definition.
+      this._tokens.addDependency(namespaceComponent ?? this.props.definition.ensureNamespace(namespace));
       this.props.secrets.referenceSecret(this._tokens, `${namespace}-${token.name}`, { namespace, name: token.name, key });
       this.tokenSecrets.set(id, key);
     }

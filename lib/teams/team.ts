@@ -101,6 +101,8 @@ export class Team extends Construct {
   public readonly name: string;
   /** Namespace of the team. */
   public readonly namespace: string;
+  /** Pod Security Standards level enforced in the team's namespace. */
+  public readonly podSecurity: PodSecurityLevel;
   private readonly _labels: Record<string, string>;
   private readonly _liteLlm: TeamLiteLlmOptions;
 
@@ -137,6 +139,7 @@ export class Team extends Construct {
     });
     const c = this.component;
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
+    this.podSecurity = level;
     const labels = this.labels;
 
     new k8s.KubeNamespace(c, 'Namespace', {

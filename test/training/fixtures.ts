@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import {
-  ContainerImage, FsxCsiDriver, GpuNodePool, KubeRayOperator, Kueue, LustreFileSystem, MlflowTrackingServer, PlatformStack, RayJob, Team,
+  ContainerImage, FsxCsiDriver, GpuModel, GpuNodePool, KubeRayOperator, Kueue, LustreFileSystem, MlflowTrackingServer, PlatformStack, RayJob, Team,
 } from '../../lib';
 import { CHARTS_DIR } from '../charts/helm';
 import { addGeneralPool, testPlatform } from '../util';
@@ -52,3 +52,12 @@ export function trainingPlatform(): TrainingPlatform {
   });
   return { platform, pool, team, kueue, lustre, mlflow, rayJob };
 }
+
+/** A test platform with an L40S pool (4 GPUs per node, no EFA) and an EFA pool of p5.48xlarge (32 GPUs: 4 nodes). */
+export function trainerPlatform(): { platform: PlatformStack; l40s: ReturnType<PlatformStack['gpu']['addNodePool']>; efa: ReturnType<PlatformStack['gpu']['addNodePool']> } {
+  const platform = testPlatform();
+  const l40s = platform.gpu.addNodePool('inference', { gpus: [GpuModel.L40S], instanceTypes: ['g6e.12xlarge'], limits: { gpus: 8 } });
+  const efa = platform.gpu.addNodePool('training', { instanceTypes: ['p5.48xlarge'], efa: true, limits: { gpus: 32 } });
+  return { platform, l40s, efa };
+}
+

@@ -30,7 +30,7 @@ export interface PodTemplate {
 }
 
 /** Kinds whose objects hold pod templates (workloads). */
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'LeaderWorkerSet', 'Pod'];
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'LeaderWorkerSet', 'Pod', 'TrainJob'];
 
 /** `Deployment 'ns/name'` or `LeaderWorkerSet 'ns/name' (worker)`, for messages. */
 export function templateLabel(t: PodTemplate): string {
@@ -94,10 +94,36 @@ export function podTemplatesOf(o: ModelObject): PodTemplate[] {
       }
       break;
     }
+    case 'TrainJob':
+      if (o.apiVersion.startsWith('trainer.kubeflow.org/')) out.push(...trainJobTemplates(o, spec));
+      break;
     default:
       break;
   }
   return out.filter((t): t is PodTemplate => t !== undefined);
+}
+
+/**
+ * The pods of a Kubeflow TrainJob as far as the TrainJob itself says: one template per replicated job its runtime
+ * patches name (`node`, and `launcher` for MPI), with the patched metadata, node selector, tolerations, ServiceAccount,
+ * volumes and init-container environment, and a `node` container holding `trainer.resourcesPerNode`. The runtime's
+ * own template (image, command) is not merged in: the checks read placement, GPUs and references, which the library
+ * sets on the TrainJob. JobSet labels every pod with the JobSet (= TrainJob) name.
+ */
+function trainJobTemplates(o: ModelObject, spec: Record<string, unknown>): (PodTemplate | undefined)[] {
+  const trainer = rec(spec.trainer);
+  const jobs = recs(spec.runtimePatches).flatMap((p) => recs(rec(rec(rec(p.trainingRuntimeSpec).template).spec).replicatedJobs));
+  const names = jobs.length > 0 ? [...new Set(jobs.map((j) => str(j.name) ?? 'node'))] : ['node'];
+  const labels = { 'jobset.sigs.k8s.io/jobset-name': o.name };
+  return names.map((name) => {
+    const patched = jobs.filter((j) => (str(j.name) ?? 'node') === name).map((j) => rec(rec(j.template).spec).template);
+    const metadata = Object.assign({}, ...patched.map((t) => rec(rec(t).metadata)));
+    const podSpec: Record<string, unknown> = Object.assign({}, ...patched.map((t) => rec(rec(t).spec)));
+    const patchedNode = recs(podSpec.containers).find((c) => c.name === 'node') ?? {};
+    const node = { ...patchedNode, name: 'node', resources: trainer.resourcesPerNode ?? {} };
+    podSpec.containers = [node, ...recs(podSpec.containers).filter((c) => c.name !== 'node')];
+    return template(o, { metadata, spec: podSpec }, labels, names.length > 1 ? name : undefined);
+  });
 }
 
 /** True when some container of the template passes `value` as an argument (`X` or `--flag=X`) or command word. */
