@@ -2,7 +2,7 @@ import { App, Duration, Size } from 'aws-cdk-lib';
 import {
   CapacityReservationSelector, CapacityType, ConsolidationPolicy, Delivery, DeviceManagement, GpuModel, ModelSource, ModelSpec,
   ContainerImage, LiteLlmModel, MigLayout, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
-  WeightDType,
+  WeightDType, DatasetSource, FineTuneMethod, PodSecurityLevel, ShardingStrategy,
 } from '../lib';
 
 /** Llama 3.1 405B (config.json of meta-llama/Llama-3.1-405B-Instruct): 810 GB of bf16 weights, more than one 8 x H100 node. */
@@ -167,5 +167,45 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     langfuse,
     judge: { litellm, model: 'claude-sonnet' }, // a generated LiteLLM virtual key limited to the judge model
   }, { team: teamA });
+
+  // Fine-tuning on Kubeflow Trainer v2 with the NVIDIA NeMo runtime, queued through Kueue and checked against the
+  // pool's GPU memory at synth. The research team runs as root with IPC_LOCK (NeMo images, EFA), hence privileged.
+  const research = platform.addTeam({ name: 'research', gpuQuota: 32, costCenter: 'cc-3001', podSecurity: PodSecurityLevel.PRIVILEGED });
+  const kueue = platform.training.addKueue();
+  kueue.addTeamQueue({ team: research, pools: [{ pool: inference, gpus: 8 }, { pool: h100, gpus: 24 }] });
+  const researchQueue = kueue.queueOf(research).localQueueNames[0];
+  // A LoRA fine-tune of Llama 3.1 8B on one L40S (20.4 GiB of training state per GPU of 44.7).
+  platform.training.addFineTuning('Llama8bLora', {
+    name: 'llama-8b-support-lora',
+    model: ModelSpec.LLAMA_3_1_8B,
+    pool: inference,
+    method: FineTuneMethod.LORA,
+    dataset: DatasetSource.fromUri('s3://agentic-training-data/support-tickets/v3'),
+    checkpoints: 's3://agentic-training-checkpoints/llama-8b-support-lora',
+    command: ['/opt/Megatron-Bridge/examples/recipes/llama/finetune_llama3_8b.py', '--peft', 'lora'],
+    activeDeadline: Duration.hours(12),
+    queue: researchQueue,
+    priority: 'normal',
+  }, { team: research });
+  // A full fine-tune of Llama 3.1 70B over 3 p5.48xlarge nodes with EFA (FSDP shards the training state over 24 H100s).
+  platform.training.addFineTuning('Llama70bFull', {
+    name: 'llama-70b-full',
+    model: ModelSpec.LLAMA_3_1_70B,
+    modelSource: ModelSource.fromS3('agentic-model-weights', 'meta-llama/Llama-3.1-70B-Instruct'),
+    pool: h100,
+    nodes: 3,
+    method: FineTuneMethod.FULL,
+    strategy: ShardingStrategy.FSDP,
+    dataset: DatasetSource.fromHuggingFace('tatsu-lab/alpaca'),
+    checkpoints: 's3://agentic-training-checkpoints/llama-70b-full',
+    command: ['/opt/Megatron-Bridge/examples/recipes/llama/finetune_llama3_70b.py'],
+    activeDeadline: Duration.days(3),
+    queue: researchQueue,
+    priority: 'high',
+  }, { team: research });
+  // Check the EFA fabric before the first multi-node run: nccl-tests all_reduce_perf over 2 nodes (launcher log).
+  platform.training.addNcclTest('H100Fabric', { pool: h100, nodes: 2 }, { team: research });
+  // Experiment tracking: MLflow with a Postgres backend and S3 artifacts through Pod Identity.
+  platform.training.addMlflow({ metrics: true });
   return platform;
 }

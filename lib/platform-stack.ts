@@ -154,7 +154,7 @@ export class PlatformStack extends Stack {
       definition: this.definition, gpu: this.gpu, cluster: this.cluster, secrets: this.secrets,
     });
     this.training = new TrainingLayer(this, 'Training', {
-      ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving,
+      ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving, secrets: this.secrets,
     });
     this.gateway = new GatewayLayer(this, 'Gateway', { ...props.gateway, definition: this.definition, serving: this.serving });
     this.observability = new ObservabilityLayer(this, 'Observability', {

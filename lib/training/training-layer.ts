@@ -1,3 +1,8 @@
+import { Kueue, KueueOptions } from './kueue/kueue';
+import { MlflowOptions, MlflowTrackingServer } from './mlflow/mlflow';
+import { KubeRayOperator, RayJob, RayJobProps } from './ray/kuberay';
+import { FsxCsiDriver, LustreFileSystem, LustreFileSystemOptions } from './storage/lustre';
+import { ExternalSecrets } from '../secrets/external-secrets';
 import { Annotations, Aws, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -51,7 +56,15 @@ export interface TrainingLayerProps extends TrainingLayerOptions {
   readonly cluster: eks.Cluster;
   /** The serving layer (the platform's Hugging Face token). */
   readonly serving: ServingLayer;
+  /** External Secrets (generated passwords of MLflow's database). */
+  readonly secrets: ExternalSecrets;
 }
+
+/** Options of {@link TrainingLayer.addRayJob}: a RayJob of a team, submitted to its Kueue queue. */
+export interface TrainingRayJobOptions extends Omit<RayJobProps, 'definition' | 'operator' | 'kueue'> {}
+
+/** Options of {@link TrainingLayer.addLustreFileSystem}. */
+export interface TrainingLustreOptions extends LustreFileSystemOptions {}
 
 /**
  * Training: Kubeflow Trainer v2 (installed with the first fine-tune or fabric check), NVIDIA NeMo
@@ -64,6 +77,10 @@ export class TrainingLayer extends Construct {
   private _runtimes?: KubernetesComponent;
   private readonly runtimeNames = new Set<string>();
   private readonly fineTunes: FineTuning[] = [];
+  private _kueue?: Kueue;
+  private _kubeRay?: KubeRayOperator;
+  private _fsx?: FsxCsiDriver;
+  private _mlflow?: MlflowTrackingServer;
 
   constructor(scope: Construct, id: string, props: TrainingLayerProps) {
     super(scope, id);
@@ -78,6 +95,51 @@ export class TrainingLayer extends Construct {
   /** The component holding the ClusterTrainingRuntimes, once a fine-tune or fabric check was added. */
   public get runtimes(): KubernetesComponent | undefined {
     return this._runtimes;
+  }
+
+  /** Kueue, once {@link addKueue} was called. */
+  public get kueue(): Kueue | undefined {
+    return this._kueue;
+  }
+
+  /** The MLflow tracking server, once {@link addMlflow} was called. */
+  public get mlflow(): MlflowTrackingServer | undefined {
+    return this._mlflow;
+  }
+
+  /**
+   * Adds Kueue (once per platform): gang admission of TrainJobs and RayJobs, a ResourceFlavor per GPU pool, a
+   * ClusterQueue per team in one cohort (`kueue.addPool()`, `kueue.addTeamQueue()`), WorkloadPriorityClasses.
+   */
+  public addKueue(options: KueueOptions = {}): Kueue {
+    check(this._kueue === undefined, 'Kueue is added once per platform: use platform.training.kueue');
+    this._kueue = new Kueue(this, 'Kueue', { ...options, definition: this.props.definition });
+    return this._kueue;
+  }
+
+  /** Adds the MLflow tracking server (once per platform): Postgres backend, S3 artifacts through Pod Identity. */
+  public addMlflow(options: MlflowOptions = {}): MlflowTrackingServer {
+    check(this._mlflow === undefined, 'MLflow is added once per platform: use platform.training.mlflow');
+    this._mlflow = new MlflowTrackingServer(this, 'Mlflow', {
+      ...options, definition: this.props.definition, cluster: this.props.cluster, secrets: this.props.secrets,
+    });
+    return this._mlflow;
+  }
+
+  /** Adds a RayJob for Ray-based fine-tuning on a team's queue; the KubeRay operator is installed with the first. */
+  public addRayJob(id: string, options: TrainingRayJobOptions): RayJob {
+    check(this._kueue !== undefined, `RayJob '${options.name}' is submitted to a Kueue queue: call platform.training.addKueue() first`);
+    this._kubeRay ??= new KubeRayOperator(this, 'KubeRay', { definition: this.props.definition });
+    return new RayJob(this, `RayJob${id}`, { ...options, definition: this.props.definition, operator: this._kubeRay, kueue: this._kueue });
+  }
+
+  /**
+   * Adds an FSx for Lustre file system (created AWS-side, or `existing`) as a PersistentVolume + claim for datasets and
+   * checkpoints; the FSx CSI driver is installed with the first.
+   */
+  public addLustreFileSystem(id: string, options: TrainingLustreOptions): LustreFileSystem {
+    this._fsx ??= new FsxCsiDriver(this, 'FsxCsiDriver', { definition: this.props.definition, cluster: this.props.cluster });
+    return new LustreFileSystem(this, `Lustre${id}`, { ...options, definition: this.props.definition, cluster: this.props.cluster, driver: this._fsx });
   }
 
   /** The fine-tunes added so far. */

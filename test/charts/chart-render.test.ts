@@ -6,11 +6,11 @@
  * not know.
  */
 import {
-  argoCdValues, Delivery, DeviceManagement, DevicePluginProvider, GatewayImplementation, GpuModel, HelmChartVersion,
+  argoCdValues, ContainerImage, Delivery, DeviceManagement, DevicePluginProvider, GatewayImplementation, GpuModel, HelmChartVersion,
   HelmComponent, KubernetesComponent, LangfuseVersion, ModelSpec, PlatformStack, resolveGitOpsOptions,
 } from '../../lib';
 import { expectValidK8sObjects, SCHEMAS_DIR } from '../k8s-schema';
-import { examplePlatform, testPlatform } from '../util';
+import { addGeneralPool, examplePlatform, testPlatform } from '../util';
 import { platformApiVersions } from './api-versions';
 import { chartDefaults, FreeFormPath, unknownValueKeys } from './chart-values';
 import {
@@ -83,6 +83,25 @@ const PLATFORMS: ReadonlyArray<[string, () => PlatformStack]> = [
     const platform = testPlatform({ gpu: { devicePlugin: DevicePluginProvider.STANDALONE, timeSlicing: { 'shared-4': 4 } } });
     platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 8 } });
     platform.gpu.addNodePool('shared', { gpus: [GpuModel.L40S], limits: { gpus: 8 }, timeSlicingConfig: 'shared-4' });
+    return platform;
+  }],
+  ['training', () => {
+    // Kueue, KubeRay and the FSx CSI driver (the example covers Kubeflow Trainer); an existing file system so the
+    // manifests carry no CloudFormation token.
+    const platform = testPlatform();
+    addGeneralPool(platform);
+    const pool = platform.gpu.addNodePool('h100', { instanceTypes: ['p5.48xlarge'], efa: true, placementGroupName: 'training-pg', limits: { gpus: 32 } });
+    const team = platform.addTeam({ name: 'research', gpuQuota: 16 });
+    platform.training.addKueue().addTeamQueue({ team, pools: [{ pool, gpus: 16 }] });
+    const datasets = platform.training.addLustreFileSystem('Datasets', {
+      name: 'datasets', namespace: team.namespace,
+      existing: { fileSystemId: 'fs-0123456789abcdef0', dnsName: 'fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com', mountName: 'abcdefgh' },
+    });
+    platform.training.addRayJob('Finetune', {
+      team, name: 'finetune', pool, workers: 1, rayVersion: '2.49.0', entrypoint: 'python /mnt/data/finetune.py',
+      image: ContainerImage.of({ repository: 'rayproject/ray', tag: '2.49.0-py311-gpu', source: 'test', checked: '2026-12-02' }),
+      volumes: [{ fileSystem: datasets, mountPath: '/mnt/data' }],
+    });
     return platform;
   }],
   ['dra-pool', () => {
@@ -225,6 +244,8 @@ if (!CHARTS_AVAILABLE) {
       HelmChartVersion.NVIDIA_DEVICE_PLUGIN, HelmChartVersion.NVIDIA_DCGM_EXPORTER, HelmChartVersion.NVIDIA_DRA_DRIVER,
       HelmChartVersion.AWS_EFA_DEVICE_PLUGIN, HelmChartVersion.KEDA, HelmChartVersion.LWS, HelmChartVersion.AGENTGATEWAY_CRDS,
       HelmChartVersion.AGENTGATEWAY, HelmChartVersion.KGATEWAY_CRDS, HelmChartVersion.KGATEWAY, HelmChartVersion.ARGO_CD,
+      HelmChartVersion.CERT_MANAGER, HelmChartVersion.CLICKHOUSE_OPERATOR, HelmChartVersion.KUBEFLOW_TRAINER, HelmChartVersion.KUEUE,
+      HelmChartVersion.AWS_FSX_CSI_DRIVER, HelmChartVersion.KUBERAY_OPERATOR,
     ].map((c) => `${c.chart} ${c.version}`);
     expect([...covered].sort()).toEqual(expect.arrayContaining(expected));
   });
