@@ -1,3 +1,4 @@
+import { acknowledgeNagFindings, NagFindingRule } from '../../core/nag-acknowledgements';
 import { RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -142,10 +143,9 @@ export class MlflowTrackingServer extends Construct {
       actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
       resources: [this.bucket.arnForObjects('mlflow/*')],
     }));
-    Validations.of(this.identity).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: 'MLflow writes one object per artifact under the mlflow/ prefix of its own bucket; the wildcard is the object key below that prefix',
-    });
+    // cdk-nag 3 matches findings by exact id (with the resolved bucket ARN): acknowledge each computed finding.
+    acknowledgeNagFindings(this.identity, NagFindingRule.WILDCARDS,
+      'MLflow writes one object per artifact under the mlflow/ prefix of its own bucket; the wildcard is the object key below that prefix');
 
     // ---- Kubernetes side
     this.component = new KubernetesComponent(definition, 'Mlflow', {
