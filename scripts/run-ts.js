@@ -5,14 +5,17 @@
 // esbuild bundles the entry and everything it imports from this project (lib/, examples/, imports/) into one CommonJS
 // file without type-checking (`npm run typecheck` does that); packages from node_modules stay `require`s. The bundle
 // is kept in .cache/run-ts/ with the size and mtime of every source it was built from, and rebuilt only when one of
-// them changed, so a run pays one `require` of a file instead of transpiling a few hundred modules (tsx) or a
-// whole-project `tsc`. The first run, e.g. on a fresh clone, builds it in well under a second.
+// them changed, so a run compiles one file instead of transpiling a few hundred modules (tsx) or a whole-project
+// `tsc`. The first run, e.g. on a fresh clone, builds it in about a second. The bundle is compiled as a module at the
+// entry's own path, so `__dirname`, `__filename` and `require` of packages behave as under `tsx <entry.ts>`.
 // The bundle has a linked source map: run with NODE_OPTIONS=--enable-source-maps for stack traces into the .ts files.
 //
 // esbuild is the one tsx depends on (tsx is a devDependency), resolved through tsx so that it need not be hoisted.
 'use strict';
 const fs = require('fs');
+const Module = require('module');
 const path = require('path');
+const { pathToFileURL } = require('url');
 
 const [entryArg, ...args] = process.argv.slice(2);
 if (entryArg === undefined) {
@@ -69,7 +72,11 @@ function build() {
   fs.mkdirSync(cacheDir, { recursive: true });
   const suffix = `.${process.pid}.tmp`;
   for (const out of result.outputFiles) {
-    fs.writeFileSync(out.path + suffix, out.contents);
+    // The bundle runs at the entry's path (below), so its source map is linked by absolute URL.
+    const contents = out.path === bundle
+      ? out.text.replace(/\/\/# sourceMappingURL=.*\s*$/, `//# sourceMappingURL=${pathToFileURL(`${bundle}.map`)}\n`)
+      : out.contents;
+    fs.writeFileSync(out.path + suffix, contents);
     fs.renameSync(out.path + suffix, out.path);
   }
   const inputs = {};
@@ -82,6 +89,9 @@ function build() {
 }
 
 if (!upToDate()) build();
-// The entry sees the same argv as under `tsx <entry.ts> [args...]`.
+// The entry sees the same argv, `__dirname` and module paths as under `tsx <entry.ts> [args...]`.
 process.argv = [process.argv[0], entry, ...args];
-require(bundle);
+const main = new Module(entry, null);
+main.filename = entry;
+main.paths = Module._nodeModulePaths(path.dirname(entry));
+main._compile(fs.readFileSync(bundle, 'utf-8'), entry);
