@@ -83,8 +83,9 @@ const mainJob = pkg.scripts.synth;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'agentic-eks-bench-main-'));
 const outEnv = { CDK_OUTDIR: path.join(scratch, 'cdk.out'), CDK8S_OUTDIR: path.join(scratch, 'dist') };
 // The first run after a change to the sources also builds the bundle (scripts/run-ts.js); show it once.
-for (const f of fs.readdirSync(path.join(ROOT, '.cache', 'run-ts'), { withFileTypes: true }).filter((e) => e.name.startsWith('bin__synth.'))) {
-  fs.rmSync(path.join(ROOT, '.cache', 'run-ts', f.name));
+const cache = path.join(ROOT, '.cache', 'run-ts');
+for (const f of fs.existsSync(cache) ? fs.readdirSync(cache).filter((name) => name.startsWith('bin__synth.')) : []) {
+  fs.rmSync(path.join(cache, f));
 }
 const cold = measure(mainJob, outEnv);
 const warm = Array.from({ length: MAIN_JOB_RUNS }, () => measure(mainJob, outEnv));
