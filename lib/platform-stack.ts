@@ -60,6 +60,12 @@ export interface PlatformStackProps extends StackProps {
   readonly serving?: ServingLayerOptions;
   /** Gateway settings (implementation, TLS). @default - agentgateway, HTTP listener only */
   readonly gateway?: GatewayLayerOptions;
+  /**
+   * With `Delivery.CDK`: nested stacks the WORKLOADS stage is spread over (see `CdkRenderingProps.workloadStacks`).
+   * Choose it before the first deployment: changing it moves components between nested stacks.
+   * @default 4
+   */
+  readonly workloadStacks?: number;
 }
 
 const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
@@ -157,6 +163,7 @@ export class PlatformStack extends Stack {
       definition: this.definition,
       delivery: this.delivery,
       gitOps: props.gitOps,
+      workloadStacks: props.workloadStacks,
       waitFor: [this.platformCluster.systemNodeGroup, this.karpenter.controllerRole.association, this.secrets.identity.association],
     });
   }

@@ -1,4 +1,4 @@
-import { Annotations, Aspects, IAspect, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aspects, IAspect, Duration, NestedStack, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { App, Chart } from 'cdk8s';
@@ -9,13 +9,14 @@ import { ClusterModel } from '../checks/model';
 import { PLATFORM_RULES } from '../checks/pack';
 import { assertPlatformChecks } from '../checks/run';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
-import { HelmComponent, IComponent, KubernetesComponent } from '../core/component';
+import { HelmComponent, IComponent, KubernetesComponent, Stage } from '../core/component';
 import { CrdBundleComponent } from '../core/crd-bundle';
 import { PlatformDefinition } from '../core/platform-definition';
-import { check } from '../core/validation';
+import { check, PlatformValidationError } from '../core/validation';
 import { HelmChartVersion } from '../versions';
 import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
 import { writeManifestChart } from './private/manifest-chart';
+import { layoutStacks, StackChunk } from './private/stack-layout';
 
 /** Options of the CDK rendering. */
 export interface CdkRenderingProps {
@@ -31,24 +32,53 @@ export interface CdkRenderingProps {
   readonly argoCdChart?: HelmChartVersion;
   /** Constructs every applied chart and manifest must wait for (e.g. the system node group). @default - none */
   readonly waitFor?: IConstruct[];
+  /**
+   * Nested stacks the WORKLOADS stage is spread over; each component goes to one by a hash of its name. Raise it
+   * when synthesis reports a workloads nested stack over its budget. Changing it moves components between nested
+   * stacks, which CloudFormation applies as install-then-uninstall: choose it before the first deployment.
+   * @default 4
+   */
+  readonly workloadStacks?: number;
 }
+
+/** Nested stacks of the WORKLOADS stage by default: 500 models of about 4 KB of manifests each fit with room. */
+const DEFAULT_WORKLOAD_STACKS = 4;
+/**
+ * Budget of one nested stack, in bytes of template the components add: CloudFormation takes templates of up to 1 MB
+ * from S3; the rest is left for parameters, dependencies and the estimate's error.
+ */
+export const NESTED_STACK_BYTE_BUDGET = 800_000;
+/** Budget of one nested stack in components (one custom resource each); CloudFormation allows 500 resources. */
+export const NESTED_STACK_COMPONENT_BUDGET = 400;
+/** What one custom resource adds to a template besides its manifest or values (type, properties, dependencies). */
+const RESOURCE_OVERHEAD_BYTES = 1_000;
+/** The prune label aws-eks-v2 adds to every object of a manifest (`aws.cdk.eks/prune-<42 characters>`). */
+const PRUNE_LABEL_BYTES = 90;
 
 /** Namespace of the Helm release records of CRD bundles in the CDK rendering (the CRDs are cluster-scoped). */
 const CRD_BUNDLE_RELEASE_NAMESPACE = 'kube-system';
 
 /**
  * The CDK rendering: at synthesis (so components added after construction are included) it attaches every
- * component to the cluster, Helm components with `cluster.addHelmChart()`, manifest components with
- * `cluster.addCdk8sChart()` and CRD bundles as a local Helm chart asset, each depending on the components it needs.
- * With GitOps delivery it installs Argo CD and the root Application instead.
+ * component to the cluster, Helm components as `eks.HelmChart`, manifest components as `eks.KubernetesManifest` (what
+ * `cluster.addCdk8sChart()` creates) and CRD bundles as a local Helm chart asset, each depending on the components it
+ * needs. The components live in nested stacks, one per stage (the WORKLOADS stage in `workloadStacks` parts), so no
+ * template reaches CloudFormation's 1 MB and 500-resource limits; the cluster and its kubectl provider stay in the
+ * parent stack. With GitOps delivery it installs Argo CD and the root Application, in the parent stack, instead.
  */
 export class CdkRendering extends Construct {
   /** What was attached, by component name (available after synthesis). */
   public readonly attached = new Map<string, Construct>();
+  /** The nested stacks holding the components with {@link Delivery.CDK}, by construct id (available after synthesis). */
+  public readonly nestedStacks = new Map<string, NestedStack>();
   private rendered = false;
 
   constructor(scope: Construct, id: string, private readonly props: CdkRenderingProps) {
     super(scope, id);
+    if (props.workloadStacks !== undefined) {
+      check(Number.isInteger(props.workloadStacks) && props.workloadStacks >= 1 && props.workloadStacks <= 50,
+        `'workloadStacks' (${props.workloadStacks}) must be a whole number from 1 to 50`);
+    }
     if (props.delivery === Delivery.GITOPS) {
       check(props.gitOps !== undefined,
         `'gitOps' must be set when 'delivery' is ${Delivery.GITOPS}: Argo CD needs the repository that holds the rendered directory`);
@@ -76,8 +106,8 @@ export class CdkRendering extends Construct {
     }
   }
 
-  private helmChart(id: string, c: HelmComponent): eks.HelmChart {
-    return new eks.HelmChart(this, id, {
+  private helmChart(scope: Construct, id: string, c: HelmComponent): eks.HelmChart {
+    return new eks.HelmChart(scope, id, {
       cluster: this.props.cluster,
       chart: c.chart.chart,
       repository: c.chart.isOci ? `${c.chart.repository}/${c.chart.chart}` : c.chart.repository,
@@ -98,11 +128,11 @@ export class CdkRendering extends Construct {
    * 900 KB of YAML) and `addCdk8sChart()` would inline them into the template (1 MB limit). Helm applies them from
    * `templates/`, so a new release of the bundle upgrades them, and `wait` returns once they are Established.
    */
-  private crdBundleChart(c: CrdBundleComponent): eks.HelmChart {
+  private crdBundleChart(scope: Construct, c: CrdBundleComponent): eks.HelmChart {
     const chartDir = writeManifestChart(c.componentName, c.description, c.toJson());
-    return new eks.HelmChart(this, c.componentName, {
+    return new eks.HelmChart(scope, c.componentName, {
       cluster: this.props.cluster,
-      chartAsset: new Asset(this, `${c.componentName}-chart`, { path: chartDir }),
+      chartAsset: new Asset(scope, `${c.componentName}-chart`, { path: chartDir }),
       release: c.componentName,
       namespace: CRD_BUNDLE_RELEASE_NAMESPACE,
       createNamespace: false,
@@ -112,35 +142,54 @@ export class CdkRendering extends Construct {
   }
 
   /**
-   * Attaches every component. Besides its own dependencies, each component waits for every component of the
-   * previous non-empty stage (CRDs, controllers, configuration, workloads), which is what Argo CD's sync waves do in
-   * the GitOps rendering: a custom resource is never applied before the chart that installs its CRD.
+   * Attaches every component, in nested stacks (see {@link layoutStacks}): one per stage, the WORKLOADS stage in
+   * `workloadStacks` parts, and components that depend on components of their own stage one level further. Each
+   * nested stack waits for `waitFor` and for every nested stack of the previous non-empty stage (CRDs, controllers,
+   * configuration, workloads), which is what Argo CD's sync waves do in the GitOps rendering: a custom resource is
+   * never applied before the chart that installs its CRD. Dependencies between components are kept as they are;
+   * across nested stacks CloudFormation applies them to the nested stacks.
    */
   private renderAll(components: IComponent[]): void {
-    const byStage = new Map<string, Construct[]>();
-    let previous: Construct[] = [];
-    let currentStage: string | undefined;
-    for (const c of components) {
-      if (c.stage !== currentStage) {
-        if (currentStage !== undefined && (byStage.get(currentStage) ?? []).length > 0) previous = byStage.get(currentStage)!;
-        currentStage = c.stage;
+    const workloadStacks = this.props.workloadStacks ?? DEFAULT_WORKLOAD_STACKS;
+    const chunks = layoutStacks(components, (stage) => (stage === Stage.WORKLOADS ? workloadStacks : 1));
+    let previous: NestedStack[] = [];
+    let current: NestedStack[] = [];
+    let currentStage: Stage | undefined;
+    for (const chunk of chunks) {
+      if (chunk.stage !== currentStage) {
+        if (current.length > 0) previous = current;
+        current = [];
+        currentStage = chunk.stage;
       }
-      let attached: Construct;
-      if (HelmComponent.isHelmComponent(c)) {
-        attached = this.helmChart(c.componentName, c);
-      } else if (CrdBundleComponent.isCrdBundle(c)) {
-        attached = this.crdBundleChart(c);
-      } else {
-        attached = this.props.cluster.addCdk8sChart(`k8s-${c.componentName}`, c as KubernetesComponent);
+      const manifests = new Map<IComponent, Record<string, unknown>[]>();
+      for (const c of chunk.components) {
+        if (KubernetesComponent.isKubernetesComponent(c)) manifests.set(c, c.toJson());
       }
-      for (const w of this.props.waitFor ?? []) attached.node.addDependency(w);
-      for (const p of previous) attached.node.addDependency(p);
-      byStage.set(c.stage, [...(byStage.get(c.stage) ?? []), attached]);
-      for (const d of c.dependencies) {
-        const dep = this.attached.get(d.componentName);
-        if (dep) attached.node.addDependency(dep);
+      checkBudget(chunk, manifests, workloadStacks);
+      const nested = new NestedStack(this, chunk.id, {
+        description: `agentic-eks: Kubernetes components of stage ${chunk.stage}${chunk.level > 0 ? `, level ${chunk.level}` : ''}`
+          + `${chunk.stage === Stage.WORKLOADS && workloadStacks > 1 ? `, part ${chunk.part} of ${workloadStacks}` : ''}`,
+      });
+      for (const w of this.props.waitFor ?? []) nested.node.addDependency(w);
+      for (const p of previous) nested.node.addDependency(p);
+      for (const c of chunk.components) {
+        let attached: Construct;
+        if (HelmComponent.isHelmComponent(c)) {
+          attached = this.helmChart(nested, c.componentName, c);
+        } else if (CrdBundleComponent.isCrdBundle(c)) {
+          attached = this.crdBundleChart(nested, c);
+        } else {
+          // What cluster.addCdk8sChart() does, in the nested stack instead of under the cluster.
+          attached = new eks.KubernetesManifest(nested, `k8s-${c.componentName}`, { cluster: this.props.cluster, manifest: manifests.get(c)! });
+        }
+        for (const d of c.dependencies) {
+          const dep = this.attached.get(d.componentName);
+          if (dep) attached.node.addDependency(dep);
+        }
+        this.attached.set(c.componentName, attached);
       }
-      this.attached.set(c.componentName, attached);
+      this.nestedStacks.set(chunk.id, nested);
+      current.push(nested);
     }
   }
 
@@ -165,6 +214,36 @@ export class CdkRendering extends Construct {
     manifest.node.addDependency(argo);
     this.attached.set('argo-cd', argo);
     this.attached.set('platform-root', manifest);
+  }
+}
+
+/** What a component adds to its nested stack's template, estimated from its manifest or values. */
+function estimatedBytes(c: IComponent, manifest: Record<string, unknown>[] | undefined): number {
+  if (manifest !== undefined) return JSON.stringify(JSON.stringify(manifest)).length + PRUNE_LABEL_BYTES * manifest.length + RESOURCE_OVERHEAD_BYTES;
+  if (HelmComponent.isHelmComponent(c)) return JSON.stringify(JSON.stringify(c.values())).length + RESOURCE_OVERHEAD_BYTES;
+  return RESOURCE_OVERHEAD_BYTES;
+}
+
+/** Throws when a chunk would not fit its nested stack, saying what to change. */
+function checkBudget(chunk: StackChunk, manifests: Map<IComponent, Record<string, unknown>[]>, workloadStacks: number): void {
+  const sizes = chunk.components.map((c) => ({ c, bytes: estimatedBytes(c, manifests.get(c)) }));
+  const total = sizes.reduce((sum, x) => sum + x.bytes, 0);
+  const largest = sizes.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const kb = (n: number) => `${Math.ceil(n / 1000)} KB`;
+  const raise = chunk.stage === Stage.WORKLOADS
+    ? `raise 'workloadStacks' (${workloadStacks}); this moves components between nested stacks, so do it before the first deployment`
+    : `the stage ${chunk.stage} has one nested stack; its largest component is '${largest.c.componentName}' (${kb(largest.bytes)})`;
+  if (largest.bytes > NESTED_STACK_BYTE_BUDGET) {
+    throw new PlatformValidationError(`component '${largest.c.componentName}' renders about ${kb(largest.bytes)} of manifests or values, `
+      + `above the ${kb(NESTED_STACK_BYTE_BUDGET)} one nested stack of the CDK rendering can hold (CloudFormation templates are limited to 1 MB): split it`);
+  }
+  if (total > NESTED_STACK_BYTE_BUDGET) {
+    throw new PlatformValidationError(`nested stack '${chunk.id}' of the CDK rendering would hold about ${kb(total)} of manifests and values `
+      + `(${chunk.components.length} components), above its ${kb(NESTED_STACK_BYTE_BUDGET)} budget (CloudFormation templates are limited to 1 MB): ${raise}`);
+  }
+  if (chunk.components.length > NESTED_STACK_COMPONENT_BUDGET) {
+    throw new PlatformValidationError(`nested stack '${chunk.id}' of the CDK rendering would hold ${chunk.components.length} components, `
+      + `above its budget of ${NESTED_STACK_COMPONENT_BUDGET} (CloudFormation allows 500 resources per stack): ${raise}`);
   }
 }
 
