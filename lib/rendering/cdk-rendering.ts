@@ -12,11 +12,11 @@ import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options'
 import { HelmComponent, IComponent, KubernetesComponent, Stage } from '../core/component';
 import { CrdBundleComponent } from '../core/crd-bundle';
 import { PlatformDefinition } from '../core/platform-definition';
-import { check, PlatformValidationError } from '../core/validation';
+import { check } from '../core/validation';
 import { HelmChartVersion } from '../versions';
 import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
 import { writeManifestChart } from './private/manifest-chart';
-import { layoutStacks, StackChunk } from './private/stack-layout';
+import { checkBudget, layoutStacks } from './private/stack-layout';
 
 /** Options of the CDK rendering. */
 export interface CdkRenderingProps {
@@ -43,18 +43,6 @@ export interface CdkRenderingProps {
 
 /** Nested stacks of the WORKLOADS stage by default: 500 models of about 4 KB of manifests each fit with room. */
 const DEFAULT_WORKLOAD_STACKS = 4;
-/**
- * Budget of one nested stack, in bytes of template the components add: CloudFormation takes templates of up to 1 MB
- * from S3; the rest is left for parameters, dependencies and the estimate's error.
- */
-export const NESTED_STACK_BYTE_BUDGET = 800_000;
-/** Budget of one nested stack in components (one custom resource each); CloudFormation allows 500 resources. */
-export const NESTED_STACK_COMPONENT_BUDGET = 400;
-/** What one custom resource adds to a template besides its manifest or values (type, properties, dependencies). */
-const RESOURCE_OVERHEAD_BYTES = 1_000;
-/** The prune label aws-eks-v2 adds to every object of a manifest (`aws.cdk.eks/prune-<42 characters>`). */
-const PRUNE_LABEL_BYTES = 90;
-
 /** Namespace of the Helm release records of CRD bundles in the CDK rendering (the CRDs are cluster-scoped). */
 const CRD_BUNDLE_RELEASE_NAMESPACE = 'kube-system';
 
@@ -163,7 +151,8 @@ export class CdkRendering extends Construct {
       }
       const manifests = new Map<IComponent, Record<string, unknown>[]>();
       for (const c of chunk.components) {
-        if (KubernetesComponent.isKubernetesComponent(c)) manifests.set(c, c.toJson());
+        // CRD bundles are chart assets: their manifests stay out of the template.
+        if (KubernetesComponent.isKubernetesComponent(c) && !CrdBundleComponent.isCrdBundle(c)) manifests.set(c, c.toJson());
       }
       checkBudget(chunk, manifests, workloadStacks);
       const nested = new NestedStack(this, chunk.id, {
@@ -214,36 +203,6 @@ export class CdkRendering extends Construct {
     manifest.node.addDependency(argo);
     this.attached.set('argo-cd', argo);
     this.attached.set('platform-root', manifest);
-  }
-}
-
-/** What a component adds to its nested stack's template, estimated from its manifest or values. */
-function estimatedBytes(c: IComponent, manifest: Record<string, unknown>[] | undefined): number {
-  if (manifest !== undefined) return JSON.stringify(JSON.stringify(manifest)).length + PRUNE_LABEL_BYTES * manifest.length + RESOURCE_OVERHEAD_BYTES;
-  if (HelmComponent.isHelmComponent(c)) return JSON.stringify(JSON.stringify(c.values())).length + RESOURCE_OVERHEAD_BYTES;
-  return RESOURCE_OVERHEAD_BYTES;
-}
-
-/** Throws when a chunk would not fit its nested stack, saying what to change. */
-function checkBudget(chunk: StackChunk, manifests: Map<IComponent, Record<string, unknown>[]>, workloadStacks: number): void {
-  const sizes = chunk.components.map((c) => ({ c, bytes: estimatedBytes(c, manifests.get(c)) }));
-  const total = sizes.reduce((sum, x) => sum + x.bytes, 0);
-  const largest = sizes.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const kb = (n: number) => `${Math.ceil(n / 1000)} KB`;
-  const raise = chunk.stage === Stage.WORKLOADS
-    ? `raise 'workloadStacks' (${workloadStacks}); this moves components between nested stacks, so do it before the first deployment`
-    : `the stage ${chunk.stage} has one nested stack; its largest component is '${largest.c.componentName}' (${kb(largest.bytes)})`;
-  if (largest.bytes > NESTED_STACK_BYTE_BUDGET) {
-    throw new PlatformValidationError(`component '${largest.c.componentName}' renders about ${kb(largest.bytes)} of manifests or values, `
-      + `above the ${kb(NESTED_STACK_BYTE_BUDGET)} one nested stack of the CDK rendering can hold (CloudFormation templates are limited to 1 MB): split it`);
-  }
-  if (total > NESTED_STACK_BYTE_BUDGET) {
-    throw new PlatformValidationError(`nested stack '${chunk.id}' of the CDK rendering would hold about ${kb(total)} of manifests and values `
-      + `(${chunk.components.length} components), above its ${kb(NESTED_STACK_BYTE_BUDGET)} budget (CloudFormation templates are limited to 1 MB): ${raise}`);
-  }
-  if (chunk.components.length > NESTED_STACK_COMPONENT_BUDGET) {
-    throw new PlatformValidationError(`nested stack '${chunk.id}' of the CDK rendering would hold ${chunk.components.length} components, `
-      + `above its budget of ${NESTED_STACK_COMPONENT_BUDGET} (CloudFormation allows 500 resources per stack): ${raise}`);
   }
 }
 
