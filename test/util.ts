@@ -74,31 +74,46 @@ export interface CfnResourceJson {
   readonly DependsOn?: string[];
 }
 
+type TemplateJson = { Resources: Record<string, CfnResourceJson> };
+const TEMPLATES = new WeakMap<Stack, { body: string; json: TemplateJson }>();
+
 /**
- * Every template of the stack's cloud assembly, the parent's and its nested stacks' (`*.nested.template.json`), by
- * file name. Synthesizes the App if needed.
+ * The synthesized template of a stack or nested stack, read once right after synthesis: Apps of one Jest worker share
+ * an output directory (test/setup-env.js), so a later App with the same stack names would overwrite the file.
  */
-export function assemblyTemplates(stack: Stack): Map<string, { body: string; json: { Resources: Record<string, CfnResourceJson> } }> {
-  const assembly = CdkStage.of(stack)!.synth();
-  const out = new Map<string, { body: string; json: { Resources: Record<string, CfnResourceJson> } }>();
-  for (const f of fs.readdirSync(assembly.directory).filter((x) => x.endsWith('.template.json')).sort()) {
-    const body = fs.readFileSync(path.join(assembly.directory, f), 'utf-8');
-    out.set(f, { body, json: JSON.parse(body) });
+function templateOf(stack: Stack): { body: string; json: TemplateJson } {
+  let t = TEMPLATES.get(stack);
+  if (!t) {
+    const assembly = CdkStage.of(stack)!.synth();
+    const body = fs.readFileSync(path.join(assembly.directory, stack.templateFile), 'utf-8');
+    TEMPLATES.set(stack, t = { body, json: JSON.parse(body) });
   }
-  return out;
+  return t;
+}
+
+/** The stack and its nested stacks, parents first. */
+function stackAndNested(stack: Stack): Stack[] {
+  return [stack, ...stack.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))];
+}
+
+/**
+ * Every template of a stack, its own and its nested stacks' (`*.nested.template.json`), by file name. Synthesizes
+ * the App if needed.
+ */
+export function assemblyTemplates(stack: Stack): Map<string, { body: string; json: TemplateJson }> {
+  CdkStage.of(stack)!.synth();
+  return new Map(stackAndNested(stack).map((s) => [s.templateFile, templateOf(s)]));
 }
 
 /** The templates of the nested stacks the CDK rendering created, by nested stack id (synthesizes the App first). */
 export function nestedTemplates(platform: PlatformStack): Map<string, Template> {
   CdkStage.of(platform)!.synth();
-  return new Map([...platform.rendering.nestedStacks].map(([id, s]) => [id, Template.fromStack(s)]));
+  return new Map([...platform.rendering.nestedStacks].map(([id, s]) => [id, Template.fromJSON(templateOf(s).json)]));
 }
 
 /** Every resource of the parent's and the nested stacks' templates (synthesizes the App first). */
 export function allResources(platform: PlatformStack): CfnResourceJson[] {
-  const parent = Template.fromStack(platform).toJSON().Resources as Record<string, CfnResourceJson>;
-  const nested = [...nestedTemplates(platform).values()].flatMap((t) => Object.values(t.toJSON().Resources as Record<string, CfnResourceJson>));
-  return [...Object.values(parent), ...nested];
+  return [...assemblyTemplates(platform).values()].flatMap((t) => Object.values(t.json.Resources));
 }
 
 /** The first resource of each matching type and predicate among the parent's and nested stacks' resources. */
@@ -123,7 +138,7 @@ export function waitsFor(source: IConstruct, target: IConstruct): boolean {
   CdkStage.of(source)!.synth();
   const key = (stack: Stack, id: string) => `${stack.node.path}:${id}`;
   const edges = (stack: Stack, id: string): string[] => {
-    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, CfnResourceJson>;
+    const resources = templateOf(stack).json.Resources;
     const out = (resources[id]?.DependsOn ?? []).map((d) => key(stack, d));
     // A resource of a nested stack waits for whatever its nested stack resource waits for.
     if (NestedStack.isNestedStack(stack)) out.push(key(Stack.of(stack.nestedStackResource!), locate(stack.nestedStackResource!).id));
@@ -137,8 +152,9 @@ export function waitsFor(source: IConstruct, target: IConstruct): boolean {
   for (let st: Stack = t.stack; NestedStack.isNestedStack(st); st = Stack.of(st.nestedStackResource!)) {
     goal.add(key(Stack.of(st.nestedStackResource!), locate(st.nestedStackResource!).id));
   }
-  const stacks = [Stack.of(source), ...Stack.of(source).node.root.node.findAll().filter((x): x is Stack => Stack.isStack(x))];
-  for (const st of stacks) for (const id of Object.keys(Template.fromStack(st).toJSON().Resources ?? {})) nodes.set(key(st, id), { stack: st, id });
+  let top = Stack.of(source);
+  while (NestedStack.isNestedStack(top)) top = Stack.of(top.nestedStackResource!);
+  for (const st of stackAndNested(top)) for (const id of Object.keys(templateOf(st).json.Resources)) nodes.set(key(st, id), { stack: st, id });
   const seen = new Set<string>();
   const queue = edges(s.stack, s.id);
   while (queue.length > 0) {
