@@ -1,4 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { GpuModel, ModelSpec, Stage } from '../../lib';
+import { runCfnLint } from '../cfn-lint';
 import { addGeneralPool, assemblyTemplates, testPlatform, waitsFor } from '../util';
 
 /** CloudFormation's limits per template (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html). */
@@ -48,5 +52,19 @@ describe('a platform of 500 models over 50 GPU pools (CDK delivery)', () => {
     expect(waitsFor(model, platform.rendering.attached.get('hf-tokens')!)).toBe(true);
     expect(waitsFor(nodePools, platform.rendering.attached.get('karpenter')!)).toBe(true);
     expect(waitsFor(nodePools, model)).toBe(false);
+  });
+
+  test('cfn-lint reports zero errors on every template', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-lint-scale-'));
+    const files = [...templates].map(([f, t]) => {
+      fs.writeFileSync(path.join(dir, f), t.body);
+      return path.join(dir, f);
+    });
+    const result = runCfnLint(files);
+    if (!result.available) {
+      console.warn('cfn-lint is not installed: skipping the CloudFormation lint (pip install cfn-lint)');
+      return;
+    }
+    expect(result.errors).toEqual([]);
   });
 });
