@@ -20,6 +20,7 @@ import { Team, TeamProps } from './teams/team';
 import { addPrometheusOperatorCrds, MONITORING_NAMESPACE } from './observability/prometheus-operator-crds';
 import { ServingLayer, ServingLayerOptions } from './serving/serving-layer';
 import { CdkRendering } from './rendering/cdk-rendering';
+import { ComponentStacks } from './rendering/component-stacks';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './rendering/gitops-options';
 import { GitOpsRendering } from './rendering/gitops-rendering';
 import { ExternalSecrets, ExternalSecretsOptions } from './secrets/external-secrets';
@@ -61,11 +62,12 @@ export interface PlatformStackProps extends StackProps {
   /** Gateway settings (implementation, TLS). @default - agentgateway, HTTP listener only */
   readonly gateway?: GatewayLayerOptions;
   /**
-   * With `Delivery.CDK`: nested stacks the WORKLOADS stage is spread over (see `CdkRenderingProps.workloadStacks`).
-   * Choose it before the first deployment: changing it moves components between nested stacks.
-   * @default 4
+   * With `Delivery.CDK`: which stacks hold the charts and manifests. Keep the choice a deployed platform was made
+   * with: moving a component between stacks uninstalls it. `ComponentStacks.parent()` keeps the layout of releases
+   * before nested stacks.
+   * @default ComponentStacks.nested()
    */
-  readonly workloadStacks?: number;
+  readonly componentStacks?: ComponentStacks;
 }
 
 const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
@@ -163,7 +165,7 @@ export class PlatformStack extends Stack {
       definition: this.definition,
       delivery: this.delivery,
       gitOps: props.gitOps,
-      workloadStacks: props.workloadStacks,
+      componentStacks: props.componentStacks,
       waitFor: [this.platformCluster.systemNodeGroup, this.karpenter.controllerRole.association, this.secrets.identity.association],
     });
   }

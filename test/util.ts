@@ -78,8 +78,9 @@ type TemplateJson = { Resources: Record<string, CfnResourceJson> };
 const TEMPLATES = new WeakMap<Stack, { body: string; json: TemplateJson }>();
 
 /**
- * The synthesized template of a stack or nested stack, read once right after synthesis: Apps of one Jest worker share
- * an output directory (test/setup-env.js), so a later App with the same stack names would overwrite the file.
+ * The synthesized template of a stack or nested stack, read once and kept: Apps of one Jest worker share an output
+ * directory (test/setup-env.js), so a later App with the same stack names overwrites the file. Tests that build
+ * several platforms read the templates ({@link assemblyTemplates}) before building the next one.
  */
 function templateOf(stack: Stack): { body: string; json: TemplateJson } {
   let t = TEMPLATES.get(stack);

@@ -17,6 +17,7 @@ import { HelmChartVersion } from '../versions';
 import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
 import { writeManifestChart } from './private/manifest-chart';
 import { checkBudget, layoutStacks } from './private/stack-layout';
+import { ComponentStacks } from './component-stacks';
 
 /** Options of the CDK rendering. */
 export interface CdkRenderingProps {
@@ -32,17 +33,10 @@ export interface CdkRenderingProps {
   readonly argoCdChart?: HelmChartVersion;
   /** Constructs every applied chart and manifest must wait for (e.g. the system node group). @default - none */
   readonly waitFor?: IConstruct[];
-  /**
-   * Nested stacks the WORKLOADS stage is spread over; each component goes to one by a hash of its name. Raise it
-   * when synthesis reports a workloads nested stack over its budget. Changing it moves components between nested
-   * stacks, which CloudFormation applies as install-then-uninstall: choose it before the first deployment.
-   * @default 4
-   */
-  readonly workloadStacks?: number;
+  /** Which stacks hold the charts and manifests. @default ComponentStacks.nested() */
+  readonly componentStacks?: ComponentStacks;
 }
 
-/** Nested stacks of the WORKLOADS stage by default: 500 models of about 4 KB of manifests each fit with room. */
-const DEFAULT_WORKLOAD_STACKS = 4;
 /** Namespace of the Helm release records of CRD bundles in the CDK rendering (the CRDs are cluster-scoped). */
 const CRD_BUNDLE_RELEASE_NAMESPACE = 'kube-system';
 
@@ -50,9 +44,8 @@ const CRD_BUNDLE_RELEASE_NAMESPACE = 'kube-system';
  * The CDK rendering: at synthesis (so components added after construction are included) it attaches every
  * component to the cluster, Helm components as `eks.HelmChart`, manifest components as `eks.KubernetesManifest` (what
  * `cluster.addCdk8sChart()` creates) and CRD bundles as a local Helm chart asset, each depending on the components it
- * needs. The components live in nested stacks, one per stage (the WORKLOADS stage in `workloadStacks` parts), so no
- * template reaches CloudFormation's 1 MB and 500-resource limits; the cluster and its kubectl provider stay in the
- * parent stack. With GitOps delivery it installs Argo CD and the root Application, in the parent stack, instead.
+ * needs. By default the components live in nested stacks ({@link ComponentStacks.nested}), so no template reaches
+ * CloudFormation's 1 MB and 500-resource limits; the cluster and its kubectl provider stay in the parent stack. With GitOps delivery it installs Argo CD and the root Application, in the parent stack, instead.
  */
 export class CdkRendering extends Construct {
   /** What was attached, by component name (available after synthesis). */
@@ -63,10 +56,6 @@ export class CdkRendering extends Construct {
 
   constructor(scope: Construct, id: string, private readonly props: CdkRenderingProps) {
     super(scope, id);
-    if (props.workloadStacks !== undefined) {
-      check(Number.isInteger(props.workloadStacks) && props.workloadStacks >= 1 && props.workloadStacks <= 50,
-        `'workloadStacks' (${props.workloadStacks}) must be a whole number from 1 to 50`);
-    }
     if (props.delivery === Delivery.GITOPS) {
       check(props.gitOps !== undefined,
         `'gitOps' must be set when 'delivery' is ${Delivery.GITOPS}: Argo CD needs the repository that holds the rendered directory`);
@@ -90,7 +79,12 @@ export class CdkRendering extends Construct {
     if (this.props.delivery === Delivery.GITOPS) {
       this.renderGitOpsBootstrap();
     } else {
-      this.renderAll(this.props.definition.components);
+      const stacks = this.props.componentStacks ?? ComponentStacks.nested();
+      if (stacks.isNested) {
+        this.renderNested(this.props.definition.components, stacks.workloadStacks);
+      } else {
+        this.renderInParent(this.props.definition.components);
+      }
     }
   }
 
@@ -137,8 +131,7 @@ export class CdkRendering extends Construct {
    * never applied before the chart that installs its CRD. Dependencies between components are kept as they are;
    * across nested stacks CloudFormation applies them to the nested stacks.
    */
-  private renderAll(components: IComponent[]): void {
-    const workloadStacks = this.props.workloadStacks ?? DEFAULT_WORKLOAD_STACKS;
+  private renderNested(components: IComponent[], workloadStacks: number): void {
     const chunks = layoutStacks(components, (stage) => (stage === Stage.WORKLOADS ? workloadStacks : 1));
     let previous: NestedStack[] = [];
     let current: NestedStack[] = [];
@@ -179,6 +172,39 @@ export class CdkRendering extends Construct {
       }
       this.nestedStacks.set(chunk.id, nested);
       current.push(nested);
+    }
+  }
+
+  /**
+   * Attaches every component in the parent stack, as releases before nested stacks did (same construct ids): Helm
+   * charts under this construct, manifests with `cluster.addCdk8sChart()`; each component waits for `waitFor`, for
+   * every component of the previous non-empty stage and for its own dependencies.
+   */
+  private renderInParent(components: IComponent[]): void {
+    const byStage = new Map<string, Construct[]>();
+    let previous: Construct[] = [];
+    let currentStage: string | undefined;
+    for (const c of components) {
+      if (c.stage !== currentStage) {
+        if (currentStage !== undefined && (byStage.get(currentStage) ?? []).length > 0) previous = byStage.get(currentStage)!;
+        currentStage = c.stage;
+      }
+      let attached: Construct;
+      if (HelmComponent.isHelmComponent(c)) {
+        attached = this.helmChart(this, c.componentName, c);
+      } else if (CrdBundleComponent.isCrdBundle(c)) {
+        attached = this.crdBundleChart(this, c);
+      } else {
+        attached = this.props.cluster.addCdk8sChart(`k8s-${c.componentName}`, c as KubernetesComponent);
+      }
+      for (const w of this.props.waitFor ?? []) attached.node.addDependency(w);
+      for (const p of previous) attached.node.addDependency(p);
+      byStage.set(c.stage, [...(byStage.get(c.stage) ?? []), attached]);
+      for (const d of c.dependencies) {
+        const dep = this.attached.get(d.componentName);
+        if (dep) attached.node.addDependency(dep);
+      }
+      this.attached.set(c.componentName, attached);
     }
   }
 

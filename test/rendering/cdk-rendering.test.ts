@@ -1,14 +1,16 @@
 import { NestedStack, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
-import { Delivery } from '../../lib';
-import { findResource, nestedTemplates, testPlatform, waitsFor } from '../util';
+import { ComponentStacks, Delivery, KubernetesComponent, Stage } from '../../lib';
+import { assemblyTemplates, findResource, nestedTemplates, testPlatform, waitsFor } from '../util';
 
 describe('CDK rendering', () => {
   const platform = testPlatform();
   platform.karpenter.addNodePool('late', { limits: { cpu: 8, memory: Size.gibibytes(32) } });
   const t = Template.fromStack(platform);
   const nested = nestedTemplates(platform);
+  // Read every template now: later platforms of this file reuse the stack name 'Test' in the same cdk.out.
+  assemblyTemplates(platform);
   const attached = (name: string): IConstruct => {
     const c = platform.rendering.attached.get(name);
     if (!c) throw new Error(`no component '${name}' attached`);
@@ -102,8 +104,39 @@ describe('CDK rendering', () => {
   });
 
   test("'workloadStacks' must be a whole number from 1 to 50", () => {
-    expect(() => testPlatform({ workloadStacks: 0 })).toThrow("'workloadStacks' (0) must be a whole number from 1 to 50");
-    expect(() => testPlatform({ workloadStacks: 2.5 })).toThrow("'workloadStacks' (2.5) must be a whole number from 1 to 50");
+    expect(() => ComponentStacks.nested({ workloadStacks: 0 })).toThrow("'workloadStacks' (0) must be a whole number from 1 to 50");
+    expect(() => ComponentStacks.nested({ workloadStacks: 2.5 })).toThrow("'workloadStacks' (2.5) must be a whole number from 1 to 50");
+    expect(ComponentStacks.nested().workloadStacks).toBe(4);
+  });
+
+  test('workloadStacks spreads the WORKLOADS stage over that many nested stacks', () => {
+    const p = testPlatform({ componentStacks: ComponentStacks.nested({ workloadStacks: 1 }) });
+    for (const name of ['app-a', 'app-b', 'app-c']) new KubernetesComponent(p.definition, name, { name, stage: Stage.WORKLOADS, description: name });
+    expect([...nestedTemplates(p).keys()].filter((id) => id.startsWith('Workloads'))).toEqual(['Workloads']);
+  });
+
+  describe('ComponentStacks.parent(): the layout of releases before nested stacks', () => {
+    const legacy = testPlatform({ componentStacks: ComponentStacks.parent() });
+    const lt = Template.fromStack(legacy);
+    assemblyTemplates(legacy);
+    const legacyAttached = (name: string) => legacy.rendering.attached.get(name)!;
+
+    test('charts and manifests in the parent stack with their former construct ids, no nested stack', () => {
+      lt.resourceCountIs('AWS::CloudFormation::Stack', 0);
+      lt.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 4);
+      lt.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 5);
+      expect(legacyAttached('karpenter').node.path).toBe('Test/Rendering/karpenter');
+      // What cluster.addCdk8sChart() creates: a child of the cluster.
+      expect(legacyAttached('namespaces').node.scope).toBe(legacy.cluster);
+      expect(legacyAttached('namespaces').node.id).toBe('k8s-namespaces');
+      expect(legacy.rendering.nestedStacks.size).toBe(0);
+    });
+
+    test('each component waits for the whole previous stage and for waitFor', () => {
+      expect(waitsFor(legacyAttached('external-secrets'), legacyAttached('karpenter-crd'))).toBe(true);
+      expect(waitsFor(legacyAttached('secret-store'), legacyAttached('external-secrets'))).toBe(true);
+      expect(waitsFor(legacyAttached('karpenter'), legacy.platformCluster.systemNodeGroup)).toBe(true);
+    });
   });
 
   test('GitOps delivery keeps Argo CD and the root Application in the parent stack, without nested stacks', () => {
