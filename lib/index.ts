@@ -22,6 +22,7 @@ export * from './rendering/gitops-options';
 export * from './rendering/gitops-rendering';
 export * from './rendering/gitops-readme';
 export * from './rendering/cdk-rendering';
+export * from './rendering/component-stacks';
 export * from './rendering/argocd-applications';
 export * from './gpu/catalog';
 export * from './gpu/gpu-node-pool';

@@ -21,6 +21,7 @@ import { addPrometheusOperatorCrds, MONITORING_NAMESPACE } from './observability
 import { ServingLayer, ServingLayerOptions } from './serving/serving-layer';
 import { TrainingLayer, TrainingLayerOptions } from './training/training-layer';
 import { CdkRendering } from './rendering/cdk-rendering';
+import { ComponentStacks } from './rendering/component-stacks';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './rendering/gitops-options';
 import { GitOpsRendering } from './rendering/gitops-rendering';
 import { ExternalSecrets, ExternalSecretsOptions } from './secrets/external-secrets';
@@ -63,6 +64,13 @@ export interface PlatformStackProps extends StackProps {
   readonly gateway?: GatewayLayerOptions;
   /** Training settings (Trainer chart, runtime images). @default - the catalog's Kubeflow Trainer and images */
   readonly training?: TrainingLayerOptions;
+  /**
+   * With `Delivery.CDK`: which stacks hold the charts and manifests. Keep the choice a deployed platform was made
+   * with: moving a component between stacks uninstalls it. `ComponentStacks.parent()` keeps the layout of releases
+   * before nested stacks.
+   * @default ComponentStacks.nested()
+   */
+  readonly componentStacks?: ComponentStacks;
 }
 
 const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
@@ -165,6 +173,7 @@ export class PlatformStack extends Stack {
       definition: this.definition,
       delivery: this.delivery,
       gitOps: props.gitOps,
+      componentStacks: props.componentStacks,
       waitFor: [this.platformCluster.systemNodeGroup, this.karpenter.controllerRole.association, this.secrets.identity.association],
     });
   }

@@ -1,4 +1,4 @@
-import { Annotations, Aspects, IAspect, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aspects, IAspect, Duration, NestedStack, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { App, Chart } from 'cdk8s';
@@ -9,13 +9,15 @@ import { ClusterModel } from '../checks/model';
 import { PLATFORM_RULES } from '../checks/pack';
 import { assertPlatformChecks } from '../checks/run';
 import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
-import { HelmComponent, IComponent, KubernetesComponent } from '../core/component';
+import { HelmComponent, IComponent, KubernetesComponent, Stage } from '../core/component';
 import { CrdBundleComponent } from '../core/crd-bundle';
 import { PlatformDefinition } from '../core/platform-definition';
 import { check } from '../core/validation';
 import { HelmChartVersion } from '../versions';
 import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
 import { writeManifestChart } from './private/manifest-chart';
+import { checkBudget, layoutStacks } from './private/stack-layout';
+import { ComponentStacks } from './component-stacks';
 
 /** Options of the CDK rendering. */
 export interface CdkRenderingProps {
@@ -31,6 +33,8 @@ export interface CdkRenderingProps {
   readonly argoCdChart?: HelmChartVersion;
   /** Constructs every applied chart and manifest must wait for (e.g. the system node group). @default - none */
   readonly waitFor?: IConstruct[];
+  /** Which stacks hold the charts and manifests. @default ComponentStacks.nested() */
+  readonly componentStacks?: ComponentStacks;
 }
 
 /** Namespace of the Helm release records of CRD bundles in the CDK rendering (the CRDs are cluster-scoped). */
@@ -38,13 +42,16 @@ const CRD_BUNDLE_RELEASE_NAMESPACE = 'kube-system';
 
 /**
  * The CDK rendering: at synthesis (so components added after construction are included) it attaches every
- * component to the cluster, Helm components with `cluster.addHelmChart()`, manifest components with
- * `cluster.addCdk8sChart()` and CRD bundles as a local Helm chart asset, each depending on the components it needs.
- * With GitOps delivery it installs Argo CD and the root Application instead.
+ * component to the cluster, Helm components as `eks.HelmChart`, manifest components as `eks.KubernetesManifest` (what
+ * `cluster.addCdk8sChart()` creates) and CRD bundles as a local Helm chart asset, each depending on the components it
+ * needs. By default the components live in nested stacks ({@link ComponentStacks.nested}), so no template reaches
+ * CloudFormation's 1 MB and 500-resource limits; the cluster and its kubectl provider stay in the parent stack. With GitOps delivery it installs Argo CD and the root Application, in the parent stack, instead.
  */
 export class CdkRendering extends Construct {
   /** What was attached, by component name (available after synthesis). */
   public readonly attached = new Map<string, Construct>();
+  /** The nested stacks holding the components with {@link Delivery.CDK}, by construct id (available after synthesis). */
+  public readonly nestedStacks = new Map<string, NestedStack>();
   private rendered = false;
 
   constructor(scope: Construct, id: string, private readonly props: CdkRenderingProps) {
@@ -72,12 +79,17 @@ export class CdkRendering extends Construct {
     if (this.props.delivery === Delivery.GITOPS) {
       this.renderGitOpsBootstrap();
     } else {
-      this.renderAll(this.props.definition.components);
+      const stacks = this.props.componentStacks ?? ComponentStacks.nested();
+      if (stacks.isNested) {
+        this.renderNested(this.props.definition.components, stacks.workloadStacks);
+      } else {
+        this.renderInParent(this.props.definition.components);
+      }
     }
   }
 
-  private helmChart(id: string, c: HelmComponent): eks.HelmChart {
-    return new eks.HelmChart(this, id, {
+  private helmChart(scope: Construct, id: string, c: HelmComponent): eks.HelmChart {
+    return new eks.HelmChart(scope, id, {
       cluster: this.props.cluster,
       chart: c.chart.chart,
       repository: c.chart.isOci ? `${c.chart.repository}/${c.chart.chart}` : c.chart.repository,
@@ -98,11 +110,11 @@ export class CdkRendering extends Construct {
    * 900 KB of YAML) and `addCdk8sChart()` would inline them into the template (1 MB limit). Helm applies them from
    * `templates/`, so a new release of the bundle upgrades them, and `wait` returns once they are Established.
    */
-  private crdBundleChart(c: CrdBundleComponent): eks.HelmChart {
+  private crdBundleChart(scope: Construct, c: CrdBundleComponent): eks.HelmChart {
     const chartDir = writeManifestChart(c.componentName, c.description, c.toJson());
-    return new eks.HelmChart(this, c.componentName, {
+    return new eks.HelmChart(scope, c.componentName, {
       cluster: this.props.cluster,
-      chartAsset: new Asset(this, `${c.componentName}-chart`, { path: chartDir }),
+      chartAsset: new Asset(scope, `${c.componentName}-chart`, { path: chartDir }),
       release: c.componentName,
       namespace: CRD_BUNDLE_RELEASE_NAMESPACE,
       createNamespace: false,
@@ -112,11 +124,63 @@ export class CdkRendering extends Construct {
   }
 
   /**
-   * Attaches every component. Besides its own dependencies, each component waits for every component of the
-   * previous non-empty stage (CRDs, controllers, configuration, workloads), which is what Argo CD's sync waves do in
-   * the GitOps rendering: a custom resource is never applied before the chart that installs its CRD.
+   * Attaches every component, in nested stacks (see {@link layoutStacks}): one per stage, the WORKLOADS stage in
+   * `workloadStacks` parts, and components that depend on components of their own stage one level further. Each
+   * nested stack waits for `waitFor` and for every nested stack of the previous non-empty stage (CRDs, controllers,
+   * configuration, workloads), which is what Argo CD's sync waves do in the GitOps rendering: a custom resource is
+   * never applied before the chart that installs its CRD. Dependencies between components are kept as they are;
+   * across nested stacks CloudFormation applies them to the nested stacks.
    */
-  private renderAll(components: IComponent[]): void {
+  private renderNested(components: IComponent[], workloadStacks: number): void {
+    const chunks = layoutStacks(components, (stage) => (stage === Stage.WORKLOADS ? workloadStacks : 1));
+    let previous: NestedStack[] = [];
+    let current: NestedStack[] = [];
+    let currentStage: Stage | undefined;
+    for (const chunk of chunks) {
+      if (chunk.stage !== currentStage) {
+        if (current.length > 0) previous = current;
+        current = [];
+        currentStage = chunk.stage;
+      }
+      const manifests = new Map<IComponent, Record<string, unknown>[]>();
+      for (const c of chunk.components) {
+        // CRD bundles are chart assets: their manifests stay out of the template.
+        if (KubernetesComponent.isKubernetesComponent(c) && !CrdBundleComponent.isCrdBundle(c)) manifests.set(c, c.toJson());
+      }
+      checkBudget(chunk, manifests, workloadStacks);
+      const nested = new NestedStack(this, chunk.id, {
+        description: `agentic-eks: Kubernetes components of stage ${chunk.stage}${chunk.level > 0 ? `, level ${chunk.level}` : ''}`
+          + `${chunk.stage === Stage.WORKLOADS && workloadStacks > 1 ? `, part ${chunk.part} of ${workloadStacks}` : ''}`,
+      });
+      for (const w of this.props.waitFor ?? []) nested.node.addDependency(w);
+      for (const p of previous) nested.node.addDependency(p);
+      for (const c of chunk.components) {
+        let attached: Construct;
+        if (HelmComponent.isHelmComponent(c)) {
+          attached = this.helmChart(nested, c.componentName, c);
+        } else if (CrdBundleComponent.isCrdBundle(c)) {
+          attached = this.crdBundleChart(nested, c);
+        } else {
+          // What cluster.addCdk8sChart() does, in the nested stack instead of under the cluster.
+          attached = new eks.KubernetesManifest(nested, `k8s-${c.componentName}`, { cluster: this.props.cluster, manifest: manifests.get(c)! });
+        }
+        for (const d of c.dependencies) {
+          const dep = this.attached.get(d.componentName);
+          if (dep) attached.node.addDependency(dep);
+        }
+        this.attached.set(c.componentName, attached);
+      }
+      this.nestedStacks.set(chunk.id, nested);
+      current.push(nested);
+    }
+  }
+
+  /**
+   * Attaches every component in the parent stack, as releases before nested stacks did (same construct ids): Helm
+   * charts under this construct, manifests with `cluster.addCdk8sChart()`; each component waits for `waitFor`, for
+   * every component of the previous non-empty stage and for its own dependencies.
+   */
+  private renderInParent(components: IComponent[]): void {
     const byStage = new Map<string, Construct[]>();
     let previous: Construct[] = [];
     let currentStage: string | undefined;
@@ -127,9 +191,9 @@ export class CdkRendering extends Construct {
       }
       let attached: Construct;
       if (HelmComponent.isHelmComponent(c)) {
-        attached = this.helmChart(c.componentName, c);
+        attached = this.helmChart(this, c.componentName, c);
       } else if (CrdBundleComponent.isCrdBundle(c)) {
-        attached = this.crdBundleChart(c);
+        attached = this.crdBundleChart(this, c);
       } else {
         attached = this.props.cluster.addCdk8sChart(`k8s-${c.componentName}`, c as KubernetesComponent);
       }

@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Stage as CdkStage } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import * as yaml from 'js-yaml';
 import {
@@ -11,7 +10,7 @@ import {
 } from '../../lib';
 import { packageRoot } from '../../lib/core/private/package-files';
 import { expectValidK8sObjects } from '../k8s-schema';
-import { addGeneralPool, objects, testDefinition, testPlatform } from '../util';
+import { addGeneralPool, allResources, assemblyTemplates, findResource, objects, testDefinition, testPlatform, waitsFor } from '../util';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const GIE = `gateway-api-inference-extension-${GATEWAY_API_INFERENCE_EXTENSION_VERSION}`;
@@ -181,27 +180,26 @@ describe('CrdBundleComponent', () => {
 
     test('CDK: a local Helm chart from an S3 asset, waited for, outside the template', () => {
       // WHEN
-      const t = Template.fromStack(platform);
+      const templates = assemblyTemplates(platform);
 
       // THEN
-      const charts = Object.entries(t.findResources('Custom::AWSCDK-EKS-HelmChart', { Properties: { Release: 'inference-extension-crds' } }));
+      const charts = allResources(platform).filter((r) => r.Type === 'Custom::AWSCDK-EKS-HelmChart' && r.Properties?.Release === 'inference-extension-crds');
       expect(charts).toHaveLength(1);
-      const [id, chart] = charts[0];
+      const chart = charts[0];
       expect(chart.Properties).toEqual(expect.objectContaining({ Namespace: 'kube-system', Wait: true, Timeout: '600s' }));
-      expect(chart.Properties.Chart).toBeUndefined();
-      expect(JSON.stringify(chart.Properties.ChartAssetURL)).toMatch(/^\{"Fn::Sub":"s3:\/\/cdk-[a-z0-9]+-assets-\$\{AWS::AccountId\}-us-west-2\/[0-9a-f]{64}\.zip"\}$/);
-      expect(JSON.stringify(t.toJSON())).not.toContain('CustomResourceDefinition');
-      // The model's manifests wait for the chart.
-      const modelManifest = Object.entries(t.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
-        .find(([, r]) => String(r.Properties.Manifest).includes('"kind":"InferencePool"'));
-      expect(modelManifest).toBeDefined();
-      expect(modelManifest![1].DependsOn).toContain(id);
+      expect(chart.Properties!.Chart).toBeUndefined();
+      expect(JSON.stringify(chart.Properties!.ChartAssetURL)).toMatch(/^\{"Fn::Sub":"s3:\/\/cdk-[a-z0-9]+-assets-\$\{AWS::AccountId\}-us-west-2\/[0-9a-f]{64}\.zip"\}$/);
+      for (const { body } of templates.values()) expect(body).not.toContain('CustomResourceDefinition');
+      // The model's manifests wait for the chart (through their nested stacks).
+      const attachedModel = platform.rendering.attached.get(platform.serving.componentOf(model).componentName)!;
+      expect(findResource(platform, 'Custom::AWSCDK-EKS-KubernetesResource', (p) => String(p.Manifest).includes('"kind":"InferencePool"'))).toBeDefined();
+      expect(waitsFor(attachedModel, platform.rendering.attached.get('inference-extension-crds')!)).toBe(true);
     });
 
     test('CDK: the chart asset holds exactly the bundle objects, applied through .Files (no templating)', () => {
       // WHEN
       const assembly = CdkStage.of(platform)!.synth();
-      const asset = platform.rendering.node.findChild('inference-extension-crds-chart') as Asset;
+      const asset = platform.rendering.node.findAll().find((c) => c.node.id === 'inference-extension-crds-chart') as Asset;
       const dir = path.join(assembly.directory, asset.assetPath);
 
       // THEN

@@ -5,21 +5,23 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildExamplePlatform } from '../../examples/platform';
-import { Delivery, GitOpsRendering } from '../../lib';
+import { Delivery, GitOpsRendering, PlatformStack } from '../../lib';
 import { runCfnLint } from '../cfn-lint';
 import { describeWithSchemas, expectValidK8sObjects } from '../k8s-schema';
+import { allResources, assemblyTemplates, nestedTemplates } from '../util';
 
 function synthExample(delivery: Delivery) {
   const app = new App();
   const platform = buildExamplePlatform(app, delivery);
-  const assembly = app.synth();
-  return { app, platform, assembly, template: Template.fromStack(platform) };
+  app.synth();
+  return { app, platform, template: Template.fromStack(platform), templates: assemblyTemplates(platform) };
 }
 
-/** The Kubernetes objects the CDK rendering hands to the cluster (manifests and the root Application). */
-function cdkManifestObjects(template: Template): unknown[] {
-  return Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
-    .flatMap((r) => JSON.parse(r.Properties.Manifest as string) as unknown[]);
+/** The Kubernetes objects the CDK rendering hands to the cluster (manifests and the root Application), in every template. */
+function cdkManifestObjects(platform: PlatformStack): unknown[] {
+  return allResources(platform)
+    .filter((r) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource')
+    .flatMap((r) => JSON.parse(r.Properties!.Manifest as string) as unknown[]);
 }
 
 describe('example platform', () => {
@@ -28,6 +30,10 @@ describe('example platform', () => {
 
   test('CloudFormation rendering (CDK delivery) matches the snapshot', () => {
     expect(cdk.template.toJSON()).toMatchSnapshot();
+  });
+
+  test('nested stacks of the CDK rendering match the snapshot', () => {
+    expect(Object.fromEntries([...nestedTemplates(cdk.platform)].map(([id, t]) => [id, t.toJSON()]))).toMatchSnapshot();
   });
 
   test('CloudFormation rendering (GitOps delivery) matches the snapshot', () => {
@@ -39,10 +45,10 @@ describe('example platform', () => {
     expect(Object.fromEntries(files.map((f) => [f.path, f.content]))).toMatchSnapshot();
   });
 
-  test('every template stays well inside CloudFormation limits (500 resources, 1 MB)', () => {
-    for (const stack of cdk.assembly.stacks) {
-      const body = fs.readFileSync(stack.templateFullPath, 'utf-8');
-      expect(Object.keys(JSON.parse(body).Resources).length).toBeLessThan(250);
+  test('every template, parent and nested, stays well inside CloudFormation limits (500 resources, 1 MB)', () => {
+    expect([...cdk.templates.keys()].filter((f) => f.endsWith('.nested.template.json')).length).toBe(cdk.platform.rendering.nestedStacks.size);
+    for (const { body, json } of [...cdk.templates.values(), ...gitops.templates.values()]) {
+      expect(Object.keys(json.Resources).length).toBeLessThan(250);
       expect(body.length).toBeLessThan(500_000);
     }
   });
@@ -55,8 +61,8 @@ describe('example platform', () => {
     });
 
     test('every object the CDK rendering applies is valid against its upstream schema', () => {
-      const cdkObjs = cdkManifestObjects(cdk.template);
-      const gitopsObjs = cdkManifestObjects(gitops.template);
+      const cdkObjs = cdkManifestObjects(cdk.platform);
+      const gitopsObjs = cdkManifestObjects(gitops.platform);
       expect(cdkObjs.length).toBeGreaterThan(2);
       expect(gitopsObjs.length).toBe(1);
       expectValidK8sObjects([...cdkObjs, ...gitopsObjs]);
@@ -66,11 +72,14 @@ describe('example platform', () => {
   test('cfn-lint reports zero errors on every synthesized template', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-lint-'));
     const files: string[] = [];
-    for (const [name, t] of [['cdk', cdk.template], ['gitops', gitops.template]] as const) {
-      const file = path.join(dir, `${name}.template.json`);
-      fs.writeFileSync(file, JSON.stringify(t.toJSON()));
-      files.push(file);
+    for (const [name, templates] of [['cdk', cdk.templates], ['gitops', gitops.templates]] as const) {
+      for (const [f, { body }] of templates) {
+        const file = path.join(dir, `${name}-${f}`);
+        fs.writeFileSync(file, body);
+        files.push(file);
+      }
     }
+    expect(files.length).toBeGreaterThan(2);
     const result = runCfnLint(files);
     if (!result.available) {
       console.warn('cfn-lint is not installed: skipping the CloudFormation lint (pip install cfn-lint)');

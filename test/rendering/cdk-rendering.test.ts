@@ -1,72 +1,149 @@
-import { Size } from 'aws-cdk-lib';
+import { NestedStack, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { testPlatform } from '../util';
-
-function logicalIdOf(t: Template, type: string, match: (props: Record<string, unknown>) => boolean): string {
-  const hit = Object.entries(t.findResources(type)).find(([, r]) => match(r.Properties));
-  if (!hit) throw new Error(`no ${type} matched`);
-  return hit[0];
-}
+import { IConstruct } from 'constructs';
+import { ComponentStacks, Delivery, KubernetesComponent, Stage } from '../../lib';
+import { assemblyTemplates, findResource, nestedTemplates, testPlatform, waitsFor } from '../util';
 
 describe('CDK rendering', () => {
   const platform = testPlatform();
   platform.karpenter.addNodePool('late', { limits: { cpu: 8, memory: Size.gibibytes(32) } });
   const t = Template.fromStack(platform);
+  const nested = nestedTemplates(platform);
+  // Read every template now: later platforms of this file reuse the stack name 'Test' in the same cdk.out.
+  assemblyTemplates(platform);
+  const attached = (name: string): IConstruct => {
+    const c = platform.rendering.attached.get(name);
+    if (!c) throw new Error(`no component '${name}' attached`);
+    return c;
+  };
+
+  test('components live in nested stacks, one per stage; dependents of their own stage one level up', () => {
+    expect([...nested.keys()]).toEqual(['Crds', 'CrdsLevel1', 'Controllers', 'Configuration']);
+    t.resourceCountIs('AWS::CloudFormation::Stack', 4);
+    t.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 0);
+    t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 0);
+    expect(Stack.of(attached('karpenter'))).toBe(platform.rendering.nestedStacks.get('Controllers'));
+    expect(Stack.of(attached('network-policies'))).toBe(platform.rendering.nestedStacks.get('CrdsLevel1'));
+  });
+
+  test('nested charts and manifests use the parent cluster and its kubectl provider through parameters', () => {
+    const chart = nested.get('Controllers')!.findResources('Custom::AWSCDK-EKS-HelmChart', { Properties: { Chart: 'karpenter' } });
+    const props = Object.values(chart)[0].Properties;
+    expect(props.ServiceToken).toEqual({ Ref: expect.stringMatching(/^referenceto/) });
+    expect(props.ClusterName).toEqual({ Ref: expect.stringMatching(/^referenceto/) });
+    const stack = Object.values(t.findResources('AWS::CloudFormation::Stack'))[0];
+    expect(JSON.stringify(stack.Properties.Parameters)).toMatch(/"Fn::GetAtt":\["ClusterKubectlProviderframeworkonEvent[0-9A-F]{8}","Arn"\]/);
+    expect(JSON.stringify(stack.Properties.Parameters)).toMatch(/"Ref":"Cluster[^"]*"/);
+  });
 
   test('Helm components are installed with their pinned chart, namespace and values', () => {
-    t.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
-      Chart: 'karpenter',
+    const karpenter = findResource(platform, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'karpenter');
+    expect(karpenter.Properties).toEqual(expect.objectContaining({
       Repository: 'oci://public.ecr.aws/karpenter/karpenter',
       Version: '1.14.1',
       Namespace: 'kube-system',
       Release: 'karpenter',
       CreateNamespace: true,
-      Values: Match.stringLikeRegexp('"interruptionQueue":"test"'),
-    });
-    t.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
-      Chart: 'external-secrets', Repository: 'https://charts.external-secrets.io', Namespace: 'external-secrets',
-    });
+      Values: expect.stringContaining('"interruptionQueue":"test"'),
+    }));
+    expect(findResource(platform, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'external-secrets').Properties)
+      .toEqual(expect.objectContaining({ Repository: 'https://charts.external-secrets.io', Namespace: 'external-secrets' }));
   });
 
   test('includesCrds false installs the chart with SkipCrds; the owner of the CRDs installs them', () => {
-    t.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'karpenter', SkipCrds: true });
-    t.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'karpenter-crd', SkipCrds: Match.absent() });
+    expect(findResource(platform, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'karpenter').Properties!.SkipCrds).toBe(true);
+    expect(findResource(platform, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'karpenter-crd').Properties!.SkipCrds).toBeUndefined();
   });
 
   test('manifest components are applied, including objects added after construction', () => {
-    t.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesResource', { Manifest: Match.stringLikeRegexp('"kind":"NodePool","metadata":\\{"name":"late"') });
+    nested.get('Configuration')!.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesResource', {
+      Manifest: Match.stringLikeRegexp('"kind":"NodePool","metadata":\\{"name":"late"'),
+    });
   });
 
   test('controllers wait for their CRDs, custom resources wait for their controllers', () => {
-    const crd = logicalIdOf(t, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'karpenter-crd');
-    const controller = logicalIdOf(t, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'karpenter');
-    const pools = logicalIdOf(t, 'Custom::AWSCDK-EKS-KubernetesResource', (p) => String(p.Manifest).includes('NodePool'));
-    const resources = t.toJSON().Resources;
-    expect(resources[controller].DependsOn).toEqual(expect.arrayContaining([crd]));
-    expect(resources[pools].DependsOn).toEqual(expect.arrayContaining([controller]));
+    expect(waitsFor(attached('karpenter'), attached('karpenter-crd'))).toBe(true);
+    expect(waitsFor(attached('karpenter-nodepools'), attached('karpenter'))).toBe(true);
+    expect(waitsFor(attached('karpenter-crd'), attached('karpenter'))).toBe(false);
   });
 
   test('charts wait for the system node group and the Pod Identity associations', () => {
-    const controller = logicalIdOf(t, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'karpenter');
-    const deps: string[] = t.toJSON().Resources[controller].DependsOn;
-    const nodegroup = Object.keys(t.findResources('AWS::EKS::Nodegroup'))[0];
-    const association = logicalIdOf(t, 'AWS::EKS::PodIdentityAssociation', (p) => p.ServiceAccount === 'karpenter');
-    expect(deps).toEqual(expect.arrayContaining([nodegroup, association]));
+    expect(waitsFor(attached('karpenter'), platform.platformCluster.systemNodeGroup)).toBe(true);
+    expect(waitsFor(attached('karpenter'), platform.karpenter.controllerRole.association)).toBe(true);
+    expect(waitsFor(attached('karpenter'), platform.secrets.identity.association)).toBe(true);
   });
 
   test('the Prometheus operator CRDs are installed first (stage CRDS)', () => {
-    t.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
+    nested.get('Crds')!.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
       Chart: 'prometheus-operator-crds', Repository: 'https://prometheus-community.github.io/helm-charts', Namespace: 'monitoring',
     });
   });
 
   test('every component waits for the whole previous stage, as sync waves do', () => {
-    const crdsOfKarpenter = logicalIdOf(t, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'karpenter-crd');
-    const promCrds = logicalIdOf(t, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'prometheus-operator-crds');
-    const eso = logicalIdOf(t, 'Custom::AWSCDK-EKS-HelmChart', (p) => p.Chart === 'external-secrets');
-    const store = logicalIdOf(t, 'Custom::AWSCDK-EKS-KubernetesResource', (p) => String(p.Manifest).includes('ClusterSecretStore'));
-    const resources = t.toJSON().Resources;
-    expect(resources[eso].DependsOn).toEqual(expect.arrayContaining([crdsOfKarpenter, promCrds]));
-    expect(resources[store].DependsOn).toEqual(expect.arrayContaining([eso]));
+    for (const crd of ['karpenter-crd', 'prometheus-operator-crds', 'network-policies']) {
+      expect(waitsFor(attached('external-secrets'), attached(crd))).toBe(true);
+    }
+    expect(waitsFor(attached('secret-store'), attached('external-secrets'))).toBe(true);
+    // Through the nested stacks: each waits for every nested stack of the previous stage.
+    const deps = (id: string) => t.toJSON().Resources[Stack.of(platform).resolve(platform.rendering.nestedStacks.get(id)!.nestedStackResource!.logicalId)].DependsOn;
+    const logicalId = (id: string) => Stack.of(platform).resolve(platform.rendering.nestedStacks.get(id)!.nestedStackResource!.logicalId);
+    expect(deps('Controllers')).toEqual(expect.arrayContaining([logicalId('Crds'), logicalId('CrdsLevel1')]));
+    expect(deps('Configuration')).toEqual(expect.arrayContaining([logicalId('Controllers')]));
+    expect(deps('CrdsLevel1')).toEqual(expect.arrayContaining([logicalId('Crds')]));
+  });
+
+  test('each nested stack says what it holds', () => {
+    const descriptions = [...platform.rendering.nestedStacks.values()].map((s) => s.templateOptions.description);
+    expect(descriptions).toEqual([
+      'agentic-eks: Kubernetes components of stage crds',
+      'agentic-eks: Kubernetes components of stage crds, level 1',
+      'agentic-eks: Kubernetes components of stage controllers',
+      'agentic-eks: Kubernetes components of stage configuration',
+    ]);
+    for (const s of platform.rendering.nestedStacks.values()) expect(NestedStack.isNestedStack(s)).toBe(true);
+  });
+
+  test("'workloadStacks' must be a whole number from 1 to 50", () => {
+    expect(() => ComponentStacks.nested({ workloadStacks: 0 })).toThrow("'workloadStacks' (0) must be a whole number from 1 to 50");
+    expect(() => ComponentStacks.nested({ workloadStacks: 2.5 })).toThrow("'workloadStacks' (2.5) must be a whole number from 1 to 50");
+    expect(ComponentStacks.nested().workloadStacks).toBe(4);
+  });
+
+  test('workloadStacks spreads the WORKLOADS stage over that many nested stacks', () => {
+    const p = testPlatform({ componentStacks: ComponentStacks.nested({ workloadStacks: 1 }) });
+    for (const name of ['app-a', 'app-b', 'app-c']) new KubernetesComponent(p.definition, name, { name, stage: Stage.WORKLOADS, description: name });
+    expect([...nestedTemplates(p).keys()].filter((id) => id.startsWith('Workloads'))).toEqual(['Workloads']);
+  });
+
+  describe('ComponentStacks.parent(): the layout of releases before nested stacks', () => {
+    const legacy = testPlatform({ componentStacks: ComponentStacks.parent() });
+    const lt = Template.fromStack(legacy);
+    assemblyTemplates(legacy);
+    const legacyAttached = (name: string) => legacy.rendering.attached.get(name)!;
+
+    test('charts and manifests in the parent stack with their former construct ids, no nested stack', () => {
+      lt.resourceCountIs('AWS::CloudFormation::Stack', 0);
+      lt.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 4);
+      lt.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 5);
+      expect(legacyAttached('karpenter').node.path).toBe('Test/Rendering/karpenter');
+      // What cluster.addCdk8sChart() creates: a child of the cluster.
+      expect(legacyAttached('namespaces').node.scope).toBe(legacy.cluster);
+      expect(legacyAttached('namespaces').node.id).toBe('k8s-namespaces');
+      expect(legacy.rendering.nestedStacks.size).toBe(0);
+    });
+
+    test('each component waits for the whole previous stage and for waitFor', () => {
+      expect(waitsFor(legacyAttached('external-secrets'), legacyAttached('karpenter-crd'))).toBe(true);
+      expect(waitsFor(legacyAttached('secret-store'), legacyAttached('external-secrets'))).toBe(true);
+      expect(waitsFor(legacyAttached('karpenter'), legacy.platformCluster.systemNodeGroup)).toBe(true);
+    });
+  });
+
+  test('GitOps delivery keeps Argo CD and the root Application in the parent stack, without nested stacks', () => {
+    const gitops = testPlatform({ delivery: Delivery.GITOPS });
+    const g = Template.fromStack(gitops);
+    g.resourceCountIs('AWS::CloudFormation::Stack', 0);
+    g.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
+    expect(gitops.rendering.nestedStacks.size).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import {
 } from '../../../lib/gateway/litellm';
 import { Langfuse } from '../../../lib/observability/langfuse';
 import { expectValidK8sObjects } from '../../k8s-schema';
-import { addGeneralPool, find, objects, template, testPlatform } from '../../util';
+import { addGeneralPool, assemblyTemplates, find, objects, template, testPlatform } from '../../util';
 
 interface Fixture { platform: PlatformStack; llama: VllmModel }
 
@@ -379,7 +379,8 @@ describe('LiteLlm secrets', () => {
       langfuse: langfuseOf(f),
     });
     const manifests = JSON.stringify(f.platform.definition.components.flatMap((c) => ('toJson' in c ? objects(c as never) : [])));
-    const cfn = JSON.stringify(template(f.platform).toJSON());
+    // Every template: the parent's and the nested stacks' that hold the manifests and values.
+    const cfn = JSON.stringify([...assemblyTemplates(f.platform).values()].map((t) => t.json));
     for (const text of [manifests, cfn]) {
       // The only 'sk-' is the prefix the proxy prepends to the generated master key.
       expect(text.replace(/sk-\$\(MASTER_KEY_RAW\)|sk-lf-\{\{ \.sk \}\}|sk-lf-\$\(LANGFUSE_INIT_SK_RAW\)/g, '').match(/sk-.{0,20}/g)).toBeNull();
