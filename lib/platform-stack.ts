@@ -230,6 +230,8 @@ export class PlatformStack extends Stack {
     if (this.gitOps === undefined) {
       throw new PlatformValidationError(`'gitOps' must be set on PlatformStack '${this.node.id}' to write the GitOps rendering`);
     }
-    return GitOpsRendering.write(this.definition, this.gitOps, outdir);
+    // After `app.synth()` the CDK rendering's model of the cluster is reused (one synthesis of the manifests, one run
+    // of the checks), unless constructs were added since.
+    return GitOpsRendering.write(this.definition, this.gitOps, outdir, this.rendering.model);
   }
 }

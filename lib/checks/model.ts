@@ -33,6 +33,7 @@ export class ClusterModel {
 
   /** The definition the model was built from (for rules that read constructs). */
   public readonly definition: PlatformDefinition;
+  private readonly constructCount: number;
   /** Every component in apply order. */
   public readonly components: IComponent[];
   /** Every object of the library's own (manifest) components, in apply order. */
@@ -43,6 +44,7 @@ export class ClusterModel {
 
   private constructor(definition: PlatformDefinition) {
     this.definition = definition;
+    this.constructCount = definition.node.findAll().length;
     this.components = definition.components;
     const objects: ModelObject[] = [];
     const helm: HelmComponent[] = [];
@@ -80,6 +82,14 @@ export class ClusterModel {
    */
   public manifestsOf(component: IComponent): Record<string, unknown>[] {
     return this.manifests.get(component) ?? (KubernetesComponent.isKubernetesComponent(component) ? component.toJson() : []);
+  }
+
+  /**
+   * True while the definition has as many constructs as when the model was built: a reuse guard for renderings in
+   * one process (adding a model, pool or route adds constructs).
+   */
+  public isCurrent(): boolean {
+    return this.definition.node.findAll().length === this.constructCount;
   }
 
   /** The objects of one component, in the order it applies them. */

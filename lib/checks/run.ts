@@ -19,6 +19,8 @@ export interface PlatformCheckResult extends RuleEvaluation {
   readonly acknowledged: AcknowledgedFinding[];
 }
 
+const PASSED = new WeakMap<ClusterModel, IPlatformRule[]>();
+
 /** Runs the platform checks on a definition; never throws for findings. */
 export function evaluatePlatformChecks(
   definition: PlatformDefinition, rules: IPlatformRule[] = PLATFORM_RULES, model: ClusterModel = ClusterModel.of(definition),
@@ -52,8 +54,14 @@ function evaluateOn(model: ClusterModel, rules: IPlatformRule[]): PlatformCheckR
 export function assertPlatformChecks(
   definition: PlatformDefinition, rules: IPlatformRule[] = PLATFORM_RULES, model: ClusterModel = ClusterModel.of(definition),
 ): ClusterModel {
+  // A model that passed these rules passes them again (acknowledgements only remove findings): both renderings in one
+  // process share the model and run the rules once.
+  if (PASSED.get(model) === rules) return model;
   const failed = evaluateOn(model, rules).filter((r) => r.status === RuleStatus.NON_COMPLIANT && r.findings.length > 0);
-  if (failed.length === 0) return model;
+  if (failed.length === 0) {
+    PASSED.set(model, rules);
+    return model;
+  }
   const lines = failed.flatMap((r) => r.findings.map((f) => `[${r.rule.id}] ${f.message}`));
   throw new PlatformValidationError(`platform checks failed (${lines.length}):\n  ${lines.join('\n  ')}`);
 }

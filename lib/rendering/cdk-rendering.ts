@@ -53,6 +53,7 @@ export class CdkRendering extends Construct {
   /** The nested stacks holding the components with {@link Delivery.CDK}, by construct id (available after synthesis). */
   public readonly nestedStacks = new Map<string, NestedStack>();
   private rendered = false;
+  private _model?: ClusterModel;
 
   constructor(scope: Construct, id: string, private readonly props: CdkRenderingProps) {
     super(scope, id);
@@ -70,11 +71,20 @@ export class CdkRendering extends Construct {
     Aspects.of(Stack.of(this)).add(aspect, { priority: 100 });
   }
 
+  /**
+   * The model of the cluster this rendering checked at synthesis (undefined before `app.synth()`). The GitOps rendering
+   * of the same platform reuses it in the same process while the definition is unchanged.
+   */
+  public get model(): ClusterModel | undefined {
+    return this._model !== undefined && this._model.isCurrent() ? this._model : undefined;
+  }
+
   private render(): void {
     if (this.rendered) return;
     this.rendered = true;
     const model = ClusterModel.of(this.props.definition);
     assertPlatformChecks(this.props.definition, PLATFORM_RULES, model);
+    this._model = model;
     Annotations.of(Stack.of(this)).addInfo(summarizePrerequisites(computePrerequisites(this.props.definition, model)));
     if (this.props.delivery === Delivery.GITOPS) {
       this.renderGitOpsBootstrap();

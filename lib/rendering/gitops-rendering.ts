@@ -77,10 +77,11 @@ export class GitOpsRendering {
   }
 
   /** Every file of the GitOps output (YAML files and README.md), in a stable order. */
-  public static files(definition: PlatformDefinition, gitOps: GitOpsOptions): RenderedFile[] {
+  public static files(definition: PlatformDefinition, gitOps: GitOpsOptions, reuse?: ClusterModel): RenderedFile[] {
     const options = resolveGitOpsOptions(gitOps);
-    // One model of the cluster for the checks and the prerequisites of this rendering.
-    const model = ClusterModel.of(definition);
+    // One model of the cluster for the checks and the prerequisites of this rendering (or the CDK rendering's, when
+    // both renderings run in one process and the definition has not changed since).
+    const model = reuse !== undefined && reuse.definition === definition && reuse.isCurrent() ? reuse : ClusterModel.of(definition);
     const folders = GitOpsRendering.folders(definition, gitOps, model);
     const prerequisites = computePrerequisites(definition, model);
     const files: RenderedFile[] = [];
@@ -102,8 +103,8 @@ export class GitOpsRendering {
    * Writes the GitOps output to `outdir` (replacing what a previous run wrote there).
    * @returns the written paths, relative to `outdir`
    */
-  public static write(definition: PlatformDefinition, gitOps: GitOpsOptions, outdir: string): string[] {
-    const files = GitOpsRendering.files(definition, gitOps);
+  public static write(definition: PlatformDefinition, gitOps: GitOpsOptions, outdir: string, reuse?: ClusterModel): string[] {
+    const files = GitOpsRendering.files(definition, gitOps, reuse);
     fs.rmSync(outdir, { recursive: true, force: true });
     for (const f of files) {
       const target = path.join(outdir, ...f.path.split('/'));
