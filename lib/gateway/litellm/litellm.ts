@@ -1,3 +1,4 @@
+import { addInClusterPostgres, POSTGRES_PORT, RESTRICTED_CONTAINER } from '../../core/private/postgres';
 import { createHash } from 'crypto';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Chart, Lazy } from 'cdk8s';
@@ -166,15 +167,10 @@ export interface LiteLlmOptions {
 
 const APP_LABEL = 'app.kubernetes.io/name';
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
-const POSTGRES_PORT = 5432;
 const REDIS_PORT = 6379;
 const LITERAL_KEY = (name: string) => `API key of model '${name}' must come from a Secret, not a literal value`;
 
-const RESTRICTED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+const RESTRICTED = RESTRICTED_CONTAINER;
 
 function secretEnv(name: string, secret: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
@@ -658,58 +654,14 @@ export class LiteLlm extends Construct implements ILiteLlm {
   }
 
   private addPostgres(component: KubernetesComponent, ns: string, database: LiteLlmDatabase, password: PlatformSecret): void {
-    const labels = { [APP_LABEL]: 'litellm-postgres', [COMPONENT_LABEL]: 'database' };
-    const ready: k8s.Probe = { exec: { command: ['pg_isready', '-U', 'litellm', '-d', 'litellm'] }, periodSeconds: 10, timeoutSeconds: 5 };
-    new k8s.KubeService(component, 'PostgresService', {
-      metadata: { name: 'litellm-postgres', namespace: ns, labels },
-      spec: {
-        clusterIp: 'None',
-        selector: labels,
-        ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }],
-      },
-    });
-    new k8s.KubeStatefulSet(component, 'Postgres', {
-      metadata: { name: 'litellm-postgres', namespace: ns, labels },
-      spec: {
-        serviceName: 'litellm-postgres',
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            enableServiceLinks: false,
-            // uid 999 is `postgres` in the official image; the entrypoint supports starting as that user.
-            securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999 },
-            containers: [{
-              name: 'postgres',
-              image: ContainerImage.POSTGRES.uri,
-              env: [
-                { name: 'POSTGRES_USER', value: 'litellm' },
-                { name: 'POSTGRES_DB', value: 'litellm' },
-                secretEnv('POSTGRES_PASSWORD', password.secretName, password.key),
-                { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-              ],
-              ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
-              readinessProbe: ready,
-              livenessProbe: { ...ready, periodSeconds: 20, failureThreshold: 6 },
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('512Mi') },
-                limits: { memory: k8s.Quantity.fromString('1Gi') },
-              },
-              securityContext: RESTRICTED,
-              volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }],
-            }],
-          },
-        },
-        volumeClaimTemplates: [{
-          metadata: { name: 'data' },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: database.storageClass,
-            resources: { requests: { storage: k8s.Quantity.fromString(`${database.storage!.toGibibytes({ rounding: 1 })}Gi`) } },
-          },
-        }],
-      },
+    addInClusterPostgres(component, {
+      namespace: ns,
+      name: 'litellm-postgres',
+      database: 'litellm',
+      labels: { [APP_LABEL]: 'litellm-postgres', [COMPONENT_LABEL]: 'database' },
+      password: { secretName: password.secretName, key: password.key },
+      storageGib: database.storage!.toGibibytes({ rounding: 1 }),
+      storageClassName: database.storageClass,
     });
   }
 }

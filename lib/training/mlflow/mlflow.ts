@@ -1,3 +1,4 @@
+import { addInClusterPostgres, POSTGRES_PORT, RESTRICTED_CONTAINER } from '../../core/private/postgres';
 import { acknowledgeNagFindings, NagFindingRule } from '../../core/nag-acknowledgements';
 import { RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -19,7 +20,6 @@ import { ContainerImage } from '../../versions';
 
 /** Port of the MLflow tracking server. */
 export const MLFLOW_PORT = 5000;
-const POSTGRES_PORT = 5432;
 const APP = 'app.kubernetes.io/name';
 const COMPONENT = 'app.kubernetes.io/component';
 
@@ -65,11 +65,7 @@ export interface MlflowProps extends MlflowOptions {
   readonly secrets: ExternalSecrets;
 }
 
-const RESTRICTED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+const RESTRICTED = RESTRICTED_CONTAINER;
 
 /**
  * The MLflow tracking server as the library's own Deployment (the community chart does not render as vendored):
@@ -225,52 +221,13 @@ export class MlflowTrackingServer extends Construct {
       });
     }
 
-    const ready: k8s.Probe = { exec: { command: ['pg_isready', '-U', 'mlflow', '-d', 'mlflow'] }, periodSeconds: 10, timeoutSeconds: 5 };
-    new k8s.KubeService(c, 'PostgresService', {
-      metadata: { name: 'mlflow-postgres', namespace: ns, labels: dbLabels },
-      spec: {
-        clusterIp: 'None',
-        selector: dbLabels,
-        ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }],
-      },
-    });
-    new k8s.KubeStatefulSet(c, 'Postgres', {
-      metadata: { name: 'mlflow-postgres', namespace: ns, labels: dbLabels },
-      spec: {
-        serviceName: 'mlflow-postgres',
-        replicas: 1,
-        selector: { matchLabels: dbLabels },
-        template: {
-          metadata: { labels: dbLabels },
-          spec: {
-            enableServiceLinks: false,
-            securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999 },
-            containers: [{
-              name: 'postgres',
-              image: ContainerImage.POSTGRES.uri,
-              env: [
-                { name: 'POSTGRES_USER', value: 'mlflow' },
-                { name: 'POSTGRES_DB', value: 'mlflow' },
-                { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: password.secretName, key: password.key } } },
-                { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-              ],
-              ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
-              readinessProbe: ready,
-              livenessProbe: { ...ready, periodSeconds: 20, failureThreshold: 6 },
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('512Mi') },
-                limits: { memory: k8s.Quantity.fromString('1Gi') },
-              },
-              securityContext: RESTRICTED,
-              volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }],
-            }],
-          },
-        },
-        volumeClaimTemplates: [{
-          metadata: { name: 'data' },
-          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k8s.Quantity.fromString(`${storageGib}Gi`) } } },
-        }],
-      },
+    addInClusterPostgres(c, {
+      namespace: ns,
+      name: 'mlflow-postgres',
+      database: 'mlflow',
+      labels: dbLabels,
+      password: { secretName: password.secretName, key: password.key },
+      storageGib,
     });
 
     if (props.route !== undefined) {
