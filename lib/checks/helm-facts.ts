@@ -25,7 +25,7 @@ export interface HelmServiceFact {
 /** A Secret a chart creates (or documents as created by its operator). */
 export interface HelmSecretFact {
   readonly name: string;
-  /** Keys of the Secret. @default - unknown: any key is accepted */
+  /** Keys of the Secret. @default - unknown: every key is accepted */
   readonly keys?: string[];
 }
 
