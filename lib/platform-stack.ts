@@ -139,7 +139,10 @@ export class PlatformStack extends Stack {
     }
     this.gitOps = props.gitOps;
 
-    this.definition = new PlatformDefinition({ clusterName: name, region: this.region, kubernetesVersion: version.version });
+    this.definition = new PlatformDefinition({
+      clusterName: name, region: this.region, kubernetesVersion: version.version,
+      systemNodeInstanceTypes: props.systemNodeGroup?.instanceTypes?.map((t) => t.toString()),
+    });
     this.network = NetworkFlows.of(this.definition);
     // kube-prometheus-stack's node exporter uses the host network, PID namespace and paths.
     this.definition.requirePodSecurity(MONITORING_NAMESPACE, PodSecurityLevel.PRIVILEGED);

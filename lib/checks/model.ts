@@ -1,6 +1,6 @@
 import { consumedSecrets } from './acknowledgements';
 import { CrdKind, HELM_FACTS, HelmChartFacts, HelmServiceFact, secretsNamedInValues } from './helm-facts';
-import { NodePoolModel, SYSTEM_NODE_POOL, karpenterPool } from './private/node-pools';
+import { NodePoolModel, karpenterPool, systemNodePool } from './private/node-pools';
 import { PodTemplate, podTemplatesOf } from './private/pod-templates';
 import { rec, recs, stringMap, str } from './private/selectors';
 import { HelmComponent, IComponent, KubernetesComponent, Stage } from '../core/component';
@@ -134,7 +134,7 @@ export class ClusterModel {
 
   /** The nodes pods can land on: every Karpenter NodePool of the platform, plus the system managed node group. */
   public nodePools(): NodePoolModel[] {
-    return [...this.objects.filter((o) => o.kind === 'NodePool' && o.apiVersion.startsWith('karpenter.sh/')).map(karpenterPool), SYSTEM_NODE_POOL];
+    return [...this.objects.filter((o) => o.kind === 'NodePool' && o.apiVersion.startsWith('karpenter.sh/')).map(karpenterPool), systemNodePool(this.definition.systemNodeInstanceTypes)];
   }
 
   /** The chart values of a Helm component (computed once per model). */

@@ -1,3 +1,4 @@
+import { DEFAULT_SYSTEM_INSTANCE_TYPES } from '../core/scheduling';
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -128,7 +129,7 @@ export class PlatformCluster extends Construct {
 
     this.systemNodeGroup = this.cluster.addNodegroupCapacity('System', {
       nodegroupName: 'system',
-      instanceTypes: system.instanceTypes ?? [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m6i.large')],
+      instanceTypes: system.instanceTypes ?? DEFAULT_SYSTEM_INSTANCE_TYPES.map((t) => new ec2.InstanceType(t)),
       amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
       minSize,
       maxSize,

@@ -1,3 +1,4 @@
+import { DEFAULT_SYSTEM_INSTANCE_TYPES } from './scheduling';
 import { App, YamlOutputType } from 'cdk8s';
 import { IComponent, HelmComponent, KubernetesComponent, Stage } from './component';
 import { PodSecurityLevel, mostPermissive, podSecurityLabels } from './pod-security';
@@ -11,6 +12,11 @@ export interface PlatformDefinitionProps {
   readonly region: string;
   /** Kubernetes minor version, e.g. `1.36`. */
   readonly kubernetesVersion: string;
+  /**
+   * Instance types of the system managed node group (the platform checks schedule pods on it).
+   * @default DEFAULT_SYSTEM_INSTANCE_TYPES
+   */
+  readonly systemNodeInstanceTypes?: string[];
 }
 
 /** Options of {@link PlatformDefinition.ensureNamespace}. */
@@ -45,6 +51,8 @@ export class PlatformDefinition extends App {
   public readonly clusterName: string;
   public readonly region: string;
   public readonly kubernetesVersion: string;
+  /** Instance types of the system managed node group. */
+  public readonly systemNodeInstanceTypes: string[];
   private namespacesComponent?: KubernetesComponent;
   private readonly namespaceNames = new Set<string>();
   private readonly podSecurityLevels = new Map<string, PodSecurityLevel>();
@@ -54,6 +62,7 @@ export class PlatformDefinition extends App {
     this.clusterName = props.clusterName;
     this.region = props.region;
     this.kubernetesVersion = props.kubernetesVersion;
+    this.systemNodeInstanceTypes = [...(props.systemNodeInstanceTypes ?? DEFAULT_SYSTEM_INSTANCE_TYPES)];
   }
 
   /**

@@ -41,10 +41,11 @@ const KARPENTER_WELL_KNOWN = [
 
 /**
  * The system managed node group of `PlatformCluster` (lib/cluster/platform-cluster.ts): label
- * `agentic-eks.io/node-role=system`, taint `CriticalAddonsOnly=true:NoSchedule`, m7i.large/m6i.large on-demand (the
- * default instance types; a platform that changes them is not seen here), no GPUs.
+ * `agentic-eks.io/node-role=system`, taint `CriticalAddonsOnly=true:NoSchedule`, on-demand nodes of the platform's
+ * system instance types (`PlatformDefinition.systemNodeInstanceTypes`), no GPUs.
  */
-export const SYSTEM_NODE_POOL: NodePoolModel = {
+export function systemNodePool(instanceTypes: readonly string[]): NodePoolModel {
+  return {
   label: 'the system node group',
   labels: {
     [SYSTEM_NODE_LABEL]: 'system',
@@ -53,10 +54,11 @@ export const SYSTEM_NODE_POOL: NodePoolModel = {
     'kubernetes.io/os': 'linux',
     'kubernetes.io/arch': 'amd64',
   },
-  requirements: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['m7i.large', 'm6i.large'] }],
+  requirements: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: [...instanceTypes] }],
   taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' }],
   wellKnownPrefixes: ['kubernetes.io/', 'node.kubernetes.io/', 'topology.kubernetes.io/', 'beta.kubernetes.io/', 'eks.amazonaws.com/', 'topology.k8s.aws/'],
-};
+  };
+}
 
 /** Reads a requirement list (`[{key, operator, values}]`). */
 export function requirements(x: unknown): NodeRequirementModel[] {

@@ -1,4 +1,6 @@
-import { GPU_DEVICE_MANAGEMENT_LABEL, MIG_CONFIG_LABEL, PODS_SCHEDULABLE, RuleStatus, Stage } from '../../../lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ClusterModel, GPU_DEVICE_MANAGEMENT_LABEL, MIG_CONFIG_LABEL, PODS_SCHEDULABLE, RuleStatus, Stage } from '../../../lib';
+import { testPlatform } from '../../util';
 import { addComponent, check, definition, deployment, podSpec } from '../fixtures';
 
 const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
@@ -79,5 +81,19 @@ describe('pods-schedulable', () => {
     expect(check(PODS_SCHEDULABLE, def).messages).toEqual([
       "Deployment 'models/mig' fits no node pool: NodePool 'l40s': DRA GPU claims need agentic-eks.io/gpu-device-management=dra; the system node group: node selector agentic-eks.io/gpu-pool=l40s not offered; fix: add a NodePool that offers these labels, taint tolerations and GPUs, or change the pod's nodeSelector/tolerations/requests",
     ]);
+  });
+});
+
+describe('pods-schedulable: the system node group is the platform\'s own', () => {
+  test('its instance types come from the platform (systemNodeGroup.instanceTypes), defaulting to m7i/m6i.large', () => {
+    // GIVEN / WHEN
+    const defaults = testPlatform();
+    const custom = testPlatform({ systemNodeGroup: { instanceTypes: [new ec2.InstanceType('c7i.xlarge')] } });
+
+    // THEN
+    const system = (p: typeof defaults) => ClusterModel.of(p.definition).nodePools().find((n) => n.object === undefined)!;
+    expect(system(defaults).requirements).toEqual([{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['m7i.large', 'm6i.large'] }]);
+    expect(system(custom).requirements).toEqual([{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['c7i.xlarge'] }]);
+    expect(custom.definition.systemNodeInstanceTypes).toEqual(['c7i.xlarge']);
   });
 });
