@@ -170,7 +170,6 @@ const COMPONENT_LABEL = 'app.kubernetes.io/component';
 const REDIS_PORT = 6379;
 const LITERAL_KEY = (name: string) => `API key of model '${name}' must come from a Secret, not a literal value`;
 
-const RESTRICTED = RESTRICTED_CONTAINER;
 
 function secretEnv(name: string, secret: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
@@ -415,7 +414,7 @@ export class LiteLlm extends Construct implements ILiteLlm {
                 limits: { memory: k8s.Quantity.fromString('2Gi') },
               },
               // litellm-database runs as root (its non-root build is a separate image): restricted otherwise.
-              securityContext: RESTRICTED,
+              securityContext: RESTRICTED_CONTAINER,
             }],
             volumes: [{ name: 'config', configMap: { name: 'litellm-config' } }],
           },
@@ -639,7 +638,7 @@ export class LiteLlm extends Construct implements ILiteLlm {
                 requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
                 limits: { memory: k8s.Quantity.fromString('512Mi') },
               },
-              securityContext: { ...RESTRICTED, readOnlyRootFilesystem: true },
+              securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
               volumeMounts: [{ name: 'data', mountPath: '/data' }],
             }],
             volumes: [{ name: 'data', emptyDir: {} }],

@@ -65,7 +65,6 @@ export interface MlflowProps extends MlflowOptions {
   readonly secrets: ExternalSecrets;
 }
 
-const RESTRICTED = RESTRICTED_CONTAINER;
 
 /**
  * The MLflow tracking server as the library's own Deployment (the community chart does not render as vendored):
@@ -202,7 +201,7 @@ export class MlflowTrackingServer extends Construct {
                 requests: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('1Gi') },
                 limits: { memory: k8s.Quantity.fromString('2Gi') },
               },
-              securityContext: { ...RESTRICTED, readOnlyRootFilesystem: true },
+              securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
             volumes: [{ name: 'tmp', emptyDir: {} }],
