@@ -48,15 +48,16 @@ export class ClusterModel {
     this.components = definition.components;
     const objects: ModelObject[] = [];
     const helm: HelmComponent[] = [];
-    const manifests = new Map<IComponent, Record<string, unknown>[]>();
+    // Every manifest component rendered in one pass (cdk8s prepares the definition once, not once per component).
+    const manifests: Map<IComponent, Record<string, unknown>[]> = KubernetesComponent.toJsonAll(
+      this.components.filter((c): c is KubernetesComponent => KubernetesComponent.isKubernetesComponent(c)));
     for (const c of this.components) {
       if (HelmComponent.isHelmComponent(c)) {
         helm.push(c);
         continue;
       }
-      if (!KubernetesComponent.isKubernetesComponent(c)) continue;
-      const json = c.toJson() as Record<string, unknown>[];
-      manifests.set(c, json);
+      const json = manifests.get(c);
+      if (json === undefined) continue;
       for (const obj of json) {
         const meta = (obj.metadata ?? {}) as Record<string, unknown>;
         objects.push({
@@ -77,8 +78,9 @@ export class ClusterModel {
   private readonly manifests: Map<IComponent, Record<string, unknown>[]>;
 
   /**
-   * The objects of a manifest component as the model read them (`toJson()` once per model), so that a rendering that
-   * runs the checks need not synthesize every chart a second time. Empty for Helm components.
+   * The objects of a manifest component as the model read them (rendered once per model), so that a rendering that
+   * runs the checks need not synthesize every chart a second time. Empty for Helm components. Shared, not copied:
+   * a caller that changes them (as `eks.KubernetesManifest` adds its prune label) must copy them first.
    */
   public manifestsOf(component: IComponent): Record<string, unknown>[] {
     return this.manifests.get(component) ?? (KubernetesComponent.isKubernetesComponent(component) ? component.toJson() : []);

@@ -1,4 +1,4 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { ApiObject, Chart, ChartProps, DependencyGraph } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { JsonObject, deepMerge } from './deep-merge';
 import { checkDnsLabel, check } from './validation';
@@ -119,9 +119,51 @@ export class KubernetesComponent extends Chart implements IComponent {
     this._lateObjects.push(produce);
   }
 
+  /**
+   * The objects of several components at once, each exactly as its {@link toJson} returns them, by component.
+   *
+   * cdk8s' `Chart.toJson()` first prepares the whole cdk8s App the chart belongs to (it turns the dependencies
+   * between constructs into dependencies between ApiObjects, across every chart, and validates every construct), then
+   * renders the chart. Rendering every component of a platform one by one therefore walks the whole platform once per
+   * component, which grows with the square of its size. This prepares each App once, with the first component's
+   * `toJson()`, and renders the others without preparing it again: the same objects in the same order, as long as no
+   * construct is added meanwhile (a rendering reads a finished definition).
+   */
+  public static toJsonAll(components: readonly KubernetesComponent[]): Map<KubernetesComponent, Record<string, unknown>[]> {
+    const out = new Map<KubernetesComponent, Record<string, unknown>[]>();
+    const prepared = new Set<IConstruct>();
+    for (const c of components) {
+      const root = c.node.root;
+      // A subclass that overrides toJson() keeps its own rendering.
+      if (prepared.has(root) && c.toJson === KubernetesComponent.prototype.toJson) {
+        out.set(c, c.renderPrepared());
+      } else {
+        out.set(c, c.toJson());
+        prepared.add(root);
+      }
+    }
+    return out;
+  }
+
   /** The component's objects: its cdk8s ApiObjects, then the late objects. */
   public toJson(): Record<string, unknown>[] {
-    return [...super.toJson(), ...this._lateObjects.flatMap((produce) => produce())];
+    return [...super.toJson(), ...this.lateJson()];
+  }
+
+  private lateJson(): Record<string, unknown>[] {
+    return this._lateObjects.flatMap((produce) => produce());
+  }
+
+  /**
+   * What {@link toJson} returns once cdk8s has prepared the App: the chart's own ApiObjects in dependency order (what
+   * cdk8s' `Chart.toJson()` renders after the preparation), then the late objects.
+   */
+  private renderPrepared(): Record<string, unknown>[] {
+    const objects = new DependencyGraph(this.node).topology()
+      .filter((x): x is ApiObject => x instanceof ApiObject)
+      .filter((x) => Chart.of(x) === this)
+      .map((x) => x.toJson() as Record<string, unknown>);
+    return [...objects, ...this.lateJson()];
   }
 }
 

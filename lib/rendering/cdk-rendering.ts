@@ -98,6 +98,21 @@ export class CdkRendering extends Construct {
     }
   }
 
+  /** The objects of a manifest component, as the checks of this rendering read them (rendered once per synthesis). */
+  private manifestsOf(c: IComponent): Record<string, unknown>[] {
+    return this._model!.manifestsOf(c);
+  }
+
+  /**
+   * An `eks.KubernetesManifest` of `objects`. It adds its prune label to each object's `metadata.labels` in place, so
+   * it gets copies (the object and its metadata) and the objects shared with the checks and the GitOps rendering stay
+   * as they are.
+   */
+  private manifest(scope: Construct, id: string, objects: Record<string, unknown>[]): eks.KubernetesManifest {
+    const manifest = objects.map((o) => (o.metadata === undefined ? { ...o } : { ...o, metadata: { ...(o.metadata as Record<string, unknown>) } }));
+    return new eks.KubernetesManifest(scope, id, { cluster: this.props.cluster, manifest });
+  }
+
   private helmChart(scope: Construct, id: string, c: HelmComponent): eks.HelmChart {
     return new eks.HelmChart(scope, id, {
       cluster: this.props.cluster,
@@ -121,7 +136,7 @@ export class CdkRendering extends Construct {
    * `templates/`, so a new release of the bundle upgrades them, and `wait` returns once they are Established.
    */
   private crdBundleChart(scope: Construct, c: CrdBundleComponent): eks.HelmChart {
-    const chartDir = writeManifestChart(c.componentName, c.description, c.toJson());
+    const chartDir = writeManifestChart(c.componentName, c.description, this.manifestsOf(c));
     return new eks.HelmChart(scope, c.componentName, {
       cluster: this.props.cluster,
       chartAsset: new Asset(scope, `${c.componentName}-chart`, { path: chartDir }),
@@ -155,7 +170,7 @@ export class CdkRendering extends Construct {
       const manifests = new Map<IComponent, Record<string, unknown>[]>();
       for (const c of chunk.components) {
         // CRD bundles are chart assets: their manifests stay out of the template.
-        if (KubernetesComponent.isKubernetesComponent(c) && !CrdBundleComponent.isCrdBundle(c)) manifests.set(c, c.toJson());
+        if (KubernetesComponent.isKubernetesComponent(c) && !CrdBundleComponent.isCrdBundle(c)) manifests.set(c, this.manifestsOf(c));
       }
       checkBudget(chunk, manifests, workloadStacks);
       const nested = new NestedStack(this, chunk.id, {
@@ -171,8 +186,9 @@ export class CdkRendering extends Construct {
         } else if (CrdBundleComponent.isCrdBundle(c)) {
           attached = this.crdBundleChart(nested, c);
         } else {
-          // What cluster.addCdk8sChart() does, in the nested stack instead of under the cluster.
-          attached = new eks.KubernetesManifest(nested, `k8s-${c.componentName}`, { cluster: this.props.cluster, manifest: manifests.get(c)! });
+          // What cluster.addCdk8sChart() does, in the nested stack instead of under the cluster, with the objects the
+          // checks already rendered.
+          attached = this.manifest(nested, `k8s-${c.componentName}`, manifests.get(c)!);
         }
         for (const d of c.dependencies) {
           const dep = this.attached.get(d.componentName);
@@ -205,7 +221,8 @@ export class CdkRendering extends Construct {
       } else if (CrdBundleComponent.isCrdBundle(c)) {
         attached = this.crdBundleChart(this, c);
       } else {
-        attached = this.props.cluster.addCdk8sChart(`k8s-${c.componentName}`, c as KubernetesComponent);
+        // What cluster.addCdk8sChart() does (same scope and id), with the objects the checks already rendered.
+        attached = this.manifest(this.props.cluster as unknown as Construct, `k8s-${c.componentName}`, this.manifestsOf(c));
       }
       for (const w of this.props.waitFor ?? []) attached.node.addDependency(w);
       for (const p of previous) attached.node.addDependency(p);
