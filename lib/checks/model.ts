@@ -41,6 +41,7 @@ export class ClusterModel {
   /** The Helm-installed components. */
   public readonly helmComponents: HelmComponent[];
   private byComponent?: Map<IComponent, ModelObject[]>;
+  private byKind?: Map<string, ModelObject[]>;
 
   private constructor(definition: PlatformDefinition) {
     this.definition = definition;
@@ -109,12 +110,25 @@ export class ClusterModel {
 
   /** Objects of a kind (optionally in a namespace). */
   public ofKind(kind: string, namespace?: string): ModelObject[] {
-    return this.objects.filter((o) => o.kind === kind && (namespace === undefined || o.namespace === namespace));
+    return this.kindIndex(kind).filter((o) => namespace === undefined || o.namespace === namespace);
+  }
+
+  /** The objects of a kind, in apply order (indexed once per model: rules ask per flow, pod or namespace). */
+  private kindIndex(kind: string): ModelObject[] {
+    if (this.byKind === undefined) {
+      this.byKind = new Map();
+      for (const o of this.objects) {
+        const list = this.byKind.get(o.kind);
+        if (list === undefined) this.byKind.set(o.kind, [o]);
+        else list.push(o);
+      }
+    }
+    return this.byKind.get(kind) ?? [];
   }
 
   /** The object of a kind with a name (and namespace), if the platform applies one. */
   public find(kind: string, name: string, namespace?: string): ModelObject | undefined {
-    return this.objects.find((o) => o.kind === kind && o.name === name && (namespace === undefined || o.namespace === namespace));
+    return this.kindIndex(kind).find((o) => o.name === name && (namespace === undefined || o.namespace === namespace));
   }
 
   /** The stage of a component, for ordering rules. */

@@ -16,6 +16,7 @@ import { check } from '../core/validation';
 import { HelmChartVersion } from '../versions';
 import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
 import { writeManifestChart } from './private/manifest-chart';
+import { prerenderedManifest } from './private/prerendered-manifest';
 import { checkBudget, layoutStacks } from './private/stack-layout';
 import { ComponentStacks } from './component-stacks';
 
@@ -103,16 +104,6 @@ export class CdkRendering extends Construct {
     return this._model!.manifestsOf(c);
   }
 
-  /**
-   * An `eks.KubernetesManifest` of `objects`. It adds its prune label to each object's `metadata.labels` in place, so
-   * it gets copies (the object and its metadata) and the objects shared with the checks and the GitOps rendering stay
-   * as they are.
-   */
-  private manifest(scope: Construct, id: string, objects: Record<string, unknown>[]): eks.KubernetesManifest {
-    const manifest = objects.map((o) => (o.metadata === undefined ? { ...o } : { ...o, metadata: { ...(o.metadata as Record<string, unknown>) } }));
-    return new eks.KubernetesManifest(scope, id, { cluster: this.props.cluster, manifest });
-  }
-
   private helmChart(scope: Construct, id: string, c: HelmComponent): eks.HelmChart {
     return new eks.HelmChart(scope, id, {
       cluster: this.props.cluster,
@@ -188,7 +179,7 @@ export class CdkRendering extends Construct {
         } else {
           // What cluster.addCdk8sChart() does, in the nested stack instead of under the cluster, with the objects the
           // checks already rendered.
-          attached = this.manifest(nested, `k8s-${c.componentName}`, manifests.get(c)!);
+          attached = prerenderedManifest(nested, `k8s-${c.componentName}`, this.props.cluster, manifests.get(c)!);
         }
         for (const d of c.dependencies) {
           const dep = this.attached.get(d.componentName);
@@ -222,7 +213,9 @@ export class CdkRendering extends Construct {
         attached = this.crdBundleChart(this, c);
       } else {
         // What cluster.addCdk8sChart() does (same scope and id), with the objects the checks already rendered.
-        attached = this.manifest(this.props.cluster as unknown as Construct, `k8s-${c.componentName}`, this.manifestsOf(c));
+        const cluster = this.props.cluster;
+        if (!Construct.isConstruct(cluster)) throw new Error('the cluster of the CDK rendering must be a construct');
+        attached = prerenderedManifest(cluster, `k8s-${c.componentName}`, cluster, this.manifestsOf(c));
       }
       for (const w of this.props.waitFor ?? []) attached.node.addDependency(w);
       for (const p of previous) attached.node.addDependency(p);
