@@ -106,9 +106,15 @@ export class GitOpsRendering {
   public static write(definition: PlatformDefinition, gitOps: GitOpsOptions, outdir: string, reuse?: ClusterModel): string[] {
     const files = GitOpsRendering.files(definition, gitOps, reuse);
     fs.rmSync(outdir, { recursive: true, force: true });
+    // Each folder is created once (a platform with hundreds of models writes thousands of files into a few hundred).
+    const folders = new Set<string>();
     for (const f of files) {
       const target = path.join(outdir, ...f.path.split('/'));
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const folder = path.dirname(target);
+      if (!folders.has(folder)) {
+        fs.mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
       fs.writeFileSync(target, f.content);
     }
     return files.map((f) => f.path);
