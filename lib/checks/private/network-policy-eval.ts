@@ -1,4 +1,4 @@
-import { ClusterModel } from '../model';
+import { ClusterModel, ModelObject } from '../model';
 import { FlowPeer, FlowPeerKind, FlowPort, NAMESPACE_NAME_LABEL, NetworkFlow } from '../../network/flow';
 
 type Json = Record<string, any>;
@@ -71,6 +71,47 @@ function policyTypes(spec: Json): string[] {
   return spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
+/** The NetworkPolicies of one namespace, indexed by the first `matchLabels` entry of their pod selector. */
+interface PolicyIndex {
+  /** Policies whose pod selector has no `matchLabels` (they may select any pod): always candidates. */
+  readonly open: ModelObject[];
+  /** The other policies by `<key>=<value>` of their first `matchLabels` entry: only pods with that label can match. */
+  readonly byLabel: Map<string, ModelObject[]>;
+  /** Apply order of every policy. */
+  readonly order: Map<ModelObject, number>;
+}
+
+const POLICY_INDEXES = new WeakMap<ClusterModel, Map<string, PolicyIndex>>();
+
+/**
+ * The NetworkPolicies of a namespace that may select a pod with these labels, in apply order: a superset of those
+ * whose pod selector selects it (the caller still checks). Indexed once per model and namespace, so checking every
+ * flow of a platform with hundreds of models (and as many policies in one namespace) stays linear.
+ */
+function candidatePolicies(model: ClusterModel, namespace: string, labels: Record<string, string>): ModelObject[] {
+  let indexes = POLICY_INDEXES.get(model);
+  if (indexes === undefined) POLICY_INDEXES.set(model, indexes = new Map());
+  let index = indexes.get(namespace);
+  if (index === undefined) {
+    index = { open: [], byLabel: new Map(), order: new Map() };
+    for (const o of model.ofKind('NetworkPolicy', namespace)) {
+      index.order.set(o, index.order.size);
+      const first = Object.entries((((o.object.spec ?? {}) as Json).podSelector?.matchLabels ?? {}) as Record<string, string>)[0];
+      if (first === undefined) {
+        index.open.push(o);
+      } else {
+        const key = `${first[0]}=${first[1]}`;
+        const list = index.byLabel.get(key);
+        if (list === undefined) index.byLabel.set(key, [o]);
+        else list.push(o);
+      }
+    }
+    indexes.set(namespace, index);
+  }
+  const found = [...index.open, ...Object.entries(labels).flatMap(([k, v]) => index!.byLabel.get(`${k}=${v}`) ?? [])];
+  return found.sort((a, b) => index!.order.get(a)! - index!.order.get(b)!);
+}
+
 /** The verdict on one side of a connection. */
 export interface SideVerdict {
   /** Allowed. */
@@ -85,7 +126,7 @@ export interface SideVerdict {
  * rule whose peers match and whose ports cover every port.
  */
 export function sideAllows(model: ClusterModel, direction: 'Ingress' | 'Egress', pod: Endpoint & { kind: 'pod' }, peer: Endpoint, ports: FlowPort[]): SideVerdict {
-  const selecting = model.ofKind('NetworkPolicy', pod.namespace)
+  const selecting = candidatePolicies(model, pod.namespace, pod.labels)
     .filter((o) => {
       const spec = (o.object.spec ?? {}) as Json;
       return policyTypes(spec).includes(direction) && selects(spec.podSelector ?? {}, pod.labels);

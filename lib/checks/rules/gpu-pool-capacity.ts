@@ -18,9 +18,12 @@ export const GPU_POOL_CAPACITY: IPlatformRule = {
     const pools = gpuPools(model);
     const findings: string[] = [];
     let applicable = false;
+    // The pools each workload is pinned to, read once (not once per pool).
+    const workloads = model.objects.filter(isWorkload).map((o) => ({ o, pinned: podGroups(o).map((g) => pinnedPool(g.template)) }));
     for (const cap of pools) {
-      const placed = model.objects
-        .filter((o) => isWorkload(o) && podGroups(o).some((g) => pinnedPool(g.template) === cap.pool.name))
+      const placed = workloads
+        .filter((w) => w.pinned.includes(cap.pool.name))
+        .map(({ o }) => o)
         .map((o) => ({ o, perReplica: gpusPerReplica(o), range: replicaRange(model, o) }))
         .filter((w) => w.perReplica > 0);
       if (placed.length === 0) continue;

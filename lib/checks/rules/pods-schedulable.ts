@@ -5,6 +5,7 @@ import {
   NodePoolModel, NodeRequirementModel, formatRequirement, maxGpusPerNode, poolSatisfies, requirements, tolerates,
 } from '../private/node-pools';
 import { PodTemplate, templateLabel } from '../private/pod-templates';
+import { pinnedPool } from '../private/workloads';
 import { rec, recs, str } from '../private/selectors';
 import { IPlatformRule, RuleEvaluation, evaluation } from '../rule';
 
@@ -140,6 +141,12 @@ export const PODS_SCHEDULABLE: IPlatformRule = {
       for (const p of needs.problems) {
         findings.push(`${templateLabel(t)} ${p}; fix: add the claim template (platform.gpu.dra.add...ClaimTemplate) in '${t.namespace}' or fix the name`);
       }
+      // The pool the template is pinned to (nodeSelector or required affinity on the pool name) is the likely fit:
+      // try it first, so a platform with many pools does not test every pool for every pod. The findings do not
+      // depend on it: reasons are only kept when no pool fits, and then every pool is tried in order.
+      const pinned = pinnedPool({ spec: t.spec });
+      const likely = pinned === undefined ? undefined : pools.find((p) => p.object?.name === pinned);
+      if (likely !== undefined && misfit(t, likely, needs) === undefined) continue;
       const reasons: string[] = [];
       let fits = false;
       for (const pool of pools) {
