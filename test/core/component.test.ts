@@ -1,5 +1,5 @@
 import { Aws } from 'aws-cdk-lib';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { HelmChartVersion, HelmComponent, HelmComponentProps, KubernetesComponent, KubernetesComponentProps, Stage, syncWave } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { objects, testDefinition } from '../util';
@@ -127,6 +127,82 @@ describe('KubernetesComponent', () => {
 
       // THEN
       expect(a.dependencies).toEqual([b]);
+    });
+  });
+
+  describe('toJsonAll', () => {
+    /** A definition with three components: objects out of creation order, a cross-chart dependency, late objects. */
+    function threeComponents(): KubernetesComponent[] {
+      const definition = testDefinition();
+      const a = new KubernetesComponent(definition, 'A', { name: 'a', namespace: 'a', stage: Stage.WORKLOADS, description: 'a' });
+      const b = new KubernetesComponent(definition, 'B', { name: 'b', namespace: 'b', stage: Stage.WORKLOADS, description: 'b' });
+      const c = new KubernetesComponent(definition, 'C', { name: 'c', namespace: 'c', stage: Stage.WORKLOADS, description: 'c' });
+      new ApiObject(a, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', data: { a: '1' } });
+      // In b, 'Second' is created first but depends on 'First': cdk8s renders First, then Second.
+      const second = new ApiObject(b, 'Second', { apiVersion: 'v1', kind: 'ConfigMap', data: { order: '2' } });
+      const first = new ApiObject(b, 'First', { apiVersion: 'v1', kind: 'ConfigMap', data: { order: '1' } });
+      second.node.addDependency(first);
+      const cm = new ApiObject(c, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', data: { c: '1' } });
+      cm.node.addDependency(first);
+      c.addLateObjects(() => [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'late' } }]);
+      return [a, b, c];
+    }
+
+    test('gives every component the objects its toJson() gives, in the same order', () => {
+      // GIVEN
+      const components = threeComponents();
+
+      // WHEN
+      const all = KubernetesComponent.toJsonAll(components);
+
+      // THEN
+      expect([...all.keys()]).toEqual(components);
+      for (const c of components) expect(all.get(c)).toEqual(c.toJson());
+      expect(all.get(components[1])!.map((o) => (o.data as Record<string, string>).order)).toEqual(['1', '2']);
+      expect(all.get(components[2])!.map((o) => o.kind)).toEqual(['ConfigMap', 'Namespace']);
+    });
+
+    test('prepares the cdk8s App once for all its components, not once per component', () => {
+      // GIVEN
+      const components = threeComponents();
+      const chartToJson = jest.spyOn(Chart.prototype, 'toJson');
+
+      // WHEN
+      KubernetesComponent.toJsonAll(components);
+
+      // THEN cdk8s' Chart.toJson() (which prepares the whole App, then renders one chart) ran for the first only
+      expect(chartToJson).toHaveBeenCalledTimes(1);
+      chartToJson.mockRestore();
+    });
+
+    test('components of different definitions are each rendered within their own', () => {
+      // GIVEN
+      const [a1] = threeComponents();
+      const [, b2] = threeComponents();
+
+      // WHEN
+      const all = KubernetesComponent.toJsonAll([a1, b2]);
+
+      // THEN
+      expect(all.get(a1)).toEqual(a1.toJson());
+      expect(all.get(b2)).toEqual(b2.toJson());
+    });
+
+    test('a subclass that overrides toJson() keeps its own rendering', () => {
+      // GIVEN
+      class Custom extends KubernetesComponent {
+        public toJson(): Record<string, unknown>[] {
+          return [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'custom' } }];
+        }
+      }
+      const [a] = threeComponents();
+      const custom = new Custom(a.node.scope!, 'Custom', { name: 'custom', stage: Stage.WORKLOADS, description: 'custom' });
+
+      // WHEN
+      const all = KubernetesComponent.toJsonAll([a, custom]);
+
+      // THEN
+      expect(all.get(custom)).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'custom' } }]);
     });
   });
 

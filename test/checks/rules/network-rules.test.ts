@@ -50,6 +50,32 @@ describe('network-flows-allowed', () => {
     ]);
   });
 
+  test('non-compliant: every policy that isolates the pod is named, in apply order, whatever its selector', () => {
+    // GIVEN policies in 'search' that select the destination by one label, by another, by all pods and by an
+    // expression, one that selects other pods, and none that allows the flow
+    const { definition, flows } = platformWithFlow();
+    flows.allow({ name: 'litellm-to-search', from: FlowPeer.pods('litellm', { app: 'litellm' }), to: FlowPeer.pods('search', { app: 'search', tier: 'web' }), ports: [FlowPort.tcp(8080)], description: 'x' });
+    const extra = new KubernetesComponent(definition, 'Search', { name: 'search', namespace: 'search', stage: Stage.WORKLOADS, description: 'x' });
+    const policy = (name: string, podSelector: Record<string, unknown>) => new ApiObject(extra, name, {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'search' }, spec: { podSelector, policyTypes: ['Ingress'] },
+    });
+    policy('by-tier', { matchLabels: { tier: 'web' } });
+    policy('other-app', { matchLabels: { app: 'other' } });
+    policy('all-pods', {});
+    policy('by-app', { matchLabels: { app: 'search', tier: 'web' } });
+    policy('by-expression', { matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] });
+
+    // WHEN
+    const findings = NetworkFlowsAllowed.evaluate(ClusterModel.of(definition)).findings.map((f) => f.message);
+
+    // THEN
+    expect(findings).toEqual([
+      "flow 'litellm-to-search' (pods app=litellm in 'litellm' -> pods app=search,tier=web in 'search', TCP 8080) is blocked on the ingress of the destination in namespace 'search': "
+      + "isolated by NetworkPolicy 'search/by-tier', 'search/all-pods', 'search/by-app', 'search/by-expression' and no NetworkPolicy allows it; "
+      + "fix: allow it in 'search' (ingress from pods app=litellm in 'litellm' on TCP 8080), or remove the policy that narrows it",
+    ]);
+  });
+
   test('not applicable without flows', () => {
     expect(NetworkFlowsAllowed.evaluate(ClusterModel.of(testDefinition())).status).toBe(RuleStatus.NOT_APPLICABLE);
   });
