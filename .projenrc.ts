@@ -153,8 +153,9 @@ project.addTask('synth:gitops', {
 });
 
 project.addTask('bench', {
-  description: 'Print wall time, peak memory and sizes of the main job, of the example both ways and of platforms with 1 to 500 models.',
+  description: 'Print wall time, peak memory and sizes of the main job, of the example both ways and of platforms with 1 to 500 models (`-- --scale [rounds]`: only those, interleaved).',
   exec: 'node scripts/run-ts.js bench/run.ts',
+  receiveArgs: true,
 });
 
 project.addTask('cfn-lint', {

@@ -4,6 +4,7 @@
 // processes, reported by bench/private/max-rss.js (preloaded with NODE_OPTIONS), so no /usr/bin/time is needed.
 // Sizes count every template in the cloud assembly, nested stacks included. A case that fails prints
 // `failed: <first line of the error>` and the bench goes on. Numbers, not assertions: nothing here fails on a time.
+// `npm run bench -- --scale [rounds]` runs only the platforms with N models, interleaved (see scaleOnly below).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -76,6 +77,52 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 const mb = (x: number) => `${x.toFixed(0)} MB`;
 
 console.log(`agentic-eks bench: ${os.cpus().length} CPU(s), Node.js ${process.versions.node}; every case in a fresh process`);
+
+// `npm run bench -- --scale [rounds]`: only the platforms with N models, the cases interleaved over `rounds` rounds
+// (default 3) after one unmeasured run, so that a load on the machine falls on every case alike; prints each run, the
+// medians and the growth of the medians. Nothing else runs.
+const args = process.argv.slice(2);
+if (args[0] === '--scale') {
+  const rounds = args[1] === undefined ? 3 : Number(args[1]);
+  if (!Number.isInteger(rounds) || rounds < 1 || args.length > 2) {
+    console.error(`usage: npm run bench [-- --scale [rounds]] (rounds: a whole number from 1, default 3; got ${args.slice(1).join(' ')})`);
+    process.exit(2);
+  }
+  scaleOnly(rounds);
+  process.exit(0);
+}
+
+/** The N-model cases only, interleaved over `rounds` rounds: every run, then the medians and their growth. */
+function scaleOnly(rounds: number): void {
+  const HEAD = 'whole process | peak RSS | define | cdk synth | gitops write | stacks | largest template (KB / resources) | GitOps files';
+  console.log(`\nplatforms with N models over P L40S pools, CDK delivery, ${rounds} interleaved round(s):\nround | models / pools | ${HEAD}`);
+  const runs = new Map<string, CaseOutcome[]>(MODEL_CASES.map(([n, p]) => [`${n} / ${p}`, []]));
+  // One unmeasured run first: it builds the bundle of bench/synth-case.ts when a source changed.
+  runCase('models', '1', '1');
+  for (let round = 1; round <= rounds; round++) {
+    for (const [n, p] of MODEL_CASES) {
+      const o = runCase('models', String(n), String(p));
+      runs.get(`${n} / ${p}`)!.push(o);
+      printCase(`${round} | ${n} / ${p}`, o);
+    }
+  }
+  console.log('\nmedians:\nmodels / pools | whole process | peak RSS | define | cdk synth | gitops write');
+  const medians = new Map<string, number>();
+  for (const [label, outcomes] of runs) {
+    const ok = outcomes.filter((o): o is Extract<CaseOutcome, { ok: true }> => o.ok);
+    if (ok.length === 0) {
+      console.log(`${label} | failed`);
+      continue;
+    }
+    medians.set(label, median(ok.map((o) => o.m.wallMs)));
+    console.log([label, ms(medians.get(label)!), mb(median(ok.map((o) => o.m.peakMb))), ms(median(ok.map((o) => o.r.defineMs))),
+      ms(median(ok.map((o) => o.r.cdkSynthMs))), ms(median(ok.map((o) => o.r.gitOpsMs)))].join(' | '));
+  }
+  const [first, last] = [runs.keys().next().value as string, [...runs.keys()].pop()!];
+  if (medians.has(first) && medians.has(last)) {
+    console.log(`growth ${first} -> ${last}: whole process x${(medians.get(last)! / medians.get(first)!).toFixed(2)} (medians)`);
+  }
+}
 
 // 1. The main job: the command `npm run synth` runs (package.json), into a scratch directory.
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')) as { scripts: Record<string, string> };
