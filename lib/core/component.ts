@@ -75,7 +75,7 @@ export interface IComponent extends IConstruct {
 export interface KubernetesComponentProps extends ComponentOptions, ChartProps {}
 
 /**
- * Kubernetes objects defined once with cdk8s. The CDK rendering applies them with `cluster.addCdk8sChart()`; the
+ * Kubernetes objects defined once with cdk8s. The CDK rendering applies them as `cluster.addCdk8sChart()` does; the
  * GitOps rendering writes them to `dist/<name>/` and points an Argo CD Application at that folder.
  */
 export class KubernetesComponent extends Chart implements IComponent {

@@ -44,9 +44,11 @@ const CRD_BUNDLE_RELEASE_NAMESPACE = 'kube-system';
 /**
  * The CDK rendering: at synthesis (so components added after construction are included) it attaches every
  * component to the cluster, Helm components as `eks.HelmChart`, manifest components as `eks.KubernetesManifest` (what
- * `cluster.addCdk8sChart()` creates) and CRD bundles as a local Helm chart asset, each depending on the components it
- * needs. By default the components live in nested stacks ({@link ComponentStacks.nested}), so no template reaches
- * CloudFormation's 1 MB and 500-resource limits; the cluster and its kubectl provider stay in the parent stack. With GitOps delivery it installs Argo CD and the root Application, in the parent stack, instead.
+ * `cluster.addCdk8sChart()` creates, with the objects the platform checks already rendered and the manifest written
+ * once as JSON text, see `prerenderedManifest`) and CRD bundles as a local Helm chart asset, each depending on the
+ * components it needs. By default the components live in nested stacks ({@link ComponentStacks.nested}), so no
+ * template reaches CloudFormation's 1 MB and 500-resource limits; the cluster and its kubectl provider stay in the
+ * parent stack. With GitOps delivery it installs Argo CD and the root Application, in the parent stack, instead.
  */
 export class CdkRendering extends Construct {
   /** What was attached, by component name (available after synthesis). */
@@ -194,8 +196,8 @@ export class CdkRendering extends Construct {
 
   /**
    * Attaches every component in the parent stack, as releases before nested stacks did (same construct ids): Helm
-   * charts under this construct, manifests with `cluster.addCdk8sChart()`; each component waits for `waitFor`, for
-   * every component of the previous non-empty stage and for its own dependencies.
+   * charts under this construct, manifests where `cluster.addCdk8sChart()` puts them; each component waits for
+   * `waitFor`, for every component of the previous non-empty stage and for its own dependencies.
    */
   private renderInParent(components: IComponent[]): void {
     const byStage = new Map<string, Construct[]>();

@@ -23,7 +23,9 @@ const CFN_VALUE = /\$\{Token\[|#\{Token\[|-1\.888\d*e\+289|\{"Fn::|"Ref":|\{\{re
  * on copies of the objects. Objects that carry a CDK token or a CloudFormation intrinsic take the construct's own
  * path instead.
  */
-export function prerenderedManifest(scope: Construct, id: string, cluster: eks.ICluster, objects: Record<string, unknown>[]): eks.KubernetesManifest {
+export function prerenderedManifest(
+  scope: Construct, id: string, cluster: eks.ICluster, objects: Record<string, unknown>[],
+): eks.KubernetesManifest {
   const text = JSON.stringify(objects);
   if (CFN_VALUE.test(text)) {
     // The construct adds its prune label to the objects in place: give it copies.
