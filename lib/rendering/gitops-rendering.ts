@@ -1,10 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { APPS_FOLDER, ROOT_FOLDER, buildArgoCdCharts } from './argocd-applications';
 import { GitOpsOptions, resolveGitOpsOptions } from './gitops-options';
 import { renderGitOpsReadme } from './gitops-readme';
+import { writeFileTree } from './private/file-tree-writer';
 import { computePrerequisites } from '../checks/prerequisites';
 import { ClusterModel } from '../checks/model';
 import { PLATFORM_RULES } from '../checks/pack';
@@ -30,6 +29,12 @@ export interface RenderedFolder {
 
 /** The machine-readable list of prerequisites in the GitOps output (the same list as dist/README.md's section). */
 export const PREREQUISITES_FILE = 'prerequisites.json';
+
+/**
+ * From this many files on, {@link GitOpsRendering.write} creates them in a worker thread while it renders the next
+ * ones (below, starting the thread costs about what the overlap saves).
+ */
+const BACKGROUND_WRITE_FILES = 500;
 
 const TOKEN = /\$\{Token\[|\{"Fn::|"Ref":|\{\{resolve:/;
 
@@ -78,46 +83,45 @@ export class GitOpsRendering {
 
   /** Every file of the GitOps output (YAML files and README.md), in a stable order. */
   public static files(definition: PlatformDefinition, gitOps: GitOpsOptions, reuse?: ClusterModel): RenderedFile[] {
+    return [...GitOpsRendering.render(definition, gitOps, reuse).files];
+  }
+
+  /**
+   * Writes the GitOps output to `outdir` (replacing what a previous run wrote there). The checks run and every object
+   * is read before anything is removed; from 500 files on (a platform with about 60 models), the files are created by a
+   * worker thread while the YAML of the next ones is rendered.
+   * @returns the written paths, relative to `outdir`
+   */
+  public static write(definition: PlatformDefinition, gitOps: GitOpsOptions, outdir: string, reuse?: ClusterModel): string[] {
+    const rendered = GitOpsRendering.render(definition, gitOps, reuse);
+    return writeFileTree(outdir, rendered.files, rendered.count >= BACKGROUND_WRITE_FILES);
+  }
+
+  /**
+   * The files of the GitOps output, their YAML rendered lazily, and how many there are. The checks, the token check
+   * and the README are done before it returns.
+   */
+  private static render(definition: PlatformDefinition, gitOps: GitOpsOptions, reuse?: ClusterModel): { files: Iterable<RenderedFile>; count: number } {
     const options = resolveGitOpsOptions(gitOps);
     // One model of the cluster for the checks and the prerequisites of this rendering (or the CDK rendering's, when
     // both renderings run in one process and the definition has not changed since).
     const model = reuse !== undefined && reuse.definition === definition && reuse.isCurrent() ? reuse : ClusterModel.of(definition);
     const folders = GitOpsRendering.folders(definition, gitOps, model);
     const prerequisites = computePrerequisites(definition, model);
-    const files: RenderedFile[] = [];
-    for (const f of folders) {
-      const taken = new Set<string>();
-      for (const obj of f.objects) {
-        files.push({
-          path: `${f.folder}/${fileName(obj, taken)}`,
-          content: yaml.dump(obj, { noRefs: true, lineWidth: -1, sortKeys: false }),
-        });
+    const last: RenderedFile[] = [
+      { path: 'README.md', content: renderGitOpsReadme(definition, options, prerequisites) },
+      { path: PREREQUISITES_FILE, content: `${JSON.stringify(prerequisites, undefined, 2)}\n` },
+    ];
+    function* files(): Generator<RenderedFile> {
+      for (const f of folders) {
+        const taken = new Set<string>();
+        for (const obj of f.objects) {
+          yield { path: `${f.folder}/${fileName(obj, taken)}`, content: yaml.dump(obj, { noRefs: true, lineWidth: -1, sortKeys: false }) };
+        }
       }
+      yield* last;
     }
-    files.push({ path: 'README.md', content: renderGitOpsReadme(definition, options, prerequisites) });
-    files.push({ path: PREREQUISITES_FILE, content: `${JSON.stringify(prerequisites, undefined, 2)}\n` });
-    return files;
-  }
-
-  /**
-   * Writes the GitOps output to `outdir` (replacing what a previous run wrote there).
-   * @returns the written paths, relative to `outdir`
-   */
-  public static write(definition: PlatformDefinition, gitOps: GitOpsOptions, outdir: string, reuse?: ClusterModel): string[] {
-    const files = GitOpsRendering.files(definition, gitOps, reuse);
-    fs.rmSync(outdir, { recursive: true, force: true });
-    // Each folder is created once (a platform with hundreds of models writes thousands of files into a few hundred).
-    const folders = new Set<string>();
-    for (const f of files) {
-      const target = path.join(outdir, ...f.path.split('/'));
-      const folder = path.dirname(target);
-      if (!folders.has(folder)) {
-        fs.mkdirSync(folder, { recursive: true });
-        folders.add(folder);
-      }
-      fs.writeFileSync(target, f.content);
-    }
-    return files.map((f) => f.path);
+    return { files: files(), count: folders.reduce((n, f) => n + f.objects.length, last.length) };
   }
 }
 
