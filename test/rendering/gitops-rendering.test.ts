@@ -1,4 +1,5 @@
 import { Size } from 'aws-cdk-lib';
+import { ApiObject } from 'cdk8s';
 import { Delivery, GitOpsRendering, HelmChartVersion, HelmComponent, KubernetesComponent, Stage, renderMermaid } from '../../lib';
 import { REPO, find, testPlatform } from '../util';
 
@@ -128,6 +129,28 @@ describe('GitOps rendering', () => {
     const written = GitOpsRendering.write(platform.definition, platform.gitOps!, dir);
     expect(written).toContain('apps/application-karpenter.yaml');
     expect(require('fs').existsSync(`${dir}/stale.yaml`)).toBe(false);
+  });
+
+  test('write() of a large platform (created from a worker thread) writes exactly the files of files()', () => {
+    // GIVEN a platform with more than 500 files of output
+    const { platform } = rendered();
+    const many = new KubernetesComponent(platform.definition, 'Many', { name: 'many', namespace: 'many', stage: Stage.WORKLOADS, description: 'many objects' });
+    for (let i = 0; i < 600; i++) new ApiObject(many, `Config${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `config-${i}` }, data: { i: String(i) } });
+    const fs = require('fs');
+    const path = require('path');
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'gitops-'));
+    fs.writeFileSync(`${dir}/stale.yaml`, 'x');
+    const expected = GitOpsRendering.files(platform.definition, platform.gitOps!);
+    expect(expected.length).toBeGreaterThan(500);
+
+    // WHEN
+    const written = GitOpsRendering.write(platform.definition, platform.gitOps!, dir);
+
+    // THEN
+    expect(written).toEqual(expected.map((f) => f.path));
+    for (const f of expected) expect(fs.readFileSync(path.join(dir, ...f.path.split('/')), 'utf-8')).toBe(f.content);
+    expect(fs.existsSync(`${dir}/stale.yaml`)).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('writeGitOps without gitOps settings', () => {
