@@ -175,7 +175,7 @@ function evaluate(req: Resolved, type: GpuInstanceType, tp: number, pp: number):
   const kvFreePerGpu = Math.max(0, usablePerGpu - weightsPerGpu);
   const maxSequences = Math.floor(kvFreePerGpu / (kvPerTokenPerGpu * req.contextLength));
   return {
-    type, tp, pp, gpus: tp * pp, usd: pp * type.onDemandUsdPerHour, usablePerGpu, weightsPerGpu, kvFreePerGpu, maxSequences,
+    type, tp, pp, gpus: tp * pp, usd: pp * type.usdPerHour, usablePerGpu, weightsPerGpu, kvFreePerGpu, maxSequences,
   };
 }
 
