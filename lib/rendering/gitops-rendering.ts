@@ -11,6 +11,7 @@ import { PLATFORM_RULES } from '../checks/pack';
 import { assertPlatformChecks } from '../checks/run';
 import { KubernetesComponent } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
+import { PlatformReport, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE } from '../report/platform-report';
 
 /** One file of the GitOps output. */
 export interface RenderedFile {
@@ -76,7 +77,10 @@ export class GitOpsRendering {
     return folders;
   }
 
-  /** Every file of the GitOps output (YAML files and README.md), in a stable order. */
+  /**
+   * Every file of the GitOps output (YAML files, README.md, prerequisites.json and the platform report REPORT.md +
+   * report.json), in a stable order.
+   */
   public static files(definition: PlatformDefinition, gitOps: GitOpsOptions, reuse?: ClusterModel): RenderedFile[] {
     const options = resolveGitOpsOptions(gitOps);
     // One model of the cluster for the checks and the prerequisites of this rendering (or the CDK rendering's, when
@@ -96,6 +100,9 @@ export class GitOpsRendering {
     }
     files.push({ path: 'README.md', content: renderGitOpsReadme(definition, options, prerequisites) });
     files.push({ path: PREREQUISITES_FILE, content: `${JSON.stringify(prerequisites, undefined, 2)}\n` });
+    const report = PlatformReport.of(definition);
+    files.push({ path: REPORT_MARKDOWN_FILE, content: report.toMarkdown() });
+    files.push({ path: REPORT_JSON_FILE, content: report.toJson() });
     return files;
   }
 

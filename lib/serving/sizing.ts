@@ -162,8 +162,9 @@ export interface ModelLayout {
    */
   readonly runnersUp: LayoutOption[];
   /**
-   * Layouts that cost no more than the chosen one but do not hold the request, the closest in price first (at most 3,
-   * the cheapest of each GPU model x TP x PP): why no cheaper layout won. Empty for a layout given by
+   * Layouts that cost no more than the chosen one but do not hold the request, the closest in price first (at most 3:
+   * the cheapest of each GPU model x TP x PP, and of those the one holding the most per instance type and node count):
+   * why no cheaper layout won. Empty for a layout given by
    * {@link describeModelLayout}.
    */
   readonly rejected: LayoutOption[];
@@ -346,10 +347,21 @@ function runnersUp(fitting: Evaluated[]): LayoutOption[] {
   return cheapestPerShape(fitting.slice(1), fitting[0]).slice(0, MAX_ALTERNATIVES).map(toOption);
 }
 
-/** Layouts no dearer than `winner` that do not fit, one per shape (its cheapest), the closest in price first. */
+/**
+ * Layouts no dearer than `winner` that do not fit: one per shape (its cheapest), then one per instance type and node
+ * count (the one holding the most sequences, ties to more GPUs), the closest in price first.
+ */
 function rejected(evaluated: Evaluated[], winner: Evaluated, fits: (e: Evaluated) => boolean): LayoutOption[] {
   const misfits = evaluated.filter((e) => !fits(e) && e.usd <= winner.usd).sort(cheaperFirst);
-  return cheapestPerShape(misfits, winner)
+  const best = new Map<string, Evaluated>();
+  for (const e of cheapestPerShape(misfits, winner)) {
+    const key = `${e.type.name}/${e.pp}`;
+    const current = best.get(key);
+    if (current === undefined || e.maxSequences > current.maxSequences || (e.maxSequences === current.maxSequences && e.gpus > current.gpus)) {
+      best.set(key, e);
+    }
+  }
+  return [...best.values()]
     .sort((a, b) => b.usd - a.usd || b.maxSequences - a.maxSequences || b.gpus - a.gpus || a.type.name.localeCompare(b.type.name))
     .slice(0, MAX_ALTERNATIVES)
     .map(toOption);
