@@ -35,7 +35,23 @@ export const REPORT_MARKDOWN_FILE = 'REPORT.md';
 /** The GitOps rendering's file name of the machine-readable report. */
 export const REPORT_JSON_FILE = 'report.json';
 
-/** An amount with the instance types that set its ends. */
+/** How a model's layout was decided. */
+export enum LayoutChoice {
+  /** The synth-time sizing chose the cheapest layout that holds the requested concurrency. */
+  SIZING = 'sizing',
+  /** The operator gave the tensor-parallel size; the layout is evaluated as given. */
+  GIVEN = 'given',
+}
+
+/** The price of one GPU hour on an instance type. */
+export interface ReportedGpuPrice {
+  /** Instance type. */
+  readonly instanceType: string;
+  /** Its price per GPU and hour, USD. */
+  readonly usdPerGpuHour: number;
+}
+
+/** A range of hourly costs. */
 export interface UsdRange {
   /** The least, USD per hour. */
   readonly minUsdPerHour: number;
@@ -83,8 +99,8 @@ export interface ReportedModel {
   readonly gpusPerReplica: number;
   /** Price of the nodes of one replica, USD per hour (a replica on part of a node pays the whole node). */
   readonly usdPerHourPerReplica: number;
-  /** `sizing` (the cheapest fit) or `given` (the operator's tensorParallelSize). */
-  readonly layoutChosenBy: 'sizing' | 'given';
+  /** How the layout was decided. */
+  readonly layoutChosenBy: LayoutChoice;
   /** `--max-model-len`. */
   readonly contextLength: number;
   /** Sequences of full context the sizing was asked to hold per replica. */
@@ -130,9 +146,9 @@ export interface ReportedPool {
   /** Static node count (pools with `replicas`). */
   readonly staticNodes?: number;
   /** Cheapest GPU hour among the instance types, and its type. */
-  readonly cheapestGpu: { readonly instanceType: string; readonly usdPerGpuHour: number };
+  readonly cheapestGpu: ReportedGpuPrice;
   /** Dearest GPU hour among the instance types, and its type. */
-  readonly dearestGpu: { readonly instanceType: string; readonly usdPerGpuHour: number };
+  readonly dearestGpu: ReportedGpuPrice;
   /** Cost at the GPU limit (static pools: their nodes), cheapest to dearest instance type. */
   readonly atLimit: UsdRange;
   /** GPUs the pool's models use at their minimum replicas. */
@@ -283,7 +299,7 @@ export class PlatformReport {
         pipelineParallelSize: l.pipelineParallelSize,
         gpusPerReplica: l.gpus,
         usdPerHourPerReplica: usd(l.usdPerHour),
-        layoutChosenBy: d.given ? 'given' : 'sizing',
+        layoutChosenBy: d.given ? LayoutChoice.GIVEN : LayoutChoice.SIZING,
         contextLength: d.model.contextLength,
         requestedConcurrency: d.concurrency,
         kvCacheDType: d.kvCacheDType,

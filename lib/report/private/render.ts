@@ -1,5 +1,5 @@
-import type {
-  PlatformReportData, ReportedLayoutOption, ReportedModel, UsdRange,
+import {
+  LayoutChoice, PlatformReportData, ReportedLayoutOption, ReportedModel, UsdRange,
 } from '../platform-report';
 
 /** `$1,234.56`. */
@@ -45,7 +45,7 @@ function modelSection(m: ReportedModel): string[] {
     concurrentSequences: m.concurrentSequencesPerReplica,
   };
   const asked = m.requestedConcurrency;
-  const chosenVerdict = m.layoutChosenBy === 'given'
+  const chosenVerdict = m.layoutChosenBy === LayoutChoice.GIVEN
     ? `**given** (tensorParallelSize)${m.concurrentSequencesPerReplica < asked ? `: holds ${m.concurrentSequencesPerReplica} of ${asked}` : ''}`
     : `**chosen**: the cheapest that holds ${asked}`;
   const rows = [
@@ -112,7 +112,7 @@ export function renderReportMarkdown(r: PlatformReportData): string {
     lines.push(
       '| model | pool | layout | GPUs / replica | replicas | KV-cache tokens / replica | sequences / replica | $/h at min | $/h at max |',
       '|---|---|---|---|---|---|---|---|---|',
-      ...r.models.map((m) => `| ${m.name} | ${m.pool} | ${layoutName(m)}${m.layoutChosenBy === 'given' ? ' (given)' : ''} | ${m.gpusPerReplica} | `
+      ...r.models.map((m) => `| ${m.name} | ${m.pool} | ${layoutName(m)}${m.layoutChosenBy === LayoutChoice.GIVEN ? ' (given)' : ''} | ${m.gpusPerReplica} | `
         + `${replicas(m)} | ${int(m.kvCacheTokensPerReplica)} | ${m.concurrentSequencesPerReplica} x ${int(m.contextLength)} | `
         + `${money(m.usdPerHourAtMin)} | ${money(m.usdPerHourAtMax)} |`),
       '',
