@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { JsonFile, javascript, typescript } from 'projen';
 
 /**
  * agentic-eks project definition. Run `npx projen` after editing this file.
@@ -31,6 +31,10 @@ const project = new typescript.TypeScriptProject({
   testdir: 'test',
   entrypoint: 'dist-lib/lib/index.js',
   entrypointTypes: 'dist-lib/lib/index.d.ts',
+  // The tarball's contents are the `files` list below; a root .npmignore would be ignored next to it anyway.
+  npmignoreEnabled: false,
+  // `npm run package` writes the tarball here, not to dist/ (the GitOps rendering, which every synth replaces).
+  artifactsDirectory: 'dist-pkg',
 
   peerDeps: [
     'aws-cdk-lib@^2.258.0',
@@ -109,7 +113,7 @@ const project = new typescript.TypeScriptProject({
       esModuleInterop: true,
     },
   },
-  gitignore: ['cdk.out/', 'dist/', 'dist-lib/', '.bench/', '.cache/', 'test-reports/', 'coverage/', 'jest-results.json'],
+  gitignore: ['cdk.out/', 'dist/', 'dist-lib/', 'dist-pkg/', '.bench/', '.cache/', 'test-reports/', 'coverage/', 'jest-results.json'],
 });
 
 // `npm install`, never `npm ci` (the registry copy lacks other-platform optional packages jest's resolver lists).
@@ -163,6 +167,49 @@ project.addTask('cfn-lint', {
   exec: 'cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json',
 });
 
-project.npmignore?.exclude('/bench/', '/examples/', '/scripts/', '/cdk.out/', '/dist/', '/.ci/', '/.cache/');
+// ---- Install path: what `npm install` from git, a folder or a tarball gets ----------------------------------------
+// The library alone is compiled (lib/ and imports/, no tests, benches or examples) by tsconfig.lib.json into
+// dist-lib/, about 20 s. `prepare` runs it on `npm install` from git or a folder and before `npm pack`, so a tarball
+// ships compiled JavaScript and declarations; `compile` (and `npm run build`) runs the same. Tests never need it:
+// jest compiles with ts-jest and `typecheck` checks everything without emitting.
+const LIB_TSCONFIG = 'tsconfig.lib.json';
+new JsonFile(project, LIB_TSCONFIG, {
+  obj: {
+    extends: './tsconfig.json',
+    compilerOptions: {
+      rootDir: '.',
+      outDir: 'dist-lib',
+      declaration: true,
+      // No inline source maps or sources: they would double the tarball.
+      inlineSourceMap: false,
+      inlineSources: false,
+      types: ['node'],
+      noEmit: false,
+    },
+    include: ['lib/**/*.ts', 'imports/**/*.ts'],
+    exclude: ['node_modules'],
+  },
+  marker: true,
+  allowComments: true,
+});
+const COMPILE_LIB = `tsc -p ${LIB_TSCONFIG}`;
+project.compileTask.reset(COMPILE_LIB);
+project.tasks.tryFind('watch')?.reset(`${COMPILE_LIB} -w`);
+project.package.setScript('prepare', COMPILE_LIB);
+
+// What the tarball holds: the compiled library and generated CRD classes, the CRD files CrdBundleComponent reads at
+// synth (crds/), the changelog; npm adds package.json, README.md and LICENSE itself. Nothing from test/, bench/,
+// examples/, scripts/ or snapshots (test/package/package-contents.test.ts checks `npm pack --dry-run --json`).
+project.addFields({
+  files: [
+    'dist-lib/lib/**/*.js',
+    'dist-lib/lib/**/*.d.ts',
+    'dist-lib/imports/**/*.js',
+    'dist-lib/imports/**/*.d.ts',
+    'crds/',
+    'CHANGELOG.md',
+  ],
+});
+project.package.addVersion('0.1.0');
 
 project.synth();

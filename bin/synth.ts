@@ -10,7 +10,7 @@
 // `@aws-cdk/core:validateAgainstDefaultRules` is true.
 import { App } from 'aws-cdk-lib';
 import { buildExamplePlatform } from '../examples/platform';
-import { computePrerequisites, summarizePrerequisites } from '../lib';
+import { PlatformReport, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, computePrerequisites, summarizePrerequisites } from '../lib';
 
 const USAGE = 'usage: npm run synth [-- --cfn-validation]';
 const args = process.argv.slice(2);
@@ -28,4 +28,10 @@ const assembly = app.synth();
 const files = platform.writeGitOps(gitOpsOutdir);
 console.log(`CloudFormation rendering: ${assembly.stacksRecursively.length} stack(s) in ${cdkOutdir}/`);
 console.log(`GitOps rendering: ${files.length} files in ${gitOpsOutdir}/`);
+// One screen: costs, layouts, limits and quotas (the full report is in the files named on its last line).
+const report = platform.rendering.report ?? PlatformReport.of(platform.definition);
+console.log(report.summary([
+  `${gitOpsOutdir}/${REPORT_MARKDOWN_FILE}`, `${gitOpsOutdir}/${REPORT_JSON_FILE}`,
+  ...platform.rendering.reportFiles.map((f) => `${cdkOutdir}/${f}`),
+]));
 console.log(summarizePrerequisites(computePrerequisites(platform.definition)));

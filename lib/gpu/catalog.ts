@@ -11,6 +11,17 @@ import { check, PlatformValidationError } from '../core/validation';
  * `p6e-gb200` does not appear in that reference, so it is not here either. Prices: see {@link GPU_PRICES}.
  */
 
+/** How an instance type's price in the catalog ({@link GpuInstanceType.usdPerHour}) is charged. */
+export enum PriceBasis {
+  /** On-demand, per instance hour. */
+  ON_DEMAND = 'on-demand',
+  /**
+   * Capacity Blocks for ML only (no on-demand offering): the rate is set when the block is bought; the catalog's is
+   * the last published one.
+   */
+  CAPACITY_BLOCK = 'capacity-block',
+}
+
 /** NVIDIA GPU micro-architecture (closed set: the generations the catalog carries). */
 export enum GpuArchitecture {
   /** Ampere (A10G, A100). No hardware FP8. */
@@ -233,12 +244,34 @@ export interface GpuInstanceTypeProps {
   readonly nvlink: boolean;
   /** Instance-store NVMe present (`karpenter.k8s.aws/instance-local-nvme`), e.g. for a RAID0 of the disks. */
   readonly localNvme: boolean;
-  /** Approximate on-demand Linux price in us-east-1, USD per hour. */
-  readonly onDemandUsdPerHour: number;
+  /**
+   * On-demand Linux price in us-east-1, USD per instance hour.
+   * @default - EC2 sells no on-demand capacity of the type: set `capacityBlockUsdPerHour`
+   */
+  readonly onDemandUsdPerHour?: number;
+  /**
+   * Capacity Block rate, USD per instance hour, for a type EC2 sells only as Capacity Blocks for ML (e.g.
+   * `p5e.48xlarge`). Used for ranking and cost reports when there is no on-demand price.
+   * @default - none
+   * @see https://aws.amazon.com/ec2/capacityblocks/pricing/
+   */
+  readonly capacityBlockUsdPerHour?: number;
 }
 
-/** One row of a family table: size, vCPUs, memory MiB, GPUs, EFA interfaces, USD per hour. */
-type SizeRow = readonly [size: string, vcpus: number, memoryMiB: number, gpus: number, efa: number, usdPerHour: number];
+/** Marks a size EC2 sells only as Capacity Blocks (no on-demand price); its rate is in CAPACITY_BLOCK_RATES. */
+const CAPACITY_BLOCKS_ONLY = 'capacity-blocks-only';
+
+/**
+ * Last published Capacity Block rates (USD per instance hour) of the types without an on-demand offering. p5e.48xlarge:
+ * $43.26 in us-east-2 from the AWS Capacity Blocks pricing page as mirrored in late 2024 ("current prices are scheduled
+ * to be updated on January 1, 2025"): STALE. Capacity Block prices are set at purchase and change over time.
+ */
+const CAPACITY_BLOCK_RATES: Readonly<Record<string, number>> = { 'p5e.48xlarge': 43.26 };
+
+/** One row of a family table: size, vCPUs, memory MiB, GPUs, EFA interfaces, on-demand USD per hour. */
+type SizeRow = readonly [
+  size: string, vcpus: number, memoryMiB: number, gpus: number, efa: number, usdPerHour: number | typeof CAPACITY_BLOCKS_ONLY,
+];
 
 /** The sizes of one instance family, as read from Karpenter's instance-type reference. */
 interface FamilyTable {
@@ -297,23 +330,23 @@ const FAMILIES: readonly FamilyTable[] = [
   {
     family: 'g7', gpu: GpuModel.RTX_PRO_4500, cpuArchitecture: AMD64, nvlink: false, localNvme: true,
     sizes: [
-      ['2xlarge', 8, 32768, 1, 0, 1.3],
-      ['4xlarge', 16, 65536, 1, 0, 1.75],
-      ['8xlarge', 32, 131072, 1, 1, 2.6],
-      ['12xlarge', 48, 196608, 2, 1, 4.9],
-      ['24xlarge', 96, 393216, 4, 1, 9.8],
-      ['48xlarge', 192, 786432, 8, 2, 19.6],
+      ['2xlarge', 8, 32768, 1, 0, 2.52],
+      ['4xlarge', 16, 65536, 1, 0, 3.04208],
+      ['8xlarge', 32, 131072, 1, 1, 4.08624],
+      ['12xlarge', 48, 196608, 2, 1, 7.12832],
+      ['24xlarge', 96, 393216, 4, 1, 14.25664],
+      ['48xlarge', 192, 786432, 8, 2, 28.51328],
     ],
   },
   {
     family: 'g7e', gpu: GpuModel.RTX_PRO_6000, cpuArchitecture: AMD64, nvlink: false, localNvme: true,
     sizes: [
-      ['2xlarge', 8, 65536, 1, 0, 3.36],
-      ['4xlarge', 16, 131072, 1, 0, 3.98],
-      ['8xlarge', 32, 262144, 1, 1, 5.22],
-      ['12xlarge', 48, 524288, 2, 1, 9.5],
-      ['24xlarge', 96, 1048576, 4, 2, 18.9],
-      ['48xlarge', 192, 2097152, 8, 4, 37.8],
+      ['2xlarge', 8, 65536, 1, 0, 3.36312],
+      ['4xlarge', 16, 131072, 1, 0, 3.99816],
+      ['8xlarge', 32, 262144, 1, 1, 5.26824],
+      ['12xlarge', 48, 524288, 2, 1, 8.28608],
+      ['24xlarge', 96, 1048576, 4, 2, 16.57216],
+      ['48xlarge', 192, 2097152, 8, 4, 33.14432],
     ],
   },
   {
@@ -325,11 +358,11 @@ const FAMILIES: readonly FamilyTable[] = [
   },
   {
     family: 'p4d', gpu: GpuModel.A100_40GB, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
-    sizes: [['24xlarge', 96, 1179648, 8, 4, 21.96]],
+    sizes: [['24xlarge', 96, 1179648, 8, 4, 21.957642]],
   },
   {
     family: 'p4de', gpu: GpuModel.A100_80GB, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
-    sizes: [['24xlarge', 96, 1179648, 8, 4, 27.45]],
+    sizes: [['24xlarge', 96, 1179648, 8, 4, 27.44705]],
   },
   {
     family: 'p5', gpu: GpuModel.H100, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
@@ -340,19 +373,19 @@ const FAMILIES: readonly FamilyTable[] = [
   },
   {
     family: 'p5e', gpu: GpuModel.H200, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
-    sizes: [['48xlarge', 192, 2097152, 8, 32, 63.3]],
+    sizes: [['48xlarge', 192, 2097152, 8, 32, CAPACITY_BLOCKS_ONLY]],
   },
   {
     family: 'p5en', gpu: GpuModel.H200, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
-    sizes: [['48xlarge', 192, 2097152, 8, 16, 63.3]],
+    sizes: [['48xlarge', 192, 2097152, 8, 16, 63.296]],
   },
   {
     family: 'p6-b200', gpu: GpuModel.B200, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
-    sizes: [['48xlarge', 192, 2097152, 8, 8, 113.93]],
+    sizes: [['48xlarge', 192, 2097152, 8, 8, 113.9328]],
   },
   {
     family: 'p6-b300', gpu: GpuModel.B300, cpuArchitecture: AMD64, nvlink: true, localNvme: true,
-    sizes: [['48xlarge', 192, 4194304, 8, 16, 142.42]],
+    sizes: [['48xlarge', 192, 4194304, 8, 16, 142.416]],
   },
 ];
 
@@ -404,7 +437,9 @@ export class GpuInstanceType {
       cpuArchitecture: f.cpuArchitecture,
       nvlink: f.nvlink && gpus > 1,
       localNvme: f.localNvme,
-      onDemandUsdPerHour: usd,
+      ...(usd === CAPACITY_BLOCKS_ONLY
+        ? { capacityBlockUsdPerHour: CAPACITY_BLOCK_RATES[`${f.family}.${size}`] }
+        : { onDemandUsdPerHour: usd }),
     })));
 
   /** EC2 instance type, e.g. `p5.48xlarge`. */
@@ -427,11 +462,23 @@ export class GpuInstanceType {
   public readonly nvlink: boolean;
   /** Instance-store NVMe present. */
   public readonly localNvme: boolean;
-  /** Approximate on-demand Linux price in us-east-1, USD per hour (see {@link GPU_PRICES}). */
-  public readonly onDemandUsdPerHour: number;
+  /**
+   * On-demand Linux price in us-east-1, USD per instance hour (see {@link GPU_PRICES}); undefined when EC2 sells the
+   * type only as Capacity Blocks.
+   */
+  public readonly onDemandUsdPerHour?: number;
+  /** Capacity Block rate, USD per instance hour, of a type sold only that way (stale: set at purchase). */
+  public readonly capacityBlockUsdPerHour?: number;
+  /**
+   * The price the library ranks instance types by and reports costs with, USD per instance hour: the on-demand price,
+   * or the Capacity Block rate of a type without one (see {@link priceBasis}).
+   */
+  public readonly usdPerHour: number;
+  /** What {@link usdPerHour} is: an on-demand price or a Capacity Block rate. */
+  public readonly priceBasis: PriceBasis;
   /** GPU memory of the whole instance (per-GPU memory times GPU count). */
   public readonly totalGpuMemory: Size;
-  /** On-demand price per GPU and hour, USD. */
+  /** {@link usdPerHour} per GPU, USD. */
   public readonly usdPerGpuHour: number;
 
   private constructor(props: GpuInstanceTypeProps) {
@@ -447,8 +494,13 @@ export class GpuInstanceType {
     check(memoryMiB > 0, `'memory' of instance type '${name}' (${memoryMiB} MiB) must be positive`);
     check(isIntAtLeast(props.efaInterfaces, 0),
       `'efaInterfaces' (${props.efaInterfaces}) of instance type '${name}' must be an integer >= 0`);
-    check(Number.isFinite(props.onDemandUsdPerHour) && props.onDemandUsdPerHour > 0,
-      `'onDemandUsdPerHour' (${props.onDemandUsdPerHour}) of instance type '${name}' must be a positive number`);
+    for (const [prop, usd] of [['onDemandUsdPerHour', props.onDemandUsdPerHour], ['capacityBlockUsdPerHour', props.capacityBlockUsdPerHour]] as const) {
+      check(usd === undefined || (Number.isFinite(usd) && usd > 0),
+        `'${prop}' (${usd}) of instance type '${name}' must be a positive number`);
+    }
+    const usdPerHour = props.onDemandUsdPerHour ?? props.capacityBlockUsdPerHour;
+    check(usdPerHour !== undefined,
+      `instance type '${name}' needs a price: 'onDemandUsdPerHour', or 'capacityBlockUsdPerHour' for a type EC2 sells only as Capacity Blocks`);
 
     this.name = name;
     this.family = props.family;
@@ -461,8 +513,11 @@ export class GpuInstanceType {
     this.nvlink = props.nvlink;
     this.localNvme = props.localNvme;
     this.onDemandUsdPerHour = props.onDemandUsdPerHour;
+    this.capacityBlockUsdPerHour = props.capacityBlockUsdPerHour;
+    this.usdPerHour = usdPerHour;
+    this.priceBasis = props.onDemandUsdPerHour !== undefined ? PriceBasis.ON_DEMAND : PriceBasis.CAPACITY_BLOCK;
     this.totalGpuMemory = Size.mebibytes(mib(props.gpu.memory) * props.gpuCount);
-    this.usdPerGpuHour = props.onDemandUsdPerHour / props.gpuCount;
+    this.usdPerGpuHour = usdPerHour / props.gpuCount;
   }
 }
 
@@ -471,20 +526,45 @@ function unknownInstanceTypeMessage(name: string): string {
   return `instance type '${name}' is not an NVIDIA GPU instance type in the catalog (families: ${GpuInstanceType.families().join(', ')})`;
 }
 
+/** Where a price of the catalog comes from. */
+export interface PriceSource {
+  /** Date the prices were last compared with their source (YYYY-MM-DD). */
+  readonly checked: string;
+  /** When the price data itself is from: the date the source was generated (YYYY-MM-DD), or a period. */
+  readonly dataDate: string;
+  /** Where the prices come from. */
+  readonly source: string;
+  /** What the prices are and are not. */
+  readonly note: string;
+}
+
 /**
- * When and where the catalog's prices were taken. Prices are approximate on-demand Linux rates in us-east-1 and only
- * rank instance types (selection order, cost hints); never bill from them.
+ * When and where the catalog's prices were taken: on-demand Linux, shared tenancy, us-east-1, USD per instance hour,
+ * from the AWS Price List API. Use them to rank instance types and estimate costs (the platform report); never bill
+ * from them: spot, Savings Plans, reservations and other regions differ.
  */
-export const GPU_PRICES: { readonly checked: string; readonly source: string; readonly note: string } = {
-  checked: '2026-11-24',
-  source: 'AWS EC2 on-demand price list (https://aws.amazon.com/ec2/pricing/on-demand/, us-east-1, Linux), as quoted by '
-    + 'public pages: factualminds.com "Amazon EC2 On-Demand Pricing (2026)" (g5.xlarge $1.006, June 2026); '
-    + 'sysdesign-wiki.pages.dev "Amazon EC2 G7e" citing the AWS Synthesia blog of 2026-05-19 (g7e.2xlarge $3.36, us-east-2)',
-  note: 'Confirmed from a page in this check: g5.xlarge, g7e.2xlarge (us-east-2 rate, assumed equal in us-east-1). '
-    + 'Long-standing list prices not re-confirmed in this check: the other g5, g6 and g6e sizes. '
-    + 'ESTIMATED (no primary source read): p4d.24xlarge, p4de.24xlarge, p5.4xlarge, p5.48xlarge (after the June 2025 '
-    + 'P4/P5 on-demand price cut of up to 45%), p5e.48xlarge, p5en.48xlarge, p6-b200.48xlarge, p6-b300.48xlarge, all g7 '
-    + 'sizes, g7e sizes other than 2xlarge, gr6.4xlarge and gr6.8xlarge.',
+export const GPU_PRICES: PriceSource = {
+  checked: '2026-12-02',
+  dataDate: '2026-07-20',
+  source: 'AWS Price List API (GetProducts: us-east-1, Linux, Shared tenancy, OnDemand), as generated into '
+    + 'aws/karpenter-provider-aws@6fc13b5236fd04fd16ff3f9dc7490d0813994099:pkg/providers/pricing/zz_generated.pricing_aws.go '
+    + '(generated 2026-07-20); cross-checked with skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv and dstack offers '
+    + '(github.com/dstackai/dstack pull requests 3752, 4063, 4069, 4110)',
+  note: 'Every on-demand price is the Price List value (P4/P5 after the June 2025 price cut). p5e.48xlarge has no '
+    + 'on-demand price: EC2 sells it as Capacity Blocks; the catalog carries its last published Capacity Block rate '
+    + '($43.26, us-east-2, late 2024: stale, set at purchase). us-west-2 prices equal us-east-1 for every type checked.',
+};
+
+/**
+ * Where the Capacity Block rates of types without an on-demand price come from ({@link GpuInstanceType.capacityBlockUsdPerHour}).
+ */
+export const CAPACITY_BLOCK_PRICES: PriceSource = {
+  checked: '2026-12-02',
+  dataDate: 'late 2024',
+  source: 'AWS EC2 Capacity Blocks pricing page (https://aws.amazon.com/ec2/capacityblocks/pricing/) as mirrored in late '
+    + '2024, before the update announced for January 1, 2025',
+  note: 'STALE: Capacity Block prices are dynamic and set when a block is bought; p5e.48xlarge $43.26 per instance hour '
+    + 'was the us-east-2 rate.',
 };
 
 /** What a GPU NodePool may launch. Criteria combine with AND; list criteria match any of their entries. */
@@ -560,7 +640,7 @@ export function selectGpuInstanceTypes(selection: GpuSelection): GpuInstanceType
     }
     throw new PlatformValidationError(`no GPU instance type matches ${describeSelection(selection)}`);
   }
-  return matches.sort((a, b) => a.onDemandUsdPerHour - b.onDemandUsdPerHour || a.name.localeCompare(b.name));
+  return matches.sort((a, b) => a.usdPerHour - b.usdPerHour || a.name.localeCompare(b.name));
 }
 
 /**

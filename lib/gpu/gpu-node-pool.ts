@@ -1,10 +1,10 @@
 import { Annotations, Duration, Size } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CpuArchitecture, GpuInstanceType, GpuModel, selectGpuInstanceTypes } from './catalog';
+import { CpuArchitecture, GpuInstanceType, GpuModel, PriceBasis, selectGpuInstanceTypes } from './catalog';
 import { DeviceManagement, GPU_DEVICE_MANAGEMENT_LABEL } from './device-management/labels';
 import { MigLayout } from './mig-layout';
 import { PlatformDefinition } from '../core/platform-definition';
-import { check } from '../core/validation';
+import { check, PlatformValidationError } from '../core/validation';
 import { CapacityReservationSelector } from '../karpenter/ec2-node-class';
 import { NodePool } from '../karpenter/node-pool';
 import {
@@ -65,7 +65,11 @@ export interface GpuNodePoolOptions {
   readonly limits: GpuNodePoolLimits;
   /** Capacity types. @default [CapacityType.ON_DEMAND] (or [RESERVED, ON_DEMAND] with capacityReservations) */
   readonly capacityTypes?: CapacityType[];
-  /** Capacity reservations / Capacity Blocks the pool launches into. @default - none */
+  /**
+   * Capacity reservations / Capacity Blocks the pool launches into. Types EC2 sells only as Capacity Blocks
+   * (p5e.48xlarge) are candidates only with a reservation.
+   * @default - none
+   */
   readonly capacityReservations?: CapacityReservationSelector[];
   /** EFA: declare the instance type's EFA interfaces and label nodes for the EFA device plugin. @default false */
   readonly efa?: boolean;
@@ -126,7 +130,10 @@ export const DO_NOT_DISRUPT_ANNOTATION = { 'karpenter.sh/do-not-disrupt': 'true'
  * placement group, and the node labels that decide which device manager (device plugin or DRA) runs on its nodes.
  */
 export class GpuNodePool extends NodePool {
-  /** Candidate instance types, cheapest first. */
+  /**
+   * Candidate instance types, cheapest first. Types EC2 sells only as Capacity Blocks (p5e.48xlarge) are candidates
+   * only of pools that launch into capacity reservations.
+   */
   public readonly candidates: GpuInstanceType[];
   /** Device manager of the pool's nodes. */
   public readonly deviceManagement: DeviceManagement;
@@ -149,13 +156,28 @@ export class GpuNodePool extends NodePool {
     check(limits.gpus !== undefined,
       `'limits.gpus' of GPU NodePool '${name}' is required: an unbounded GPU pool is a bill, not a default`);
     check(limits.gpus > 0, `'limits.gpus' (${limits.gpus}) of GPU NodePool '${name}' must be greater than zero`);
-    const candidates = selectGpuInstanceTypes({
+    const capacityTypes = props.capacityTypes
+      ?? (props.capacityReservations && props.capacityReservations.length > 0 ? [CapacityType.RESERVED, CapacityType.ON_DEMAND] : [CapacityType.ON_DEMAND]);
+    if (capacityTypes.includes(CapacityType.RESERVED)) {
+      check((props.capacityReservations ?? []).length > 0,
+        `GPU NodePool '${name}' allows capacity type 'reserved' but selects no reservation: set 'capacityReservations' (Karpenter does no open matching)`);
+    }
+    const selected = selectGpuInstanceTypes({
       gpus: props.gpus,
       minGpuMemory: props.minGpuMemory,
       families: props.families,
       instanceTypes: props.instanceTypes,
       minGpusPerNode: props.minGpusPerNode,
     });
+    // A type EC2 sells only as Capacity Blocks (p5e.48xlarge) launches only into a reservation the pool selects.
+    const reserved = capacityTypes.includes(CapacityType.RESERVED);
+    const candidates = reserved ? selected : selected.filter((c) => c.priceBasis !== PriceBasis.CAPACITY_BLOCK);
+    if (candidates.length === 0) {
+      const names = selected.map((c) => c.name).join(', ');
+      throw new PlatformValidationError(
+        `GPU NodePool '${name}' selects only ${names}, which EC2 sells only as Capacity Blocks (no on-demand price): `
+        + `set 'capacityReservations' to the Capacity Block's reservation`);
+    }
     const bottlerocket = props.amiFamily === GpuAmiFamily.BOTTLEROCKET;
     const mode = props.deviceManagement ?? (bottlerocket ? DeviceManagement.BOTTLEROCKET_BUILTIN : DeviceManagement.DEVICE_PLUGIN);
     const labelMode = props.labels?.[GPU_DEVICE_MANAGEMENT_LABEL];
@@ -210,12 +232,6 @@ export class GpuNodePool extends NodePool {
       check(layouts.length === 1,
         `GPU NodePool '${name}' mixes instance types with different EFA layouts (${candidates.map((c) => `${c.name}: ${c.efaInterfaces}`).join(', ')}): one EFA pool needs one layout; narrow 'instanceTypes'`);
       efaInterfaces = layouts[0];
-    }
-    const capacityTypes = props.capacityTypes
-      ?? (props.capacityReservations && props.capacityReservations.length > 0 ? [CapacityType.RESERVED, CapacityType.ON_DEMAND] : [CapacityType.ON_DEMAND]);
-    if (capacityTypes.includes(CapacityType.RESERVED)) {
-      check((props.capacityReservations ?? []).length > 0,
-        `GPU NodePool '${name}' allows capacity type 'reserved' but selects no reservation: set 'capacityReservations' (Karpenter does no open matching)`);
     }
     if (props.replicas !== undefined) {
       const maxPerNode = Math.max(...candidates.map((c) => c.gpuCount));

@@ -1,4 +1,7 @@
-import { Annotations, Aspects, IAspect, Duration, NestedStack, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Aspects, IAspect, Duration, NestedStack, Stack, Stage as CdkStage, attachCustomSynthesis } from 'aws-cdk-lib';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { App, Chart } from 'cdk8s';
@@ -12,6 +15,7 @@ import { Delivery, GitOpsOptions, resolveGitOpsOptions } from './gitops-options'
 import { HelmComponent, IComponent, KubernetesComponent, Stage } from '../core/component';
 import { CrdBundleComponent } from '../core/crd-bundle';
 import { PlatformDefinition } from '../core/platform-definition';
+import { PlatformReport } from '../report/platform-report';
 import { check } from '../core/validation';
 import { HelmChartVersion } from '../versions';
 import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
@@ -57,6 +61,7 @@ export class CdkRendering extends Construct {
   public readonly nestedStacks = new Map<string, NestedStack>();
   private rendered = false;
   private _model?: ClusterModel;
+  private _report?: PlatformReport;
 
   constructor(scope: Construct, id: string, private readonly props: CdkRenderingProps) {
     super(scope, id);
@@ -72,6 +77,30 @@ export class CdkRendering extends Construct {
       },
     };
     Aspects.of(Stack.of(this)).add(aspect, { priority: 100 });
+    // The platform report goes into the cloud assembly beside the stack's template.
+    attachCustomSynthesis(this, {
+      onSynthesize(session) {
+        const report = self._report;
+        if (report === undefined) return;
+        const [markdown, json] = self.reportFiles;
+        fs.writeFileSync(path.join(session.outdir, markdown), report.toMarkdown());
+        fs.writeFileSync(path.join(session.outdir, json), report.toJson());
+      },
+    });
+  }
+
+  /**
+   * File names of the platform report in the cloud assembly (`cdk.out/`): `<stack artifact id>.report.md` and
+   * `<stack artifact id>.report.json`, beside the stack's template.
+   */
+  public get reportFiles(): string[] {
+    const id = Stack.of(this).artifactId;
+    return [`${id}.report.md`, `${id}.report.json`];
+  }
+
+  /** The platform report this rendering wrote (undefined before `app.synth()`). */
+  public get report(): PlatformReport | undefined {
+    return this._report;
   }
 
   /**
@@ -88,7 +117,16 @@ export class CdkRendering extends Construct {
     const model = ClusterModel.of(this.props.definition);
     assertPlatformChecks(this.props.definition, PLATFORM_RULES, model);
     this._model = model;
-    Annotations.of(Stack.of(this)).addInfo(summarizePrerequisites(computePrerequisites(this.props.definition, model)));
+    // One info message for `cdk synth` instead of one per model: the report's summary and the prerequisites. Without a
+    // stack trace: the CLI would print a source location of the bundled app, which helps no one.
+    const stack = Stack.of(this);
+    this._report = PlatformReport.of(this.props.definition);
+    const outdir = CdkStage.of(stack)?.outdir;
+    const shown = this.reportFiles.map((f) => (outdir === undefined ? f : displayPath(path.join(outdir, f))));
+    stack.node.addMetadata(cxschema.ArtifactMetadataEntryType.INFO, [
+      this._report.summary(shown),
+      summarizePrerequisites(computePrerequisites(this.props.definition, model)),
+    ].join('\n'));
     if (this.props.delivery === Delivery.GITOPS) {
       this.renderGitOpsBootstrap();
     } else {
@@ -279,4 +317,10 @@ export function argoCdValues(): Record<string, unknown> {
       },
     },
   };
+}
+
+/** `path` relative to the working directory when it lies inside it, else as given. */
+function displayPath(p: string): string {
+  const relative = path.relative(process.cwd(), p);
+  return relative.length > 0 && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p;
 }

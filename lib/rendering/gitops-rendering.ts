@@ -10,6 +10,7 @@ import { PLATFORM_RULES } from '../checks/pack';
 import { assertPlatformChecks } from '../checks/run';
 import { KubernetesComponent } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
+import { PlatformReport, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE } from '../report/platform-report';
 
 /** One file of the GitOps output. */
 export interface RenderedFile {
@@ -81,7 +82,10 @@ export class GitOpsRendering {
     return folders;
   }
 
-  /** Every file of the GitOps output (YAML files and README.md), in a stable order. */
+  /**
+   * Every file of the GitOps output (YAML files, README.md, prerequisites.json and the platform report REPORT.md +
+   * report.json), in a stable order.
+   */
   public static files(definition: PlatformDefinition, gitOps: GitOpsOptions, reuse?: ClusterModel): RenderedFile[] {
     return [...GitOpsRendering.render(definition, gitOps, reuse).files];
   }
@@ -112,6 +116,8 @@ export class GitOpsRendering {
       { path: 'README.md', content: renderGitOpsReadme(definition, options, prerequisites) },
       { path: PREREQUISITES_FILE, content: `${JSON.stringify(prerequisites, undefined, 2)}\n` },
     ];
+    const report = PlatformReport.of(definition);
+    last.push({ path: REPORT_MARKDOWN_FILE, content: report.toMarkdown() }, { path: REPORT_JSON_FILE, content: report.toJson() });
     function* files(): Generator<RenderedFile> {
       for (const f of folders) {
         const taken = new Set<string>();

@@ -1,4 +1,4 @@
-import { Annotations, Aws } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -9,13 +9,14 @@ import { InferencePool, InferencePoolOptions } from './llm-d/inference-pool';
 import { LwsController } from './lws';
 import { HuggingFaceTokenSecret, ModelSource, ModelSourceKind } from './model-source';
 import { KvCacheDType } from './model-spec';
-import { ModelLayout, checkTensorParallelFits, sizeModel } from './sizing';
+import { ModelLayout, checkTensorParallelFits, describeModelLayout, sizeModel } from './sizing';
 import { VllmModel, VllmModelOptions } from './vllm-model';
 import { Duration } from 'aws-cdk-lib';
 import { PodIdentityRole } from '../cluster/pod-identity';
 import { KubernetesComponent, Stage } from '../core/component';
 import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgements';
 import { PlatformDefinition } from '../core/platform-definition';
+import { recordModelDecision } from '../report/private/model-decisions';
 import { check, checkDnsSubdomain } from '../core/validation';
 import { DeviceManagement } from '../gpu/device-management/labels';
 import { GpuLayer } from '../gpu/gpu-layer';
@@ -219,9 +220,17 @@ export class ServingLayer extends Construct {
       component.addDependency(ensureInferenceExtensionCrds(definition));
       this.pools.set(model, new InferencePool(component, 'InferencePool', { ...options.routing, model }));
     }
-    if (layout !== undefined) {
-      Annotations.of(this).addInfo(`model '${options.name}': ${layout.explanation}`);
-    }
+    // The decision goes to the platform report (REPORT.md / report.json beside each rendering).
+    recordModelDecision(definition, {
+      model,
+      layout: layout ?? describeModelLayout({ ...sizing, instanceType, tensorParallelSize: tp }),
+      given: layout === undefined,
+      concurrency: sizing.concurrency,
+      kvCacheDType: sizing.kvCacheDType,
+      minReplicas: options.autoscaling !== undefined ? options.autoscaling.minReplicas ?? 1 : options.replicas ?? 1,
+      maxReplicas: options.autoscaling !== undefined ? options.autoscaling.maxReplicas : options.replicas ?? 1,
+      autoscaled: options.autoscaling !== undefined,
+    });
     this.models.push(model);
     this.layouts.set(model, layout);
     return model;
@@ -306,7 +315,6 @@ export class ServingLayer extends Construct {
     if (token !== undefined) {
       const secret = this.tokenSecretFor(model.namespace, token);
       component.addDependency(secret.component);
-      Annotations.of(this).addInfo(`model '${model.workloadName}' reads its Hugging Face token from AWS secret ${secret.awsName}`);
     }
     const s3 = model.source.s3;
     if (s3 !== undefined) {

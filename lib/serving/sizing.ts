@@ -53,8 +53,8 @@ export const DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
 /** Most nodes a pipeline-parallel layout spans. */
 const MAX_PIPELINE_NODES = 4;
 
-/** What to size: a model, the context and concurrency it must serve, and the instance types to choose from. */
-export interface SizingRequest {
+/** What a model must serve: the context and concurrency its KV cache must hold, and vLLM's memory settings. */
+export interface ServingDemand {
   /** The model. */
   readonly model: ModelSpec;
   /** Tokens per sequence (prompt + output) every one of the `concurrency` sequences may reach (`--max-model-len`). */
@@ -71,6 +71,10 @@ export interface SizingRequest {
    * @default 0.9
    */
   readonly gpuMemoryUtilization?: number;
+}
+
+/** What to size: a model, the context and concurrency it must serve, and the instance types to choose from. */
+export interface SizingRequest extends ServingDemand {
   /** Instance types to choose from, e.g. those of the platform's GPU NodePools. */
   readonly candidates: GpuInstanceType[];
   /**
@@ -83,6 +87,40 @@ export interface SizingRequest {
    * @default - every candidate whose instance type has EFA interfaces
    */
   readonly multiNodeCandidates?: GpuInstanceType[];
+}
+
+/** A layout chosen by hand (e.g. a model's `tensorParallelSize`), to evaluate with {@link describeModelLayout}. */
+export interface GivenLayoutRequest extends ServingDemand {
+  /** Instance type of every node. */
+  readonly instanceType: GpuInstanceType;
+  /** `--tensor-parallel-size`. */
+  readonly tensorParallelSize: number;
+  /**
+   * `--pipeline-parallel-size` (nodes).
+   * @default 1
+   */
+  readonly pipelineParallelSize?: number;
+}
+
+/** Most runners-up and rejected layouts a {@link ModelLayout} lists. */
+const MAX_ALTERNATIVES = 3;
+
+/** One layout the sizing weighed: an instance type with TP x PP, what it costs and what its KV cache holds. */
+export interface LayoutOption {
+  /** Instance type of every node. */
+  readonly instanceType: GpuInstanceType;
+  /** `--tensor-parallel-size`. */
+  readonly tensorParallelSize: number;
+  /** `--pipeline-parallel-size` (nodes). */
+  readonly pipelineParallelSize: number;
+  /** GPUs used: TP x PP. */
+  readonly gpus: number;
+  /** Price of the nodes, USD per hour (nodes x the instance type's {@link GpuInstanceType.usdPerHour}). */
+  readonly usdPerHour: number;
+  /** Tokens the KV cache of one replica holds (what vLLM logs as "GPU KV cache size"). */
+  readonly kvCacheTokens: number;
+  /** Sequences of the requested context that fit in that KV cache at once. */
+  readonly maxConcurrentSequencesAtContext: number;
 }
 
 /** The cheapest way found to serve a {@link SizingRequest}. Sizes are bytes. */
@@ -106,12 +144,30 @@ export interface ModelLayout {
   readonly kvBytesNeeded: number;
   /** KV cache bytes the layout has over all GPUs: (usable - weights per GPU) x GPUs. */
   readonly kvBytesAvailable: number;
-  /** Sequences of `contextLength` tokens that fit in the KV cache at once (at least the requested concurrency). */
+  /**
+   * Sequences of `contextLength` tokens that fit in the KV cache at once (at least the requested concurrency when the
+   * layout was chosen by {@link sizeModel}).
+   */
   readonly maxConcurrentSequencesAtContext: number;
-  /** On-demand price of the nodes, USD per hour (nodes x the instance type's price). */
+  /** Tokens the KV cache of one replica holds (what vLLM logs as "GPU KV cache size"). */
+  readonly kvCacheTokens: number;
+  /** Price of the nodes, USD per hour (nodes x the instance type's {@link GpuInstanceType.usdPerHour}). */
   readonly usdPerHour: number;
   /** One sentence: what the model needs and which layout was chosen. */
   readonly explanation: string;
+  /**
+   * The next cheapest layouts that also fit, cheapest first (at most 3, one per GPU model x TP x PP: the same shape on
+   * a larger instance holds the same KV cache at a higher price): what the choice won against. Empty for a layout
+   * given by {@link describeModelLayout}.
+   */
+  readonly runnersUp: LayoutOption[];
+  /**
+   * Layouts that cost no more than the chosen one but do not hold the request, the closest in price first (at most 3:
+   * the cheapest of each GPU model x TP x PP, and of those the one holding the most per instance type and node count):
+   * why no cheaper layout won. Empty for a layout given by
+   * {@link describeModelLayout}.
+   */
+  readonly rejected: LayoutOption[];
 }
 
 /** Whether vLLM accepts `tp` for these KV heads: TP divides them, or is a multiple of them. */
@@ -144,6 +200,7 @@ interface Evaluated {
   readonly usablePerGpu: number;
   readonly weightsPerGpu: number;
   readonly kvFreePerGpu: number;
+  readonly kvTokens: number;
   readonly maxSequences: number;
 }
 
@@ -173,9 +230,10 @@ function evaluate(req: Resolved, type: GpuInstanceType, tp: number, pp: number):
     ? model.kvCacheBytesPerToken(req.kv) * stageShare
     : model.kvCacheBytesPerToken(req.kv) * stageShare * Math.max(1, model.kvHeads / tp) / model.kvHeads;
   const kvFreePerGpu = Math.max(0, usablePerGpu - weightsPerGpu);
+  const kvTokens = Math.floor(kvFreePerGpu / kvPerTokenPerGpu);
   const maxSequences = Math.floor(kvFreePerGpu / (kvPerTokenPerGpu * req.contextLength));
   return {
-    type, tp, pp, gpus: tp * pp, usd: pp * type.onDemandUsdPerHour, usablePerGpu, weightsPerGpu, kvFreePerGpu, maxSequences,
+    type, tp, pp, gpus: tp * pp, usd: pp * type.usdPerHour, usablePerGpu, weightsPerGpu, kvFreePerGpu, kvTokens, maxSequences,
   };
 }
 
@@ -229,7 +287,7 @@ function kvReplication(model: ModelSpec, tp: number): number {
 }
 
 /** Checks and defaults the request. */
-function resolve(req: SizingRequest): Resolved {
+function resolve(req: ServingDemand, maxTensorParallel?: number): Resolved {
   const { model } = req;
   for (const [prop, value] of [['contextLength', req.contextLength], ['concurrency', req.concurrency]] as const) {
     check(!Token.isUnresolved(value), `'${prop}' must be a literal number, not a token: sizing happens at synth time`);
@@ -244,23 +302,83 @@ function resolve(req: SizingRequest): Resolved {
   check(!Token.isUnresolved(utilization), `'gpuMemoryUtilization' must be a literal number, not a token`);
   check(Number.isFinite(utilization) && utilization > 0 && utilization < 1,
     `'gpuMemoryUtilization' (${utilization}) must be greater than 0 and less than 1`);
-  check(req.candidates.length > 0, `'candidates' must list at least one GPU instance type`);
-  if (req.maxTensorParallel !== undefined) {
-    check(Number.isInteger(req.maxTensorParallel) && req.maxTensorParallel >= 1,
-      `'maxTensorParallel' (${req.maxTensorParallel}) must be an integer >= 1`);
+  if (maxTensorParallel !== undefined) {
+    check(Number.isInteger(maxTensorParallel) && maxTensorParallel >= 1,
+      `'maxTensorParallel' (${maxTensorParallel}) must be an integer >= 1`);
   }
-  return { model, contextLength: req.contextLength, concurrency: req.concurrency, kv, utilization, maxTp: req.maxTensorParallel };
+  return { model, contextLength: req.contextLength, concurrency: req.concurrency, kv, utilization, maxTp: maxTensorParallel };
 }
 
-/** The layout as returned to callers. */
-function toLayout(req: Resolved, e: Evaluated): ModelLayout {
+/** A layout under evaluation as returned to callers. */
+function toOption(e: Evaluated): LayoutOption {
+  return {
+    instanceType: e.type,
+    tensorParallelSize: e.tp,
+    pipelineParallelSize: e.pp,
+    gpus: e.gpus,
+    usdPerHour: e.usd,
+    kvCacheTokens: e.kvTokens,
+    maxConcurrentSequencesAtContext: e.maxSequences,
+  };
+}
+
+/**
+ * What decides a layout's memory: GPU model, TP and PP. Layouts of one shape on instance types of other sizes hold
+ * the same KV cache at another price; the report lists the cheapest of each shape.
+ */
+function shapeOf(e: Evaluated): string {
+  return `${e.type.gpu.displayName}/${gpuBytes(e.type)}/${e.tp}/${e.pp}`;
+}
+
+/** The cheapest layout of each shape other than the winner's, in the given (cheapest-first) order. */
+function cheapestPerShape(sorted: Evaluated[], winner: Evaluated): Evaluated[] {
+  const seen = new Set<string>([shapeOf(winner)]);
+  const out: Evaluated[] = [];
+  for (const e of sorted) {
+    if (seen.has(shapeOf(e))) continue;
+    seen.add(shapeOf(e));
+    out.push(e);
+  }
+  return out;
+}
+
+/** The fitting layouts after the winner (cheapest first), one per shape. */
+function runnersUp(fitting: Evaluated[]): LayoutOption[] {
+  return cheapestPerShape(fitting.slice(1), fitting[0]).slice(0, MAX_ALTERNATIVES).map(toOption);
+}
+
+/**
+ * Layouts no dearer than `winner` that do not fit: one per shape (its cheapest), then one per instance type and node
+ * count (the one holding the most sequences, ties to more GPUs), the closest in price first.
+ */
+function rejected(evaluated: Evaluated[], winner: Evaluated, fits: (e: Evaluated) => boolean): LayoutOption[] {
+  const misfits = evaluated.filter((e) => !fits(e) && e.usd <= winner.usd).sort(cheaperFirst);
+  const best = new Map<string, Evaluated>();
+  for (const e of cheapestPerShape(misfits, winner)) {
+    const key = `${e.type.name}/${e.pp}`;
+    const current = best.get(key);
+    if (current === undefined || e.maxSequences > current.maxSequences || (e.maxSequences === current.maxSequences && e.gpus > current.gpus)) {
+      best.set(key, e);
+    }
+  }
+  return [...best.values()]
+    .sort((a, b) => b.usd - a.usd || b.maxSequences - a.maxSequences || b.gpus - a.gpus || a.type.name.localeCompare(b.type.name))
+    .slice(0, MAX_ALTERNATIVES)
+    .map(toOption);
+}
+
+/** The layout as returned to callers; `given` for a layout chosen by hand. */
+function toLayout(
+  req: Resolved, e: Evaluated, alternatives: { runnersUp: LayoutOption[]; rejected: LayoutOption[] }, given = false,
+): ModelLayout {
   const { model } = req;
   const kvBytesNeeded = model.kvCacheBytesPerToken(req.kv) * req.contextLength * req.concurrency * kvReplication(model, e.tp);
   const nodes = e.pp > 1 ? `${e.pp} x ${e.type.name}` : e.type.name;
   const kvWord = req.kv === KvCacheDType.FP8 ? 'fp8 KV cache' : 'KV cache';
+  const layout = `${nodes} TP=${e.tp} PP=${e.pp} (${e.gpus} x ${e.type.gpu.displayName} ${gpuGib(e.type)} GiB, $${e.usd.toFixed(2)}/h)`;
   const explanation = `${model.name} (${model.weightDType}, ${gib(model.weightBytes)} GiB weights) at ${req.contextLength} tokens `
-    + `x ${req.concurrency} ${req.concurrency === 1 ? 'sequence' : 'sequences'} needs ${gib(kvBytesNeeded)} GiB ${kvWord}; cheapest fit: ${nodes} TP=${e.tp} PP=${e.pp} `
-    + `(${e.gpus} x ${e.type.gpu.displayName} ${gpuGib(e.type)} GiB, $${e.usd.toFixed(2)}/h)`;
+    + `x ${req.concurrency} ${req.concurrency === 1 ? 'sequence' : 'sequences'} needs ${gib(kvBytesNeeded)} GiB ${kvWord}; `
+    + (given ? `given layout: ${layout}, holds ${e.maxSequences} ${e.maxSequences === 1 ? 'sequence' : 'sequences'}` : `cheapest fit: ${layout}`);
   return {
     instanceType: e.type,
     tensorParallelSize: e.tp,
@@ -271,8 +389,11 @@ function toLayout(req: Resolved, e: Evaluated): ModelLayout {
     kvBytesNeeded,
     kvBytesAvailable: e.kvFreePerGpu * e.gpus,
     maxConcurrentSequencesAtContext: e.maxSequences,
+    kvCacheTokens: e.kvTokens,
     usdPerHour: e.usd,
     explanation,
+    runnersUp: alternatives.runnersUp,
+    rejected: alternatives.rejected,
   };
 }
 
@@ -294,18 +415,23 @@ function toLayout(req: Resolved, e: Evaluated): ModelLayout {
  * the largest option offers.
  */
 export function sizeModel(request: SizingRequest): ModelLayout {
-  const req = resolve(request);
+  const req = resolve(request, request.maxTensorParallel);
+  check(request.candidates.length > 0, `'candidates' must list at least one GPU instance type`);
   const types = [...new Set(request.candidates)];
   const fits = (e: Evaluated) => e.maxSequences >= req.concurrency;
+  const chosen = (evaluated: Evaluated[], fitting: Evaluated[]) => toLayout(req, fitting[0], {
+    runnersUp: runnersUp(fitting),
+    rejected: rejected(evaluated, fitting[0], fits),
+  });
 
   const single = types.flatMap((t) => singleNodeLayouts(req, t));
   const singleFits = single.filter(fits).sort(cheaperFirst);
-  if (singleFits.length > 0) return toLayout(req, singleFits[0]);
+  if (singleFits.length > 0) return chosen(single, singleFits);
 
   const multiTypes = request.multiNodeCandidates !== undefined ? [...new Set(request.multiNodeCandidates)] : types;
   const multi = multiTypes.flatMap((t) => multiNodeLayouts(req, t));
   const multiFits = multi.filter(fits).sort(cheaperFirst);
-  if (multiFits.length > 0) return toLayout(req, multiFits[0]);
+  if (multiFits.length > 0) return chosen([...single, ...multi], multiFits);
 
   const { model } = req;
   const offered = (e: Evaluated) => Math.max(0, e.usablePerGpu) * e.gpus;
@@ -315,4 +441,25 @@ export function sizeModel(request: SizingRequest): ModelLayout {
     `no GPU pool can hold ${model.name} (${model.weightDType}) at context ${req.contextLength} x concurrency ${req.concurrency}: `
     + `it needs ${gib(model.weightBytes)} GiB of weights + ${gib(kvBytes)} GiB of KV cache; `
     + `the largest option offers ${gib(offered(largest))} GiB (${largest.type.name}, ${largest.pp} ${largest.pp === 1 ? 'node' : 'nodes'})`);
+}
+
+/**
+ * Evaluates a layout chosen by hand (a model's `tensorParallelSize`) with the memory accounting of {@link sizeModel}:
+ * KV-cache tokens, the sequences of `contextLength` it holds (possibly fewer than `concurrency`), its hourly price.
+ * The layout has no runners-up. Throws a {@link PlatformValidationError} for invalid input or a TP / PP the instance
+ * type cannot run.
+ */
+export function describeModelLayout(request: GivenLayoutRequest): ModelLayout {
+  const req = resolve(request);
+  const type = request.instanceType;
+  const tp = request.tensorParallelSize;
+  const pp = request.pipelineParallelSize ?? 1;
+  check(Number.isInteger(tp) && tp >= 1 && type.gpuCount % tp === 0,
+    `'tensorParallelSize' (${tp}) must be an integer >= 1 that divides the GPUs per node (${type.gpuCount}) of ${type.name}`);
+  check(req.model.attentionHeads % tp === 0 && kvHeadsCompatible(tp, req.model.kvHeads),
+    `'tensorParallelSize' (${tp}) must divide the attention heads (${req.model.attentionHeads}) of ${req.model.name} and divide its KV heads (${req.model.kvHeads}) or be a multiple of them`);
+  check(Number.isInteger(pp) && pp >= 1, `'pipelineParallelSize' (${pp}) must be an integer >= 1`);
+  check(pp === 1 || tp === type.gpuCount,
+    `'tensorParallelSize' (${tp}) must use every GPU of ${type.name} (${type.gpuCount}) when 'pipelineParallelSize' (${pp}) spans nodes`);
+  return toLayout(req, evaluate(req, type, tp, pp), { runnersUp: [], rejected: [] }, true);
 }

@@ -103,6 +103,8 @@ export class Team extends Construct {
   public readonly namespace: string;
   /** Pod Security Standards level enforced in the team's namespace. */
   public readonly podSecurity: PodSecurityLevel;
+  /** GPUs the team's pods may request in total, if a GPU quota is set (`requests.nvidia.com/gpu`). */
+  public readonly gpuQuota?: number;
   private readonly _labels: Record<string, string>;
   private readonly _liteLlm: TeamLiteLlmOptions;
 
@@ -128,6 +130,7 @@ export class Team extends Construct {
     }
     this.name = name;
     this.namespace = name;
+    this.gpuQuota = props.gpuQuota;
     this._labels = { [TEAM_LABEL]: name, ...(props.costCenter !== undefined ? { [COST_CENTER_LABEL]: props.costCenter } : {}) };
     this._liteLlm = { ...props.liteLlm, models: props.liteLlm?.models ? [...props.liteLlm.models] : undefined };
 

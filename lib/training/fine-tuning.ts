@@ -138,6 +138,10 @@ export class FineTuning extends Construct {
   public readonly processesPerNode: number;
   /** The GPU memory check. */
   public readonly memory: FineTuneMemory;
+  /** The GPU pool the fine-tune runs on. */
+  public readonly pool: GpuNodePool;
+  /** How long the TrainJob may run, if limited. */
+  public readonly activeDeadline?: Duration;
   /** The TrainJob. */
   public readonly trainJob: ApiObject;
 
@@ -148,6 +152,8 @@ export class FineTuning extends Construct {
     this.nodes = props.resolved.nodes;
     this.processesPerNode = props.resolved.processesPerNode;
     this.memory = props.memory;
+    this.pool = props.pool;
+    this.activeDeadline = props.activeDeadline;
     const pool = props.pool;
     const patches = props.runtimePatches ?? {};
     const labels: Record<string, string> = {};

@@ -222,7 +222,6 @@ export class TrainingLayer extends Construct {
       { ...checkpoints, write: true },
     ]);
     this.allowFlows(name, namespace);
-    Annotations.of(this).addInfo(memory.explanation);
     this.fineTunes.push(fineTune);
     return fineTune;
   }

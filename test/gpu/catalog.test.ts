@@ -1,7 +1,7 @@
 import { Size } from 'aws-cdk-lib';
 import {
-  CpuArchitecture, GPU_PRICES, GpuArchitecture, GpuInstanceType, GpuInstanceTypeProps, GpuModel, GpuSelection,
-  selectGpuInstanceTypes,
+  CAPACITY_BLOCK_PRICES, CpuArchitecture, GPU_PRICES, GpuArchitecture, GpuInstanceType, GpuInstanceTypeProps, GpuModel,
+  GpuSelection, PriceBasis, selectGpuInstanceTypes,
 } from '../../lib/gpu/catalog';
 import { PlatformValidationError } from '../../lib/core/validation';
 
@@ -168,7 +168,8 @@ describe('GpuInstanceType', () => {
       expect(type.localNvme).toBe(true);
       expect(type.cpuArchitecture).toBe(CpuArchitecture.AMD64);
       expect(type.totalGpuMemory.toMebibytes()).toBe(8 * 81920);
-      expect(type.usdPerGpuHour).toBeCloseTo(type.onDemandUsdPerHour / 8);
+      expect([type.onDemandUsdPerHour, type.usdPerHour, type.priceBasis]).toEqual([55.04, 55.04, PriceBasis.ON_DEMAND]);
+      expect(type.usdPerGpuHour).toBe(6.88);
     });
 
     test('p5.4xlarge has 1 H100, 1 EFA interface and no NVLink', () => {
@@ -229,7 +230,8 @@ describe('GpuInstanceType', () => {
       expect(type.gpuCount).toBeGreaterThanOrEqual(1);
       expect(type.vcpus).toBeGreaterThanOrEqual(1);
       expect(type.efaInterfaces).toBeGreaterThanOrEqual(0);
-      expect(type.onDemandUsdPerHour).toBeGreaterThan(0);
+      expect(type.usdPerHour).toBeGreaterThan(0);
+      expect(type.usdPerHour).toBe(type.onDemandUsdPerHour ?? type.capacityBlockUsdPerHour);
       expect(GpuModel.all()).toContain(type.gpu);
       expect(GpuInstanceType.of(name)).toBe(type);
     });
@@ -286,15 +288,93 @@ describe('GpuInstanceType', () => {
       expect(GpuInstanceType.all().length).toBe(all.length + 1);
     });
 
-    test('GPU_PRICES says when and where prices were taken and which are estimated', () => {
+    test('GPU_PRICES names the AWS Price List data, its date and what it is not', () => {
       // GIVEN / WHEN / THEN
-      expect(GPU_PRICES.checked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(GPU_PRICES.checked).toBe('2026-12-02');
+      expect(GPU_PRICES.dataDate).toBe('2026-07-20');
+      expect(GPU_PRICES.source).toContain('AWS Price List API');
       expect(GPU_PRICES.source).toContain('us-east-1');
-      expect(GPU_PRICES.note).toContain('ESTIMATED');
+      expect(GPU_PRICES.source).toContain('aws/karpenter-provider-aws@6fc13b5236fd04fd16ff3f9dc7490d0813994099');
+      expect(GPU_PRICES.note).toContain('p5e.48xlarge has no on-demand price');
+      expect(GPU_PRICES.note).not.toContain('ESTIMATED');
+      expect(CAPACITY_BLOCK_PRICES.note).toContain('STALE');
+    });
+  });
+
+  describe('prices', () => {
+    // ../shared/reference/gpu-prices.md: AWS Price List API, us-east-1, Linux, on-demand, generated 2026-07-20.
+    test.each([
+      ['g5.xlarge', 1.006], ['g5.2xlarge', 1.212], ['g5.4xlarge', 1.624], ['g5.8xlarge', 2.448], ['g5.12xlarge', 5.672],
+      ['g5.16xlarge', 4.096], ['g5.24xlarge', 8.144], ['g5.48xlarge', 16.288],
+      ['g6.xlarge', 0.8048], ['g6.2xlarge', 0.9776], ['g6.4xlarge', 1.3232], ['g6.8xlarge', 2.0144], ['g6.12xlarge', 4.6016],
+      ['g6.16xlarge', 3.3968], ['g6.24xlarge', 6.6752], ['g6.48xlarge', 13.3504],
+      ['g6e.xlarge', 1.861], ['g6e.2xlarge', 2.24208], ['g6e.4xlarge', 3.00424], ['g6e.8xlarge', 4.52856],
+      ['g6e.12xlarge', 10.49264], ['g6e.16xlarge', 7.57719], ['g6e.24xlarge', 15.06559], ['g6e.48xlarge', 30.13118],
+      ['g7.2xlarge', 2.52], ['g7.4xlarge', 3.04208], ['g7.8xlarge', 4.08624], ['g7.12xlarge', 7.12832],
+      ['g7.24xlarge', 14.25664], ['g7.48xlarge', 28.51328],
+      ['g7e.2xlarge', 3.36312], ['g7e.4xlarge', 3.99816], ['g7e.8xlarge', 5.26824], ['g7e.12xlarge', 8.28608],
+      ['g7e.24xlarge', 16.57216], ['g7e.48xlarge', 33.14432],
+      ['gr6.4xlarge', 1.5392], ['gr6.8xlarge', 2.4464],
+      ['p4d.24xlarge', 21.957642], ['p4de.24xlarge', 27.44705], ['p5.4xlarge', 6.88], ['p5.48xlarge', 55.04],
+      ['p5en.48xlarge', 63.296], ['p6-b200.48xlarge', 113.9328], ['p6-b300.48xlarge', 142.416],
+    ])('%s costs $%p on demand (AWS Price List, us-east-1)', (name, usd) => {
+      // GIVEN / WHEN
+      const type = GpuInstanceType.of(name);
+
+      // THEN
+      expect([type.onDemandUsdPerHour, type.usdPerHour, type.priceBasis, type.capacityBlockUsdPerHour])
+        .toEqual([usd, usd, PriceBasis.ON_DEMAND, undefined]);
+    });
+
+    test('every catalog type but p5e.48xlarge has an on-demand price', () => {
+      // GIVEN / WHEN
+      const without = GpuInstanceType.all().filter((t) => t.onDemandUsdPerHour === undefined).map((t) => t.name);
+
+      // THEN
+      expect(without).toEqual(['p5e.48xlarge']);
+      expect(GpuInstanceType.all().length).toBe(46);
+    });
+
+    test('p5e.48xlarge is sold only as Capacity Blocks: priced at the last published block rate', () => {
+      // GIVEN / WHEN
+      const type = GpuInstanceType.of('p5e.48xlarge');
+
+      // THEN
+      expect(type.onDemandUsdPerHour).toBeUndefined();
+      expect([type.capacityBlockUsdPerHour, type.usdPerHour, type.priceBasis]).toEqual([43.26, 43.26, PriceBasis.CAPACITY_BLOCK]);
+      expect(type.usdPerGpuHour).toBeCloseTo(5.4075, 10);
+    });
+
+    test('g7.2xlarge costs more than g6e.2xlarge (the Price List, not the old estimate)', () => {
+      // GIVEN / WHEN / THEN
+      expect(GpuInstanceType.of('g7.2xlarge').usdPerHour).toBeGreaterThan(GpuInstanceType.of('g6e.2xlarge').usdPerHour);
+    });
+
+    test('g7e multi-GPU sizes cost 2, 4 and 8 times $4.14304 per GPU', () => {
+      // GIVEN / WHEN / THEN
+      for (const size of ['12xlarge', '24xlarge', '48xlarge']) {
+        expect(GpuInstanceType.of(`g7e.${size}`).usdPerGpuHour).toBeCloseTo(4.14304, 10);
+      }
     });
   });
 
   describe('custom', () => {
+    test('a type sold only as Capacity Blocks takes capacityBlockUsdPerHour', () => {
+      // GIVEN / WHEN
+      const type = GpuInstanceType.custom(customProps({ onDemandUsdPerHour: undefined, capacityBlockUsdPerHour: 80 }));
+
+      // THEN
+      expect([type.usdPerHour, type.priceBasis, type.usdPerGpuHour]).toEqual([80, PriceBasis.CAPACITY_BLOCK, 10]);
+    });
+
+    test('an on-demand price wins over a Capacity Block rate', () => {
+      // GIVEN / WHEN
+      const type = GpuInstanceType.custom(customProps({ capacityBlockUsdPerHour: 80 }));
+
+      // THEN
+      expect([type.usdPerHour, type.priceBasis, type.capacityBlockUsdPerHour]).toEqual([150, PriceBasis.ON_DEMAND, 80]);
+    });
+
     test('describes a type outside the catalog', () => {
       // GIVEN / WHEN
       const type = GpuInstanceType.custom(customProps());
@@ -315,6 +395,10 @@ describe('GpuInstanceType', () => {
       [{ memory: Size.mebibytes(0) }, "'memory' of instance type 'p9.48xlarge' (0 MiB) must be positive"],
       [{ efaInterfaces: -1 }, "'efaInterfaces' (-1) of instance type 'p9.48xlarge' must be an integer >= 0"],
       [{ onDemandUsdPerHour: 0 }, "'onDemandUsdPerHour' (0) of instance type 'p9.48xlarge' must be a positive number"],
+      [{ onDemandUsdPerHour: undefined, capacityBlockUsdPerHour: -1 },
+        "'capacityBlockUsdPerHour' (-1) of instance type 'p9.48xlarge' must be a positive number"],
+      [{ onDemandUsdPerHour: undefined },
+        "instance type 'p9.48xlarge' needs a price: 'onDemandUsdPerHour', or 'capacityBlockUsdPerHour' for a type EC2 sells only as Capacity Blocks"],
     ])('rejects %p', (overrides, message) => {
       // GIVEN / WHEN / THEN
       expectValidationError(() => GpuInstanceType.custom(customProps(overrides)), message);
@@ -395,7 +479,7 @@ describe('selectGpuInstanceTypes', () => {
   test('results are sorted by price, cheapest first', () => {
     // GIVEN / WHEN
     const types = selectGpuInstanceTypes({ minGpuMemory: Size.mebibytes(1) });
-    const prices = types.map((t) => t.onDemandUsdPerHour);
+    const prices = types.map((t) => t.usdPerHour);
 
     // THEN
     expect(types.length).toBe(GpuInstanceType.all().length);

@@ -117,13 +117,45 @@ describe('GpuNodePool', () => {
       expect(requirementOn(platform, 'kubernetes.io/arch')).toEqual({ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] });
     });
 
-    test('gpus [H200] requires both H200 families', () => {
+    test('gpus [H200] without a reservation requires p5en only: p5e is sold only as Capacity Blocks', () => {
       // GIVEN / WHEN
-      const { platform } = addPool({ gpus: [GpuModel.H200], limits: { gpus: 16 } });
+      const { platform, pool } = addPool({ gpus: [GpuModel.H200], limits: { gpus: 16 } });
+
+      // THEN
+      expect(requirementOn(platform, 'karpenter.k8s.aws/instance-family')!.values).toEqual(['p5en']);
+      expect(requirementOn(platform, 'karpenter.k8s.aws/instance-gpu-name')!.values).toEqual(['h200']);
+      expect(pool.candidates.map((c) => c.name)).toEqual(['p5en.48xlarge']);
+    });
+
+    test('gpus [H200] with a capacity reservation requires both H200 families, the Capacity Block type first', () => {
+      // GIVEN / WHEN
+      const { platform, pool } = addPool({
+        gpus: [GpuModel.H200], limits: { gpus: 16 }, capacityReservations: [CapacityReservationSelector.byId(RESERVATION_ID)],
+      });
 
       // THEN
       expect(requirementOn(platform, 'karpenter.k8s.aws/instance-family')!.values).toEqual(['p5e', 'p5en']);
-      expect(requirementOn(platform, 'karpenter.k8s.aws/instance-gpu-name')!.values).toEqual(['h200']);
+      expect(pool.candidates.map((c) => c.name)).toEqual(['p5e.48xlarge', 'p5en.48xlarge']);
+    });
+
+    test('a pool of p5e.48xlarge alone needs a capacity reservation', () => {
+      // GIVEN
+      const platform = testPlatform();
+
+      // WHEN / THEN
+      expect(() => platform.gpu.addNodePool('h200', { instanceTypes: ['p5e.48xlarge'], limits: { gpus: 16 } })).toThrow(
+        "GPU NodePool 'h200' selects only p5e.48xlarge, which EC2 sells only as Capacity Blocks (no on-demand price): "
+        + "set 'capacityReservations' to the Capacity Block's reservation");
+    });
+
+    test('spot does not make p5e.48xlarge a candidate: it launches only into a reservation', () => {
+      // GIVEN
+      const platform = testPlatform();
+
+      // WHEN / THEN
+      expect(() => platform.gpu.addNodePool('h200', {
+        instanceTypes: ['p5e.48xlarge'], limits: { gpus: 16 }, capacityTypes: [CapacityType.SPOT, CapacityType.ON_DEMAND],
+      })).toThrow("GPU NodePool 'h200' selects only p5e.48xlarge, which EC2 sells only as Capacity Blocks");
     });
 
     test('both A100 variants require the one Karpenter GPU name a100', () => {
@@ -181,7 +213,7 @@ describe('GpuNodePool', () => {
       expect(requirementOn(platform, 'node.kubernetes.io/instance-type')).toEqual({
         key: 'node.kubernetes.io/instance-type',
         operator: 'In',
-        values: ['g7e.48xlarge', 'p4de.24xlarge', 'p5.48xlarge', 'p5e.48xlarge', 'p5en.48xlarge', 'p6-b200.48xlarge', 'p6-b300.48xlarge'],
+        values: ['g7e.48xlarge', 'p4de.24xlarge', 'p5.48xlarge', 'p5en.48xlarge', 'p6-b200.48xlarge', 'p6-b300.48xlarge'],
       });
       expect(requirementOn(platform, 'karpenter.k8s.aws/instance-family')).toBeUndefined();
     });
@@ -192,7 +224,7 @@ describe('GpuNodePool', () => {
 
       // THEN
       expect(requirementOn(platform, 'node.kubernetes.io/instance-type')!.values).toEqual(
-        ['p5e.48xlarge', 'p5en.48xlarge', 'p6-b200.48xlarge', 'p6-b300.48xlarge']);
+        ['p5en.48xlarge', 'p6-b200.48xlarge', 'p6-b300.48xlarge']);
       expect(requirementOn(platform, 'karpenter.k8s.aws/instance-gpu-name')!.values).toEqual(['b200', 'b300', 'h200']);
     });
 
@@ -1236,7 +1268,9 @@ test('every Kubernetes object of a 20-pool GPU platform is valid against its ups
   gpu.addNodePool('l4', { gpus: [GpuModel.L4], limits: { gpus: 32 } });
   gpu.addNodePool('a10g', { families: ['g5'], limits: { gpus: 8 }, capacityTypes: [CapacityType.SPOT, CapacityType.ON_DEMAND] });
   gpu.addNodePool('h100-efa', { ...P5_POOL, efa: true, placementGroupName: 'p5-cluster' });
-  gpu.addNodePool('h200-efa', { instanceTypes: ['p5e.48xlarge'], efa: true, limits: { gpus: 16 } });
+  gpu.addNodePool('h200-efa', {
+    instanceTypes: ['p5e.48xlarge'], efa: true, limits: { gpus: 16 }, capacityReservations: [CapacityReservationSelector.byId('cr-p5e')],
+  });
   gpu.addNodePool('p5en-efa', { instanceTypes: ['p5en.48xlarge'], efa: true, limits: { gpus: 16 } });
   gpu.addNodePool('b200-efa', { instanceTypes: ['p6-b200.48xlarge'], efa: true, limits: { gpus: 16 } });
   gpu.addNodePool('b300-reserved', {

@@ -1,7 +1,12 @@
-import { NestedStack, Size, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, NestedStack, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
-import { ComponentStacks, Delivery, KubernetesComponent, Stage } from '../../lib';
+import {
+  ComponentStacks, Delivery, GpuModel, KubernetesComponent, ModelSpec, PlatformReport, PlatformStack, Stage,
+} from '../../lib';
 import { assemblyTemplates, findResource, nestedTemplates, testPlatform, waitsFor } from '../util';
 
 describe('CDK rendering', () => {
@@ -145,5 +150,43 @@ describe('CDK rendering', () => {
     g.resourceCountIs('AWS::CloudFormation::Stack', 0);
     g.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
     expect(gitops.rendering.nestedStacks.size).toBe(0);
+  });
+});
+
+describe('CDK rendering: the platform report', () => {
+  // GIVEN a platform with a GPU pool and a model, synthesized into its own cloud assembly
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-report-'));
+  const app = new App({ outdir });
+  const platform = new PlatformStack(app, 'Reported', {
+    env: { region: 'us-west-2' }, clusterName: 'reported', gitOps: { repoUrl: 'https://github.com/example-org/platform.git' },
+    serving: { huggingFaceToken: { secretName: 'hf-token' } },
+  });
+  const pool = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 8 } });
+  platform.serving.addModel('Llama', { name: 'llama', spec: ModelSpec.LLAMA_3_1_8B, pools: [pool], contextLength: 16384, concurrency: 32 });
+  // WHEN
+  const assembly = app.synth();
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('writes <stack>.report.md and <stack>.report.json beside the template', () => {
+    // THEN
+    expect(platform.rendering.reportFiles).toEqual(['Reported.report.md', 'Reported.report.json']);
+    const report = PlatformReport.of(platform.definition);
+    expect(fs.readFileSync(path.join(assembly.directory, 'Reported.report.md'), 'utf-8')).toBe(report.toMarkdown());
+    expect(JSON.parse(fs.readFileSync(path.join(assembly.directory, 'Reported.report.json'), 'utf-8'))).toEqual(report.data);
+    expect(platform.rendering.report?.data.models.map((m) => m.name)).toEqual(['llama']);
+  });
+
+  test('one info message for cdk synth: the summary and the prerequisites, without a stack trace', () => {
+    // THEN
+    const infos = assembly.getStackArtifact(platform.artifactId).messages.filter((m) => m.level === 'info');
+    expect(infos).toHaveLength(1);
+    expect(infos[0].id).toBe('/Reported');
+    const text = String(infos[0].entry.data);
+    expect(text.split('\n')[0]).toBe('Platform reported (us-west-2): 1 model, 1 GPU pool, 0 teams.');
+    expect(text).toContain('  model llama  g6e.12xlarge TP=2  1 x 57 seq of 16,384  $10.49/h');
+    expect(text).toContain(`Why each layout won, runners-up and notes: ${path.join(outdir, 'Reported.report.md')}, `
+      + `${path.join(outdir, 'Reported.report.json')}`);
+    expect(text).toContain('Before the first sync: 1 secret');
+    expect(infos[0].entry.trace).toBeUndefined();
   });
 });

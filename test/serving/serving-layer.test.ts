@@ -1,6 +1,6 @@
 import { Annotations as CdkAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
-  GpuModel, GpuNodePool, GpuNodePoolOptions, KubernetesComponent, KvCacheDType, ModelOptions, ModelSource, ModelSpec, PlatformStack,
+  GpuModel, GpuNodePool, GpuNodePoolOptions, KubernetesComponent, KvCacheDType, ModelOptions, ModelSource, ModelSpec, PlatformReport, PlatformStack,
   Stage, VllmModel, WeightDType,
 } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
@@ -157,12 +157,17 @@ describe('ServingLayer', () => {
       expect(f.platform.serving.layoutOf(model)).toBeUndefined();
       expect([model.tensorParallelSize, model.pipelineParallelSize]).toEqual([4, 1]);
       expect(instanceTypeOf(f.platform, model)).toBe('g6e.12xlarge');
-      expect(infosOf(f.platform)).toEqual(["model 'llama' reads its Hugging Face token from AWS secret test/models/hf-token"]);
+      // The report evaluates the given layout: TP=4 on g6e.12xlarge holds 64 sequences of 32768 tokens
+      const reported = PlatformReport.of(f.platform.definition).data.models[0];
+      expect([reported.layoutChosenBy, reported.tensorParallelSize, reported.concurrentSequencesPerReplica]).toEqual(['given', 4, 64]);
+      expect(reported.explanation).toBe('Llama 3.1 8B (bf16, 15.0 GiB weights) at 32768 tokens x 16 sequences needs 32.0 GiB fp8 KV '
+        + 'cache; given layout: g6e.12xlarge TP=4 PP=1 (4 x L40S 44.7 GiB, $10.49/h), holds 64 sequences');
+      expect(reported.runnersUp).toEqual([]);
     });
   });
 
   describe('explanation', () => {
-    test('each sized model records why its layout was chosen as an info message', () => {
+    test('each sized model\'s decision goes to the platform report, in the order the models were added', () => {
       // GIVEN
       const f = withPool();
 
@@ -171,16 +176,15 @@ describe('ServingLayer', () => {
       f.platform.serving.addModel('Qwen', { name: 'qwen', spec: ModelSpec.QWEN3_32B, pools: [f.pool] });
 
       // THEN
-      expect(infosOf(f.platform)).toEqual([
-        "model 'llama' reads its Hugging Face token from AWS secret test/models/hf-token",
-        `model 'llama': ${LLAMA_EXPLANATION}`,
-        "model 'qwen' reads its Hugging Face token from AWS secret test/models/hf-token",
-        "model 'qwen': Qwen3 32B (bf16, 61.1 GiB weights) at 32768 tokens x 16 sequences needs 64.0 GiB fp8 KV cache; "
-          + 'cheapest fit: g6e.12xlarge TP=4 PP=1 (4 x L40S 44.7 GiB, $10.49/h)',
+      const models = PlatformReport.of(f.platform.definition).data.models;
+      expect(models.map((m) => [m.name, m.layoutChosenBy, m.explanation])).toEqual([
+        ['llama', 'sizing', LLAMA_EXPLANATION],
+        ['qwen', 'sizing', 'Qwen3 32B (bf16, 61.1 GiB weights) at 32768 tokens x 16 sequences needs 64.0 GiB fp8 KV cache; '
+          + 'cheapest fit: g6e.12xlarge TP=4 PP=1 (4 x L40S 44.7 GiB, $10.49/h)'],
       ]);
     });
 
-    test('the info message reaches the synthesized stack', () => {
+    test('the serving layer records no info annotation per model (the stack carries one summary)', () => {
       // GIVEN
       const f = withPool();
 
@@ -188,7 +192,8 @@ describe('ServingLayer', () => {
       addLlama(f);
 
       // THEN
-      CdkAnnotations.fromStack(f.platform).hasInfo('/Test/Serving', `model 'llama': ${LLAMA_EXPLANATION}`);
+      expect(infosOf(f.platform)).toEqual([]);
+      CdkAnnotations.fromStack(f.platform).hasNoInfo('/Test/Serving', Match.anyValue());
     });
   });
 

@@ -3,7 +3,8 @@ import { PlatformValidationError } from '../../lib/core/validation';
 import { GpuInstanceType } from '../../lib/gpu/catalog';
 import { KvCacheDType, ModelSpec, ModelSpecProps, WeightDType } from '../../lib/serving/model-spec';
 import {
-  checkTensorParallelFits, DEFAULT_GPU_MEMORY_UTILIZATION, SIZING_OVERHEAD, sizeModel, SizingRequest,
+  checkTensorParallelFits, DEFAULT_GPU_MEMORY_UTILIZATION, describeModelLayout, LayoutOption, SIZING_OVERHEAD, sizeModel,
+  SizingRequest,
 } from '../../lib/serving/sizing';
 
 /** Asserts that `fn` throws a PlatformValidationError with exactly `message`. */
@@ -34,6 +35,12 @@ const H100_USABLE = 70_866_960_384;
 function request(model: ModelSpec, contextLength: number, concurrency: number, candidates: string[],
   extra: Partial<SizingRequest> = {}): SizingRequest {
   return { model, contextLength, concurrency, candidates: candidates.map(type), ...extra };
+}
+
+/** An option as `[instance type, TP, PP, GPUs, USD/h, KV tokens, sequences]`. */
+function row(o: LayoutOption): [string, number, number, number, number, number, number] {
+  return [o.instanceType.name, o.tensorParallelSize, o.pipelineParallelSize, o.gpus, o.usdPerHour, o.kvCacheTokens,
+    o.maxConcurrentSequencesAtContext];
 }
 
 /** A custom model shaped like Llama 3.1 70B; `overrides` replace single fields. */
@@ -327,6 +334,64 @@ describe('sizeModel', () => {
     });
   });
 
+  describe('why the layout won', () => {
+    test('KV-cache tokens: KV free per GPU / KV bytes per token per GPU', () => {
+      // TP=2: KV free 30,622,189,081.6 B per GPU (above) / 65536 B per token per GPU = 467,257.2 -> 467,257 tokens;
+      // 467,257 / 8192 = 57.04 -> 57 sequences
+      const layout = sizeModel(request(ModelSpec.LLAMA_3_1_8B, 8192, 32, ['g6e.xlarge', 'g6e.12xlarge', 'p5.48xlarge']));
+      expect(layout.kvCacheTokens).toBe(467_257);
+      expect(layout.maxConcurrentSequencesAtContext).toBe(Math.floor(467_257 / 8192));
+    });
+
+    test('runners-up: the next cheapest fitting layouts, one per GPU model x TP x PP', () => {
+      // GIVEN / WHEN
+      const layout = sizeModel(request(ModelSpec.LLAMA_3_1_8B, 8192, 32, ['g6e.xlarge', 'g6e.12xlarge', 'p5.48xlarge']));
+
+      // THEN TP=4 on the same node costs the same ($10.49) with more GPUs; H100 layouts cost $55.04
+      expect(layout.runnersUp.map(row)).toEqual([
+        ['g6e.12xlarge', 4, 1, 4, 10.49264, 1_057_043, 129],
+        ['p5.48xlarge', 1, 1, 1, 55.04, 418_143, 51],
+        ['p5.48xlarge', 2, 1, 2, 55.04, 958_815, 117],
+      ]);
+    });
+
+    test('rejected: layouts no dearer than the choice that do not hold the request', () => {
+      // GIVEN / WHEN
+      const layout = sizeModel(request(ModelSpec.LLAMA_3_1_8B, 8192, 32, ['g6e.xlarge', 'g6e.12xlarge', 'p5.48xlarge']));
+
+      // THEN one L40S holds 21 of the 32 sequences (g6e.12xlarge TP=1 is the same shape at a higher price)
+      expect(layout.rejected.map(row)).toEqual([['g6e.xlarge', 1, 1, 1, 1.861, 172_364, 21]]);
+    });
+
+    test('a same-price layout that does not fit is rejected too: Qwen3 32B at TP=2 holds 2 of 16 sequences', () => {
+      // GIVEN / WHEN
+      const layout = sizeModel(request(ModelSpec.QWEN3_32B, 32768, 16, ['g6e.xlarge', 'g6e.12xlarge'], { kvCacheDType: KvCacheDType.FP8 }));
+
+      // THEN
+      expect([layout.instanceType.name, layout.tensorParallelSize, layout.kvCacheTokens, layout.maxConcurrentSequencesAtContext])
+        .toEqual(['g6e.12xlarge', 4, 679_082, 20]);
+      expect(layout.rejected.map(row)).toEqual([
+        ['g6e.12xlarge', 2, 1, 2, 10.49264, 89_297, 2],
+        ['g6e.xlarge', 1, 1, 1, 1.861, 0, 0],
+      ]);
+      expect(layout.runnersUp).toEqual([]);
+    });
+
+    test('a multi-node layout lists the larger node counts as runners-up and the single node as rejected', () => {
+      // GIVEN / WHEN
+      const layout = sizeModel(request(ModelSpec.LLAMA_3_1_70B, 131072, 16, ['p5.48xlarge']));
+
+      // THEN 2 nodes: KV free 62,041,960,384 B per GPU / 20480 B per token per GPU = 3,029,392.6 tokens -> 23 sequences;
+      expect(row(layout)).toEqual(['p5.48xlarge', 8, 2, 16, 110.08, 3_029_392, 23]);
+      // PP=3: 27 layers -> weights 5.95665e9 per GPU, KV free 64,910,310,384, 13824 B/token -> 35.8 -> 35 sequences;
+      // PP=4: 20 layers -> weights 4.4125e9, KV free 66,454,460,384, 10240 B/token -> 49.5 -> 49
+      expect(layout.runnersUp.map((o) => [o.pipelineParallelSize, o.usdPerHour, o.maxConcurrentSequencesAtContext]))
+        .toEqual([[3, 165.12, 35], [4, 220.16, 49]]);
+      // One node at TP=8: weights 17.65e9 per GPU, KV free 53,216,960,384 / 40960 B/token = 1,299,242 tokens -> 9 of 16
+      expect(layout.rejected.map(row)[0]).toEqual(['p5.48xlarge', 8, 1, 8, 55.04, 1_299_242, 9]);
+    });
+  });
+
   test('sizes every preset at its maximum context on the whole catalog without throwing', () => {
     for (const model of ModelSpec.all()) {
       const layout = sizeModel({ model, contextLength: model.maxContextLength, concurrency: 1, candidates: GpuInstanceType.all() });
@@ -366,5 +431,56 @@ describe('checkTensorParallelFits', () => {
       `'tensorParallelSize' (0) must be an integer >= 1`);
     expectValidationError(() => checkTensorParallelFits(2.5, 8, 'h100', ModelSpec.LLAMA_3_1_70B),
       `'tensorParallelSize' (2.5) must be an integer >= 1`);
+  });
+});
+
+describe('describeModelLayout', () => {
+  test('evaluates a given layout: Llama 3.1 8B at TP=4 on g6e.12xlarge', () => {
+    // GIVEN TP=4: weights 4.015e9 per GPU, 2 of 8 KV heads -> 32768 B/token/GPU; KV free 34,637,189,081.6 B
+    //       -> 1,057,043 tokens -> 129 sequences of 8192
+    const layout = describeModelLayout({
+      model: ModelSpec.LLAMA_3_1_8B, contextLength: 8192, concurrency: 32, instanceType: type('g6e.12xlarge'), tensorParallelSize: 4,
+    });
+
+    // THEN
+    expect([layout.instanceType.name, layout.tensorParallelSize, layout.pipelineParallelSize, layout.gpus, layout.nodes])
+      .toEqual(['g6e.12xlarge', 4, 1, 4, 1]);
+    expect([layout.kvCacheTokens, layout.maxConcurrentSequencesAtContext, layout.usdPerHour]).toEqual([1_057_043, 129, 10.49264]);
+    expect([layout.runnersUp, layout.rejected]).toEqual([[], []]);
+    expect(layout.explanation).toBe('Llama 3.1 8B (bf16, 15.0 GiB weights) at 8192 tokens x 32 sequences needs 32.0 GiB KV cache; '
+      + 'given layout: g6e.12xlarge TP=4 PP=1 (4 x L40S 44.7 GiB, $10.49/h), holds 129 sequences');
+  });
+
+  test('says when a given layout holds fewer sequences than asked', () => {
+    // GIVEN / WHEN
+    const layout = describeModelLayout({
+      model: ModelSpec.LLAMA_3_1_8B, contextLength: 8192, concurrency: 32, instanceType: type('g6e.12xlarge'), tensorParallelSize: 1,
+    });
+
+    // THEN
+    expect(layout.maxConcurrentSequencesAtContext).toBe(21);
+    expect(layout.explanation).toMatch(/given layout: g6e\.12xlarge TP=1 PP=1 \(1 x L40S 44\.7 GiB, \$10\.49\/h\), holds 21 sequences$/);
+  });
+
+  test.each([
+    [{ tensorParallelSize: 3 }, "'tensorParallelSize' (3) must be an integer >= 1 that divides the GPUs per node (4) of g6e.12xlarge"],
+    [{ tensorParallelSize: 0 }, "'tensorParallelSize' (0) must be an integer >= 1 that divides the GPUs per node (4) of g6e.12xlarge"],
+    [{ pipelineParallelSize: 2 },
+      "'tensorParallelSize' (2) must use every GPU of g6e.12xlarge (4) when 'pipelineParallelSize' (2) spans nodes"],
+    [{ pipelineParallelSize: 1.5 }, "'pipelineParallelSize' (1.5) must be an integer >= 1"],
+    [{ contextLength: 200000 }, "'contextLength' (200000) is above the model's maximum context (131072) of Llama 3.1 8B"],
+  ])('rejects %p', (overrides, message) => {
+    expectValidationError(() => describeModelLayout({
+      model: ModelSpec.LLAMA_3_1_8B, contextLength: 8192, concurrency: 32, instanceType: type('g6e.12xlarge'), tensorParallelSize: 2,
+      ...overrides,
+    }), message);
+  });
+
+  test('rejects a TP the model cannot split by', () => {
+    // GIVEN a model with 6 attention heads: TP=4 does not divide them
+    const model = customModel({ attentionHeads: 6, kvHeads: 6, hiddenSize: 768, headDim: 128 });
+    expectValidationError(() => describeModelLayout({
+      model, contextLength: 8192, concurrency: 1, instanceType: type('g6e.12xlarge'), tensorParallelSize: 4,
+    }), "'tensorParallelSize' (4) must divide the attention heads (6) of Custom and divide its KV heads (6) or be a multiple of them");
   });
 });

@@ -104,6 +104,10 @@ describe('Team', () => {
     test('liteLlmTeam() without liteLlm options is just the name', () => {
       expect(team().team.liteLlmTeam()).toEqual({ name: 'search' });
     });
+
+    test('no GPU quota by default', () => {
+      expect(team().team.gpuQuota).toBeUndefined();
+    });
   });
 
   describe('props', () => {
@@ -120,6 +124,7 @@ describe('Team', () => {
       expectValidK8sObjects(objs);
       const labels = { 'agentic-eks.io/team': 'search', 'agentic-eks.io/cost-center': 'CC-1234' };
       expect(t.labels).toEqual(labels);
+      expect(t.gpuQuota).toBe(8);
       expect(find(objs, 'Namespace', 'search').metadata.labels).toEqual({
         ...labels,
         'pod-security.kubernetes.io/enforce': 'baseline',

@@ -91,7 +91,7 @@ describe('platform.training.addFineTuning', () => {
 
   test('GIVEN a multi-node full fine-tune on the EFA pool, queued with a priority THEN nemo-efa, EFA devices, Kueue labels, suspended', () => {
     const f = trainerPlatform();
-    f.platform.training.addFineTuning('Full', {
+    const fineTune = f.platform.training.addFineTuning('Full', {
       name: 'llama70-full', model: ModelSpec.LLAMA_3_1_70B, pool: f.efa, nodes: 2, method: FineTuneMethod.FULL, command: COMMAND,
       dataset: DatasetSource.fromHuggingFace('tatsu-lab/alpaca'), checkpoints: 's3://ckpt-bucket/llama70',
       modelSource: ModelSource.fromS3('models-bucket', 'llama-3.1-70b'), queue: 'team-a', priority: 'high',
@@ -107,6 +107,8 @@ describe('platform.training.addFineTuning', () => {
     expect(job.metadata.labels).toEqual({ 'kueue.x-k8s.io/queue-name': 'team-a', 'kueue.x-k8s.io/priority-class': 'high' });
     expect(job.spec.suspend).toBe(true);
     expect(job.spec.activeDeadlineSeconds).toBe(172800);
+    expect(fineTune.pool).toBe(f.efa);
+    expect(fineTune.activeDeadline?.toHours()).toBe(48);
     expect(job.spec.runtimeRef.name).toBe('nemo-efa');
     expect(job.spec.trainer.numNodes).toBe(2);
     expect(job.spec.trainer.numProcPerNode).toBe(8);
