@@ -186,7 +186,9 @@ export class PlatformStack extends Stack {
   }
 
   /**
-   * Writes the GitOps rendering of this platform to `outdir` (what `cdk8s synth` runs).
+   * Writes the GitOps rendering of this platform to `outdir`. {@link PlatformApp} calls it after the CloudFormation
+   * synthesis, so one `app.synth()` writes `cdk.out/` and `dist/`; call it yourself from a plain `App`, after
+   * `app.synth()` to reuse the CDK rendering's model of the cluster.
    * @returns the written paths, relative to `outdir`
    */
   public writeGitOps(outdir: string): string[] {
