@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { GatewayController, GatewayImplementation } from './gateway-controller';
@@ -110,7 +110,9 @@ export class GatewayLayer extends Construct {
    */
   public addLiteLlm(options: LiteLlmOptions = {}): LiteLlm {
     check(this._liteLlm === undefined, 'LiteLLM is already added to this platform');
-    this._liteLlm = new LiteLlm(this, 'LiteLlm', {
+    // Scoped to the stack as `LiteLlm`, the path the proxy had before it hung off this layer: the logical ids of its
+    // Pod Identity role and association stay those of deployed platforms (a replaced association would collide).
+    this._liteLlm = new LiteLlm(Stack.of(this), 'LiteLlm', {
       ...options, definition: this.props.definition, cluster: this.props.cluster, secrets: this.props.secrets,
     });
     return this._liteLlm;

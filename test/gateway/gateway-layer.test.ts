@@ -66,7 +66,7 @@ describe('GatewayLayer.addLiteLlm', () => {
     const litellm = platform.gateway.addLiteLlm({ models: [LiteLlmModel.selfHosted('qwen', routed)] });
     expect(platform.definition.components.map((c) => c.componentName)).toContain('litellm');
     expect(litellm.url).toBe('http://litellm.litellm.svc:4000');
-    expect(litellm.node.path).toBe('Test/Gateway/LiteLlm');
+    expect(litellm.node.path).toBe('Test/LiteLlm'); // the path of releases before the gateway layer owned it: same logical ids
     expect(platform.gateway.liteLlm).toBe(litellm);
   });
 

@@ -277,6 +277,9 @@ export class LiteLlm extends Construct implements ILiteLlm {
     this.masterKey = props.secrets.addSecret('LiteLlmMasterKey', { scope: component, namespace: ns, name: 'litellm-master-key', key: 'key', length: 48 });
     this.saltKey = props.secrets.addSecret('LiteLlmSaltKey', { scope: component, namespace: ns, name: 'litellm-salt-key', key: 'key', length: 48 });
     const redisPassword = props.secrets.addSecret('LiteLlmValkeyPassword', { scope: component, namespace: ns, name: 'litellm-valkey', key: 'password' });
+    const labels = { [APP_LABEL]: LITELLM_NAME, [COMPONENT_LABEL]: 'proxy' };
+    this.labels = labels;
+    this.declareFlows(ns, labels, database, props);
 
     const env: k8s.EnvVar[] = [
       secretEnv('MASTER_KEY_RAW', this.masterKey.secretName, this.masterKey.key),
@@ -316,6 +319,10 @@ export class LiteLlm extends Construct implements ILiteLlm {
     if (props.serviceMonitor) this.callbacks.push('prometheus');
     tailEnv.push({ name: 'LITELLM_LOG', value: 'INFO' });
 
+    // ---- models and fallbacks of the props; addModel() and addFallbacks() take more after construction
+    for (const m of props.models ?? []) this.addModel(m);
+    for (const [from, to] of Object.entries(routing.fallbacks ?? {})) this.addFallbacks(from, to);
+
     // ---- config.yaml, rendered when the manifests are read (models, fallbacks added later included)
     new k8s.KubeConfigMap(component, 'Config', {
       metadata: { name: 'litellm-config', namespace: ns },
@@ -323,8 +330,6 @@ export class LiteLlm extends Construct implements ILiteLlm {
     });
 
     // ---- the proxy
-    const labels = { [APP_LABEL]: LITELLM_NAME, [COMPONENT_LABEL]: 'proxy' };
-    this.labels = labels;
     new k8s.KubeServiceAccount(component, 'ServiceAccount', { metadata: { name: LITELLM_NAME, namespace: ns, labels } });
     const probe = (path: string, period: number, failures: number): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromString('http') }, periodSeconds: period, failureThreshold: failures, timeoutSeconds: 5,
@@ -401,19 +406,16 @@ export class LiteLlm extends Construct implements ILiteLlm {
       });
     }
 
-    this.addValkey(component, ns, redisPassword);
-    if (postgresPassword) this.addPostgres(component, ns, database, postgresPassword);
-    this.declareFlows(ns, labels, database, props);
-
-    // ---- what the props give; the add* methods take more after construction
-    for (const m of props.models ?? []) this.addModel(m);
-    for (const [from, to] of Object.entries(routing.fallbacks ?? {})) this.addFallbacks(from, to);
+    // ---- teams of the props; addTeam() takes more after construction
     const teamNames = new Set<string>();
     for (const t of props.teams ?? []) {
       check(!teamNames.has(t.name), `team name '${t.name}' is used twice`);
       teamNames.add(t.name);
     }
     for (const t of props.teams ?? []) this.addTeam(t);
+
+    this.addValkey(component, ns, redisPassword);
+    if (postgresPassword) this.addPostgres(component, ns, database, postgresPassword);
   }
 
   /**
