@@ -27,6 +27,12 @@ export interface ApiReference {
   readonly exported: boolean;
 }
 
+/** A path relative to the repository root; dependencies as `node_modules/<package>/...` (node_modules may be a link). */
+function repoPath(fileName: string): string {
+  const i = fileName.lastIndexOf('/node_modules/');
+  return i >= 0 ? fileName.slice(i + 1) : path.relative(ROOT, fileName);
+}
+
 function isInternal(node: ts.Node): boolean {
   return ts.getJSDocTags(node).some((t) => t.tagName.text === 'internal');
 }
@@ -59,8 +65,9 @@ export function publicApiReferences(program: ts.Program): { exports: string[]; r
     if (s.flags & ts.SymbolFlags.TypeParameter) return;
     const decl = s.declarations?.[0];
     if (decl === undefined) return;
-    const file = path.relative(ROOT, decl.getSourceFile().fileName);
-    if (file.startsWith('..') || /(^|\/)typescript\/lib\//.test(file) || file.includes('@types/node')) return;
+    if (s.name === '__object' || s.name === '__type') return; // anonymous (inferred) object types
+    const file = repoPath(decl.getSourceFile().fileName);
+    if (file.startsWith('..') || file.startsWith('node_modules/typescript/') || file.startsWith('node_modules/@types/node/')) return;
     const key = `${from}|${s.name}|${file}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -110,7 +117,7 @@ export function publicApiReferences(program: ts.Program): { exports: string[]; r
     names.push(sym.name);
     const target = resolve(sym);
     for (const decl of target.declarations ?? []) {
-      const file = path.relative(ROOT, decl.getSourceFile().fileName);
+      const file = repoPath(decl.getSourceFile().fileName);
       if (!file.startsWith('lib/')) continue;
       if (isInternal(decl)) continue;
       const owner = sym.name;
