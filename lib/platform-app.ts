@@ -7,8 +7,9 @@ import { check } from './core/validation';
 /** Props of {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
   /**
-   * Directory the GitOps rendering is written to. With several platforms that have `gitOps`, each is written to
-   * `<gitOpsOutdir>/<stack name>`.
+   * Directory the GitOps rendering is written to; it is replaced on every synthesis. With several platforms that
+   * have `gitOps`, each is written to `<gitOpsOutdir>/<stack name>`. Not the working directory, one of its parents or
+   * the CloudFormation output directory.
    * @default - `$CDK8S_OUTDIR` (what `cdk8s synth` sets from cdk8s.yaml's `output`), else 'dist'
    */
   readonly gitOpsOutdir?: string;
@@ -53,6 +54,13 @@ export class PlatformApp extends App {
     });
     const outdir = props.gitOpsOutdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
     check(outdir.trim().length > 0, `'gitOpsOutdir' must not be empty: it is the directory of the GitOps rendering`);
+    // The rendering replaces its directory: never the project, one of its parents, or the CloudFormation assembly.
+    const target = path.resolve(outdir);
+    const cwd = path.resolve('.');
+    check(!(cwd === target || cwd.startsWith(target + path.sep)),
+      `'gitOpsOutdir' (${outdir}) is the working directory or one of its parents: the GitOps rendering replaces its directory, use a subdirectory such as 'dist'`);
+    check(target !== path.resolve(this.outdir),
+      `'gitOpsOutdir' (${outdir}) is the CloudFormation output directory: use another directory such as 'dist'`);
     this.gitOpsOutdir = outdir;
   }
 

@@ -91,9 +91,15 @@ describe('PlatformApp', () => {
     expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['Dev', 'Prod-Platform']);
   });
 
-  test('errors: an empty gitOpsOutdir; two platforms with one stack name', () => {
+  test('errors: an empty gitOpsOutdir, the project or a parent, the CloudFormation directory; two platforms with one stack name', () => {
     expect(() => new PlatformApp({ gitOpsOutdir: ' ', autoSynth: false }))
       .toThrow("'gitOpsOutdir' must not be empty: it is the directory of the GitOps rendering");
+    for (const dir of ['.', '..', process.cwd()]) {
+      expect(() => new PlatformApp({ gitOpsOutdir: dir, autoSynth: false })).toThrow(
+        `'gitOpsOutdir' (${dir}) is the working directory or one of its parents: the GitOps rendering replaces its directory, use a subdirectory such as 'dist'`);
+    }
+    expect(() => new PlatformApp({ outdir: 'out', gitOpsOutdir: 'out/', autoSynth: false }))
+      .toThrow("'gitOpsOutdir' (out/) is the CloudFormation output directory: use another directory such as 'dist'");
     const dir = tmp();
     const app = new PlatformApp({ outdir: path.join(dir, 'cdk.out'), gitOpsOutdir: path.join(dir, 'dist') });
     platform(app, 'A', { stackName: 'platform' });
