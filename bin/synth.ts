@@ -8,9 +8,8 @@
 // the tests run cfn-lint over the templates and the platform checks run on every synth. `--cfn-validation` turns it
 // back on (`npm run synth -- --cfn-validation`); with it, findings are printed as warnings unless the context key
 // `@aws-cdk/core:validateAgainstDefaultRules` is true.
-import { App } from 'aws-cdk-lib';
 import { buildExamplePlatform } from '../examples/platform';
-import { PlatformReport, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, computePrerequisites, summarizePrerequisites } from '../lib';
+import { computePrerequisites, PlatformApp, PlatformReport, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, summarizePrerequisites } from '../lib';
 
 const USAGE = 'usage: npm run synth [-- --cfn-validation]';
 const args = process.argv.slice(2);
@@ -22,10 +21,11 @@ if (unknown.length > 0) {
 
 const cdkOutdir = process.env.CDK_OUTDIR ?? 'cdk.out';
 const gitOpsOutdir = process.env.CDK8S_OUTDIR ?? 'dist';
-const app = new App({ outdir: cdkOutdir, builtinCloudFormationValidation: args.includes('--cfn-validation') });
+// PlatformApp: app.synth() writes cdk.out/, then dist/ (what a user's own app does, see README "Your own platform").
+const app = new PlatformApp({ outdir: cdkOutdir, gitOpsOutdir, builtinCloudFormationValidation: args.includes('--cfn-validation') });
 const platform = buildExamplePlatform(app);
 const assembly = app.synth();
-const files = platform.writeGitOps(gitOpsOutdir);
+const files = app.gitOpsOutputs[0].files;
 console.log(`CloudFormation rendering: ${assembly.stacksRecursively.length} stack(s) in ${cdkOutdir}/`);
 console.log(`GitOps rendering: ${files.length} files in ${gitOpsOutdir}/`);
 // One screen: costs, layouts, limits and quotas (the full report is in the files named on its last line).

@@ -1,6 +1,6 @@
 import { App, Duration, Size } from 'aws-cdk-lib';
 import {
-  CapacityReservationSelector, CapacityType, ConsolidationPolicy, Delivery, DeviceManagement, GpuModel, ModelSource, ModelSpec,
+  CapacityReservationSelector, CapacityType, ConsolidationPolicy, Cpu, Delivery, DeviceManagement, GpuModel, ModelSource, ModelSpec,
   ContainerImage, LiteLlmModel, MigLayout, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
   WeightDType, DatasetSource, FineTuneMethod, PodSecurityLevel, ShardingStrategy,
 } from '../lib';
@@ -47,7 +47,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   platform.karpenter.addNodePool('general', {
     capacityTypes: [CapacityType.SPOT, CapacityType.ON_DEMAND],
     instanceCategories: ['c', 'm', 'r'],
-    limits: { cpu: 256, memory: Size.gibibytes(1024) },
+    limits: { cpu: Cpu.cores(256), memory: Size.gibibytes(1024) },
     disruption: { consolidationPolicy: ConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED },
   });
 
@@ -135,12 +135,12 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   platform.observability.addOtelCollector();
 
   // Two teams with GPU quotas; their LiteLLM budgets come from the same definition.
-  const teamA = platform.addTeam({ name: 'team-a', gpuQuota: 8, costCenter: 'cc-1001', liteLlm: { maxBudgetUsd: 500, budgetDuration: Duration.days(30), rpmLimit: 600, models: ['qwen3-32b', 'claude-sonnet'] } });
-  const teamB = platform.addTeam({ name: 'team-b', gpuQuota: 2, costCenter: 'cc-1002', liteLlm: { maxBudgetUsd: 200, budgetDuration: Duration.days(30), rpmLimit: 300 } });
+  const teamA = platform.teams.add({ name: 'team-a', gpuQuota: 8, costCenter: 'cc-1001', liteLlm: { maxBudgetUsd: 500, budgetDuration: Duration.days(30), rpmLimit: 600, models: ['qwen3-32b', 'claude-sonnet'] } });
+  const teamB = platform.teams.add({ name: 'team-b', gpuQuota: 2, costCenter: 'cc-1002', liteLlm: { maxBudgetUsd: 200, budgetDuration: Duration.days(30), rpmLimit: 300 } });
 
   // One OpenAI-compatible endpoint: the self-hosted models through the Gateway, Amazon Bedrock and OpenAI as
   // fallbacks, spend tracking per team, traces to Langfuse. Provider keys live in AWS Secrets Manager, never in code.
-  const litellm = platform.addLiteLlm('LiteLlm', {
+  const litellm = platform.gateway.addLiteLlm({
     models: [
       LiteLlmModel.selfHosted('qwen3-32b', qwen, { gatewayUrl: `${platform.gateway.url}/qwen/v1` }),
       LiteLlmModel.selfHosted('llama-3.1-8b', llama8b, { gatewayUrl: `${platform.gateway.url}/llama-8b/v1` }),
@@ -156,7 +156,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   });
 
   // Nightly RAGAS evaluation of team A's RAG dataset, judged by Claude through LiteLLM.
-  platform.addEvaluation('RagNightly', {
+  platform.observability.addEvaluation('RagNightly', {
     name: 'rag-nightly',
     image: ContainerImage.of({
       repository: '111111111111.dkr.ecr.us-west-2.amazonaws.com/ragas-eval', tag: '2026.11.1',
@@ -170,7 +170,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
 
   // Fine-tuning on Kubeflow Trainer v2 with the NVIDIA NeMo runtime, queued through Kueue and checked against the
   // pool's GPU memory at synth. The research team runs as root with IPC_LOCK (NeMo images, EFA), hence privileged.
-  const research = platform.addTeam({ name: 'research', gpuQuota: 32, costCenter: 'cc-3001', podSecurity: PodSecurityLevel.PRIVILEGED });
+  const research = platform.teams.add({ name: 'research', gpuQuota: 32, costCenter: 'cc-3001', podSecurity: PodSecurityLevel.PRIVILEGED });
   const kueue = platform.training.addKueue();
   kueue.addTeamQueue({ team: research, pools: [{ pool: inference, gpus: 8 }, { pool: h100, gpus: 24 }] });
   const researchQueue = kueue.queueOf(research).localQueueNames[0];

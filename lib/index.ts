@@ -55,6 +55,7 @@ export * from './teams';
 export * from './gateway';
 export * from './gateway/litellm';
 export * from './platform-stack';
+export * from './platform-app';
 export * from './checks';
 export * from './training/kueue';
 export * from './training/storage';

@@ -4,19 +4,16 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { PlatformCluster, SystemNodeGroupOptions } from './cluster/platform-cluster';
 import { addStorageClasses } from './cluster/storage-classes';
-import { HelmComponent, KubernetesComponent, Stage } from './core/component';
+import { HelmComponent } from './core/component';
 import { PlatformDefinition } from './core/platform-definition';
 import { PodSecurityLevel } from './core/pod-security';
-import { FlowPeer } from './network/flow';
 import { NetworkFlows } from './network/network-flows';
 import { check, PlatformValidationError } from './core/validation';
 import { GatewayLayer, GatewayLayerOptions } from './gateway/gateway-layer';
-import { LiteLlm, LiteLlmOptions } from './gateway/litellm/litellm';
 import { GpuLayer, GpuLayerOptions } from './gpu/gpu-layer';
 import { Karpenter, KarpenterOptions } from './karpenter/karpenter';
-import { RagasEvaluation, RagasEvaluationProps } from './observability/evaluation/ragas-evaluation';
 import { ObservabilityLayer } from './observability/observability-layer';
-import { Team, TeamProps } from './teams/team';
+import { TeamsLayer } from './teams/teams-layer';
 import { addPrometheusOperatorCrds, MONITORING_NAMESPACE } from './observability/prometheus-operator-crds';
 import { ServingLayer, ServingLayerOptions } from './serving/serving-layer';
 import { TrainingLayer, TrainingLayerOptions } from './training/training-layer';
@@ -102,10 +99,14 @@ export class PlatformStack extends Stack {
   public readonly serving: ServingLayer;
   /** Fine-tuning on Kubeflow Trainer; add fine-tunes with `training.addFineTuning()`. */
   public readonly training: TrainingLayer;
-  /** The gateway; route models with `gateway.routeModel()`. */
+  /** The gateway; route models with `gateway.routeModel()`, add the LiteLLM proxy with `gateway.addLiteLlm()`. */
   public readonly gateway: GatewayLayer;
-  /** Metrics, alerts, dashboards, Langfuse and the OpenTelemetry collector. */
+  /**
+   * Metrics, alerts, dashboards, Langfuse, the OpenTelemetry collector and evaluations (`observability.addEvaluation()`).
+   */
   public readonly observability: ObservabilityLayer;
+  /** The platform's tenants; add them with `teams.add()`. */
+  public readonly teams: TeamsLayer;
   /** How the Kubernetes side reaches the cluster. */
   public readonly delivery: Delivery;
   /** GitOps settings, if any. */
@@ -167,10 +168,13 @@ export class PlatformStack extends Stack {
     this.training = new TrainingLayer(this, 'Training', {
       ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving, secrets: this.secrets,
     });
-    this.gateway = new GatewayLayer(this, 'Gateway', { ...props.gateway, definition: this.definition, serving: this.serving });
+    this.gateway = new GatewayLayer(this, 'Gateway', {
+      ...props.gateway, definition: this.definition, serving: this.serving, cluster: this.cluster, secrets: this.secrets,
+    });
     this.observability = new ObservabilityLayer(this, 'Observability', {
       definition: this.definition, cluster: this.cluster, secrets: this.secrets, gpu: this.gpu, serving: this.serving,
     });
+    this.teams = new TeamsLayer(this, 'Teams', { definition: this.definition });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,
       definition: this.definition,
@@ -182,51 +186,9 @@ export class PlatformStack extends Stack {
   }
 
   /**
-   * Adds a team: namespace with Pod Security labels, GPU / CPU / memory quota, container defaults, default-deny
-   * network policies with the allows the platform needs, and cost-allocation labels; `team.liteLlmTeam()` gives its
-   * LiteLLM budget for `addLiteLlm({ teams })`.
-   */
-  public addTeam(options: Omit<TeamProps, 'definition'>): Team {
-    return new Team(this.definition, `Team${options.name}`, { ...options, definition: this.definition });
-  }
-
-  /**
-   * Adds a RAGAS evaluation CronJob (the user's image; RAGAS has no official image) as its own component, in a team's
-   * namespace or, without a team, in `namespace` (default 'evaluations').
-   */
-  public addEvaluation(id: string, props: RagasEvaluationProps, placement: { team?: Team; namespace?: string } = {}): RagasEvaluation {
-    const namespace = placement.team?.namespace ?? placement.namespace ?? 'evaluations';
-    const component = new KubernetesComponent(this.definition, `Evaluation${id}`, {
-      name: `evaluation-${props.name}`,
-      namespace,
-      stage: Stage.WORKLOADS,
-      description: `RAGAS evaluation '${props.name}' (${props.schedule})`,
-    });
-    component.addDependency(placement.team !== undefined ? placement.team.component : this.definition.ensureNamespace(namespace));
-    const evaluation = new RagasEvaluation(component, 'Resource', props);
-    const pods = FlowPeer.namespace(namespace);
-    const langfuseUrl = props.langfuse?.url ?? props.langfuseHost;
-    const litellmUrl = props.judge.litellm?.url ?? props.judge.litellmUrl;
-    if (langfuseUrl !== undefined) {
-      this.network.allowToUrl(`evaluation-${props.name}-to-langfuse`, pods, langfuseUrl, `evaluation '${props.name}' reads datasets and writes scores in Langfuse`);
-    }
-    if (litellmUrl !== undefined) {
-      this.network.allowToUrl(`evaluation-${props.name}-to-litellm`, pods, litellmUrl, `evaluation '${props.name}' asks its judge model through LiteLLM`);
-    }
-    return evaluation;
-  }
-
-  /**
-   * Adds the LiteLLM proxy: one OpenAI-compatible endpoint over the platform's models (through the gateway) and
-   * managed providers (Bedrock, OpenAI, Anthropic), with fallbacks, spend tracking (Postgres) and shared rate limits
-   * (Valkey). Keys and passwords come from AWS Secrets Manager through External Secrets.
-   */
-  public addLiteLlm(id: string, options: LiteLlmOptions): LiteLlm {
-    return new LiteLlm(this, id, { ...options, definition: this.definition, cluster: this.cluster, secrets: this.secrets });
-  }
-
-  /**
-   * Writes the GitOps rendering of this platform to `outdir` (what `cdk8s synth` runs).
+   * Writes the GitOps rendering of this platform to `outdir`. {@link PlatformApp} calls it after the CloudFormation
+   * synthesis, so one `app.synth()` writes `cdk.out/` and `dist/`; call it yourself from a plain `App`, after
+   * `app.synth()` to reuse the CDK rendering's model of the cluster.
    * @returns the written paths, relative to `outdir`
    */
   public writeGitOps(outdir: string): string[] {

@@ -6,7 +6,7 @@ import { Testing } from 'cdk8s';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { buildExamplePlatform } from '../examples/platform';
-import { Delivery, GitOpsRendering, PlatformDefinition, PlatformStack, PlatformStackProps } from '../lib';
+import { Cpu, Delivery, GitOpsRendering, PlatformDefinition, PlatformStack, PlatformStackProps } from '../lib';
 
 /** The region every test platform uses. */
 export const REGION = 'us-west-2';
@@ -64,7 +64,7 @@ export function examplePlatform(delivery: Delivery = Delivery.CDK): PlatformStac
  * pickers) need one, or the `pods-schedulable` platform check refuses the platform.
  */
 export function addGeneralPool(platform: PlatformStack): void {
-  platform.karpenter.addNodePool('general', { limits: { cpu: 64, memory: Size.gibibytes(256) } });
+  platform.karpenter.addNodePool('general', { limits: { cpu: Cpu.cores(64), memory: Size.gibibytes(256) } });
 }
 
 /** A CloudFormation resource as the tests read it. */

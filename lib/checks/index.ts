@@ -1,5 +1,6 @@
 export * from './rule';
 export * from './model';
+export * from './model-types';
 export * from './pack';
 export * from './run';
 export * from './prerequisites';

@@ -1,9 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { GatewayController, GatewayImplementation } from './gateway-controller';
+import { LiteLlm, LiteLlmOptions } from './litellm/litellm';
 import { GatewayRoute, GatewayTlsOptions, PlatformGateway, PromptGuardOptions } from './platform-gateway';
 import { JsonObject } from '../core/deep-merge';
 import { PlatformDefinition } from '../core/platform-definition';
+import { check } from '../core/validation';
+import { ExternalSecrets } from '../secrets/external-secrets';
 import { ServingLayer } from '../serving/serving-layer';
 import { VllmModel } from '../serving/vllm-model';
 
@@ -25,6 +29,10 @@ export interface GatewayLayerProps extends GatewayLayerOptions {
   readonly definition: PlatformDefinition;
   /** The serving layer (InferencePools of models). */
   readonly serving: ServingLayer;
+  /** The cluster (Pod Identity of LiteLLM's Bedrock access). */
+  readonly cluster: eks.Cluster;
+  /** The secrets layer (LiteLLM's generated keys and provider API keys). */
+  readonly secrets: ExternalSecrets;
 }
 
 /** Options of a model route through the platform gateway. */
@@ -42,12 +50,14 @@ export interface RouteModelOptions {
 /**
  * The gateway layer: Gateway API CRDs, the Gateway implementation (agentgateway by default) and one Gateway, created
  * when the first route needs them. `routeModel()` sends a model's traffic to its InferencePool (llm-d routing) or,
- * without one, to its Service.
+ * without one, to its Service. `addLiteLlm()` adds the LiteLLM proxy: one OpenAI-compatible API over the routed
+ * models and managed providers.
  */
 export class GatewayLayer extends Construct {
   private readonly props: GatewayLayerProps;
   private _controller?: GatewayController;
   private _gateway?: PlatformGateway;
+  private _liteLlm?: LiteLlm;
 
   constructor(scope: Construct, id: string, props: GatewayLayerProps) {
     super(scope, id);
@@ -90,6 +100,27 @@ export class GatewayLayer extends Construct {
   /** Prompt guard on a route (agentgateway): deny patterns and built-in detectors, rejected before the model. */
   public addPromptGuard(id: string, route: GatewayRoute, options: Omit<PromptGuardOptions, 'route'>) {
     return this.gateway.addPromptGuard(id, { ...options, route });
+  }
+
+  /**
+   * Adds the LiteLLM proxy: one OpenAI-compatible endpoint over the platform's models (through the gateway) and
+   * managed providers (Bedrock, OpenAI, Anthropic), with fallbacks, spend tracking (Postgres) and shared rate limits
+   * (Valkey). Keys and passwords come from AWS Secrets Manager through External Secrets. Models, fallbacks and teams
+   * can be added later with `addModel()`, `addFallbacks()` and `addTeam()` of the returned proxy.
+   */
+  public addLiteLlm(options: LiteLlmOptions = {}): LiteLlm {
+    check(this._liteLlm === undefined, 'LiteLLM is already added to this platform');
+    // Scoped to the stack as `LiteLlm`, the path the proxy had before it hung off this layer: the logical ids of its
+    // Pod Identity role and association stay those of deployed platforms (a replaced association would collide).
+    this._liteLlm = new LiteLlm(Stack.of(this), 'LiteLlm', {
+      ...options, definition: this.props.definition, cluster: this.props.cluster, secrets: this.props.secrets,
+    });
+    return this._liteLlm;
+  }
+
+  /** The LiteLLM proxy, if added. */
+  public get liteLlm(): LiteLlm | undefined {
+    return this._liteLlm;
   }
 
   /** In-cluster URL of the Gateway's HTTP listener (what LiteLLM uses as `api_base` for self-hosted models). */

@@ -4,6 +4,8 @@ import { CpuArchitecture, GpuInstanceType, GpuModel, PriceBasis, selectGpuInstan
 import { DeviceManagement, GPU_DEVICE_MANAGEMENT_LABEL } from './device-management/labels';
 import { MigLayout } from './mig-layout';
 import { PlatformDefinition } from '../core/platform-definition';
+import { Cpu } from '../core/units';
+import { check } from '../core/validation';
 import { check, PlatformValidationError } from '../core/validation';
 import { CapacityReservationSelector } from '../karpenter/ec2-node-class';
 import { NodePool } from '../karpenter/node-pool';
@@ -30,8 +32,8 @@ export const GPU_TAINT: NodeTaint = { key: 'nvidia.com/gpu', value: 'true', effe
 export interface GpuNodePoolLimits {
   /** Total GPUs of the pool. Required: an unbounded GPU pool is a bill, not a default. */
   readonly gpus: number;
-  /** Total vCPUs. @default - no CPU limit */
-  readonly cpu?: number;
+  /** Total CPU of the pool's nodes, e.g. `Cpu.cores(512)`. @default - no CPU limit */
+  readonly cpu?: Cpu;
   /** Total memory. @default - no memory limit */
   readonly memory?: Size;
 }

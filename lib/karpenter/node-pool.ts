@@ -11,16 +11,17 @@ import {
 } from '../../imports/karpenter-nodepool-karpenter.sh';
 import { checkBudgetCount, checkNodeLabel, checkRequirement, checkTaint, checkWholeSeconds } from './private/node-pool-checks';
 import { isCronSchedule } from '../core/private/cron';
-import { goDuration } from '../core/units';
+import { Cpu, goDuration } from '../core/units';
+import { mebibytes, sizeQuantityString } from '../core/private/quantities';
 import { check, checkDnsSubdomain } from '../core/validation';
 
 /** Resource limits of a NodePool: Karpenter stops launching nodes when the pool's total reaches them. */
 export interface NodePoolLimits {
-  /** Total vCPUs. */
-  readonly cpu?: number;
-  /** Total memory. */
+  /** Total CPU of the pool's nodes, e.g. `Cpu.cores(256)`. @default - no CPU limit */
+  readonly cpu?: Cpu;
+  /** Total memory of the pool's nodes. @default - no memory limit */
   readonly memory?: Size;
-  /** Total NVIDIA GPUs (`nvidia.com/gpu`). */
+  /** Total NVIDIA GPUs (`nvidia.com/gpu`). @default - no GPU limit */
   readonly nvidiaGpus?: number;
 }
 
@@ -183,27 +184,25 @@ export class NodePool extends Construct {
 
   /** Validates limits: at least one, every one positive. */
   protected static checkLimits(pool: string, limits: NodePoolLimits): void {
-    const entries: [string, number | undefined][] = [
-      ['cpu', limits.cpu],
-      ['memory', limits.memory?.toMebibytes()],
-      ['nvidiaGpus', limits.nvidiaGpus],
+    const entries: [string, number | undefined, string | undefined][] = [
+      ['cpu', limits.cpu?.toMillis(), limits.cpu?.toString()],
+      ['memory', limits.memory !== undefined ? mebibytes(limits.memory) : undefined,
+        limits.memory !== undefined ? sizeQuantityString(limits.memory, 'limits.memory') : undefined],
+      ['nvidiaGpus', limits.nvidiaGpus, `${limits.nvidiaGpus}`],
     ];
     check(entries.some(([, v]) => v !== undefined),
       `'limits' of NodePool '${pool}' must set at least one of cpu, memory or nvidiaGpus: a pool without limits can grow without bound`);
-    for (const [k, v] of entries) {
+    for (const [k, v, shown] of entries) {
       if (v !== undefined) {
-        check(v > 0, `'limits.${k}' (${v}) of NodePool '${pool}' must be greater than zero`);
+        check(v > 0, `'limits.${k}' (${shown}) of NodePool '${pool}' must be greater than zero`);
       }
     }
   }
 
   private static renderLimits(limits: NodePoolLimits): Record<string, NodePoolSpecLimits> {
     const out: Record<string, NodePoolSpecLimits> = {};
-    if (limits.cpu !== undefined) out.cpu = NodePoolSpecLimits.fromString(String(limits.cpu));
-    if (limits.memory !== undefined) {
-      const mib = limits.memory.toMebibytes();
-      out.memory = NodePoolSpecLimits.fromString(mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`);
-    }
+    if (limits.cpu !== undefined) out.cpu = NodePoolSpecLimits.fromString(limits.cpu.toString());
+    if (limits.memory !== undefined) out.memory = NodePoolSpecLimits.fromString(sizeQuantityString(limits.memory, 'limits.memory'));
     if (limits.nvidiaGpus !== undefined) out['nvidia.com/gpu'] = NodePoolSpecLimits.fromString(String(limits.nvidiaGpus));
     return out;
   }

@@ -10,11 +10,27 @@ import { MONITORING_NAMESPACE } from './prometheus-operator-crds';
 import { PodIdentityRole } from '../cluster/pod-identity';
 import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgements';
 import { OtelCollector, OtelCollectorOptions } from './otel/otel-collector';
+import { RagasEvaluation, RagasEvaluationOptions } from './evaluation/ragas-evaluation';
+import { KubernetesComponent, Stage } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
 import { check } from '../core/validation';
+import { FlowPeer } from '../network/flow';
+import { NetworkFlows } from '../network/network-flows';
 import { GpuLayer } from '../gpu/gpu-layer';
 import { ExternalSecrets } from '../secrets/external-secrets';
 import { ServingLayer } from '../serving/serving-layer';
+import { Team } from '../teams/team';
+
+/** Default namespace of evaluations without a team. */
+export const EVALUATION_NAMESPACE = 'evaluations';
+
+/** Where an evaluation runs: a team's namespace or a namespace. */
+export interface EvaluationPlacement {
+  /** The team whose namespace the evaluation runs in. @default - `namespace` */
+  readonly team?: Team;
+  /** Namespace (without a team). @default 'evaluations' */
+  readonly namespace?: string;
+}
 
 /** Options of metrics, alerts and dashboards. */
 export interface MonitoringOptions {
@@ -125,6 +141,37 @@ export class ObservabilityLayer extends Construct {
       ...options, definition: this.props.definition, secrets: this.props.secrets, langfuse: this._langfuse,
     });
     return this._otel;
+  }
+
+  /**
+   * Adds a RAGAS evaluation CronJob (the user's image; RAGAS has no official image) as its own component
+   * `evaluation-<name>`, in a team's namespace or, without a team, in `placement.namespace` (default 'evaluations'),
+   * with the network flows to the Langfuse and LiteLLM it uses.
+   */
+  public addEvaluation(id: string, options: RagasEvaluationOptions, placement: EvaluationPlacement = {}): RagasEvaluation {
+    check(placement.team === undefined || placement.namespace === undefined,
+      `evaluation '${options.name}' has both a 'team' (${placement.team?.name}) and a 'namespace' (${placement.namespace}) in its placement: the team's namespace is used, leave 'namespace' out`);
+    const namespace = placement.team?.namespace ?? placement.namespace ?? EVALUATION_NAMESPACE;
+    const definition = this.props.definition;
+    const component = new KubernetesComponent(definition, `Evaluation${id}`, {
+      name: `evaluation-${options.name}`,
+      namespace,
+      stage: Stage.WORKLOADS,
+      description: `RAGAS evaluation '${options.name}' (${options.schedule})`,
+    });
+    component.addDependency(placement.team !== undefined ? placement.team.component : definition.ensureNamespace(namespace));
+    const evaluation = new RagasEvaluation(component, 'Resource', { ...options, namespace });
+    const network = NetworkFlows.of(definition);
+    const pods = FlowPeer.namespace(namespace);
+    const langfuseUrl = options.langfuse?.url ?? options.langfuseHost;
+    const litellmUrl = options.judge.litellm?.url ?? options.judge.litellmUrl;
+    if (langfuseUrl !== undefined) {
+      network.allowToUrl(`evaluation-${options.name}-to-langfuse`, pods, langfuseUrl, `evaluation '${options.name}' reads datasets and writes scores in Langfuse`);
+    }
+    if (litellmUrl !== undefined) {
+      network.allowToUrl(`evaluation-${options.name}-to-litellm`, pods, litellmUrl, `evaluation '${options.name}' asks its judge model through LiteLLM`);
+    }
+    return evaluation;
   }
 
   /** Langfuse, if added. */

@@ -1,1 +1,2 @@
 export * from './team';
+export * from './teams-layer';

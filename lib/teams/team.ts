@@ -1,9 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
-import { Size } from 'cdk8s';
-import { Cpu, k8s } from 'cdk8s-plus-34';
+import { Duration, Size } from 'aws-cdk-lib';
+import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { cpuQuantity, memoryQuantity } from '../core/private/quantities';
 import { KubernetesComponent, Stage } from '../core/component';
+import { Cpu } from '../core/units';
 import { PlatformDefinition } from '../core/platform-definition';
 import { check, checkLiteral, isToken } from '../core/validation';
 import { LiteLlmTeam } from '../gateway/litellm/litellm';
@@ -40,10 +40,8 @@ export interface TeamLiteLlmOptions {
   readonly models?: string[];
 }
 
-/** Props of {@link Team}. */
-export interface TeamProps {
-  /** The platform's Kubernetes-side definition. */
-  readonly definition: PlatformDefinition;
+/** Options of a team (what `platform.teams.add()` takes). */
+export interface TeamOptions {
   /** Team name: the namespace, the LiteLLM team alias and the value of the `agentic-eks.io/team` label. A DNS label. */
   readonly name: string;
   /**
@@ -52,8 +50,8 @@ export interface TeamProps {
    * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/#resource-quota-for-extended-resources
    */
   readonly gpuQuota?: number;
-  /** CPU cores the team's pods may request, and have as limits, in total (`requests.cpu`, `limits.cpu`). @default - no CPU quota */
-  readonly cpuQuota?: number;
+  /** CPU the team's pods may request, and have as limits, in total (`requests.cpu`, `limits.cpu`). @default - no CPU quota */
+  readonly cpuQuota?: Cpu;
   /** Memory the team's pods may request, and have as limits, in total (`requests.memory`, `limits.memory`). @default - no memory quota */
   readonly memoryQuota?: Size;
   /**
@@ -72,15 +70,17 @@ export interface TeamProps {
   readonly liteLlm?: TeamLiteLlmOptions;
 }
 
-const DEFAULT_LIMITS: TeamContainerResources = { cpu: Cpu.units(1), memory: Size.gibibytes(1) };
+/** Props of {@link Team}. */
+export interface TeamProps extends TeamOptions {
+  /** The platform's Kubernetes-side definition. */
+  readonly definition: PlatformDefinition;
+}
+
+const DEFAULT_LIMITS: TeamContainerResources = { cpu: Cpu.cores(1), memory: Size.gibibytes(1) };
 const DEFAULT_REQUESTS: TeamContainerResources = { cpu: Cpu.millis(100), memory: Size.mebibytes(256) };
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const RESERVED = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-function cores(n: number): k8s.Quantity {
-  return k8s.Quantity.fromString(Number.isInteger(n) ? `${n}` : `${Math.round(n * 1000)}m`);
-}
 
 /**
  * A tenant of the platform: a namespace with Pod Security Standards, cost-allocation labels, a ResourceQuota
@@ -103,8 +103,12 @@ export class Team extends Construct {
   public readonly namespace: string;
   /** Pod Security Standards level enforced in the team's namespace. */
   public readonly podSecurity: PodSecurityLevel;
-  /** GPUs the team's pods may request in total, if a GPU quota is set (`requests.nvidia.com/gpu`). */
+  /** GPUs the team's pods may request in total, if a GPU quota is set. */
   public readonly gpuQuota?: number;
+  /** CPU the team's pods may request in total, if a CPU quota is set. */
+  public readonly cpuQuota?: Cpu;
+  /** Memory the team's pods may request in total, if a memory quota is set. */
+  public readonly memoryQuota?: Size;
   private readonly _labels: Record<string, string>;
   private readonly _liteLlm: TeamLiteLlmOptions;
 
@@ -120,9 +124,6 @@ export class Team extends Construct {
       check(props.gpuQuota >= 0, `'gpuQuota' (${props.gpuQuota}) of team '${name}' must be zero or more`);
       check(Number.isInteger(props.gpuQuota), `'gpuQuota' (${props.gpuQuota}) of team '${name}' must be a whole number of GPUs`);
     }
-    if (props.cpuQuota !== undefined && !isToken(props.cpuQuota)) {
-      check(Number.isFinite(props.cpuQuota) && props.cpuQuota >= 0, `'cpuQuota' (${props.cpuQuota}) of team '${name}' must be zero or more`);
-    }
     if (props.costCenter !== undefined) {
       checkLiteral('costCenter', props.costCenter);
       check(props.costCenter.length <= 63 && LABEL_VALUE.test(props.costCenter),
@@ -131,6 +132,8 @@ export class Team extends Construct {
     this.name = name;
     this.namespace = name;
     this.gpuQuota = props.gpuQuota;
+    this.cpuQuota = props.cpuQuota;
+    this.memoryQuota = props.memoryQuota;
     this._labels = { [TEAM_LABEL]: name, ...(props.costCenter !== undefined ? { [COST_CENTER_LABEL]: props.costCenter } : {}) };
     this._liteLlm = { ...props.liteLlm, models: props.liteLlm?.models ? [...props.liteLlm.models] : undefined };
 
@@ -158,12 +161,12 @@ export class Team extends Construct {
     const hard: Record<string, k8s.Quantity> = {};
     if (props.gpuQuota !== undefined) hard['requests.nvidia.com/gpu'] = k8s.Quantity.fromNumber(props.gpuQuota);
     if (props.cpuQuota !== undefined) {
-      hard['requests.cpu'] = cores(props.cpuQuota);
-      hard['limits.cpu'] = cores(props.cpuQuota);
+      hard['requests.cpu'] = cpuQuantity(props.cpuQuota);
+      hard['limits.cpu'] = cpuQuantity(props.cpuQuota);
     }
     if (props.memoryQuota !== undefined) {
-      hard['requests.memory'] = memoryQuantity(props.memoryQuota);
-      hard['limits.memory'] = memoryQuantity(props.memoryQuota);
+      hard['requests.memory'] = memoryQuantity(props.memoryQuota, 'memoryQuota');
+      hard['limits.memory'] = memoryQuantity(props.memoryQuota, 'memoryQuota');
     }
     if (Object.keys(hard).length > 0) {
       new k8s.KubeResourceQuota(c, 'Quota', { metadata: { name: 'team-quota', namespace: name, labels }, spec: { hard } });

@@ -91,7 +91,7 @@ const PLATFORMS: ReadonlyArray<[string, () => PlatformStack]> = [
     const platform = testPlatform();
     addGeneralPool(platform);
     const pool = platform.gpu.addNodePool('h100', { instanceTypes: ['p5.48xlarge'], efa: true, placementGroupName: 'training-pg', limits: { gpus: 32 } });
-    const team = platform.addTeam({ name: 'research', gpuQuota: 16 });
+    const team = platform.teams.add({ name: 'research', gpuQuota: 16 });
     platform.training.addKueue().addTeamQueue({ team, pools: [{ pool, gpus: 16 }] });
     const datasets = platform.training.addLustreFileSystem('Datasets', {
       name: 'datasets', namespace: team.namespace,

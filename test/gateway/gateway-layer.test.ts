@@ -59,13 +59,30 @@ describe('GatewayLayer routes under a prefix', () => {
   });
 });
 
-describe('PlatformStack.addLiteLlm', () => {
+describe('GatewayLayer.addLiteLlm', () => {
   test('wires the definition, cluster and secrets of the platform', () => {
     const { platform, routed } = platformWithModels();
     const { LiteLlmModel } = require('../../lib');
-    const litellm = platform.addLiteLlm('LiteLlm', { models: [LiteLlmModel.selfHosted('qwen', routed)] });
+    const litellm = platform.gateway.addLiteLlm({ models: [LiteLlmModel.selfHosted('qwen', routed)] });
     expect(platform.definition.components.map((c) => c.componentName)).toContain('litellm');
     expect(litellm.url).toBe('http://litellm.litellm.svc:4000');
+    expect(litellm.node.path).toBe('Test/LiteLlm'); // the path of releases before the gateway layer owned it: same logical ids
+    expect(platform.gateway.liteLlm).toBe(litellm);
+  });
+
+  test('defaults: no LiteLLM until added; added without models, models come later', () => {
+    const { platform, routed } = platformWithModels();
+    expect(platform.gateway.liteLlm).toBeUndefined();
+    const { LiteLlmModel } = require('../../lib');
+    const litellm = platform.gateway.addLiteLlm();
+    litellm.addModel(LiteLlmModel.selfHosted('qwen', routed));
+    expect(litellm.modelList.map((m: { name: string }) => m.name)).toEqual(['qwen']);
+  });
+
+  test('only once', () => {
+    const { platform } = platformWithModels();
+    platform.gateway.addLiteLlm();
+    expect(() => platform.gateway.addLiteLlm()).toThrow('LiteLLM is already added to this platform');
   });
 });
 

@@ -2,7 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { Testing } from 'cdk8s';
 import {
   DevicePluginProvider,
-  AL2023_AMI_ALIAS, BOTTLEROCKET_AMI_ALIAS, CapacityReservationSelector, CapacityType, ConsolidationPolicy, CpuArchitecture,
+  AL2023_AMI_ALIAS, BOTTLEROCKET_AMI_ALIAS, CapacityReservationSelector, CapacityType, ConsolidationPolicy, Cpu, CpuArchitecture,
   DeviceManagement, DisruptionReason, GpuAmiFamily, GpuModel, GpuNodePool, GpuNodePoolOptions, KubernetesComponent, MigLayout,
   PlatformDefinition, PlatformStack, PlatformStackProps, Stage, TaintEffect,
 } from '../../lib';
@@ -279,7 +279,7 @@ describe('GpuNodePool', () => {
 
     test('cpu and memory limits render next to the GPU limit', () => {
       // GIVEN / WHEN
-      const { platform } = addPool({ ...L40S_POOL, limits: { gpus: 16, cpu: 512, memory: Size.gibibytes(4096) } });
+      const { platform } = addPool({ ...L40S_POOL, limits: { gpus: 16, cpu: Cpu.cores(512), memory: Size.gibibytes(4096) } });
 
       // THEN
       expect(nodePoolOf(platform).spec.limits).toEqual({ 'cpu': '512', 'memory': '4096Gi', 'nvidia.com/gpu': '16' });
@@ -287,15 +287,15 @@ describe('GpuNodePool', () => {
 
     test('gpuLimits keeps the limits as given, as a copy', () => {
       // GIVEN
-      const limits = { gpus: 16, cpu: 512 };
+      const limits = { gpus: 16, cpu: Cpu.cores(512) };
 
       // WHEN
       const { pool } = addPool({ ...L40S_POOL, limits });
 
       // THEN
-      expect(pool.gpuLimits).toEqual({ gpus: 16, cpu: 512 });
+      expect(pool.gpuLimits).toEqual({ gpus: 16, cpu: Cpu.cores(512) });
       expect(pool.gpuLimits).not.toBe(limits);
-      expect(pool.limits).toEqual({ nvidiaGpus: 16, cpu: 512, memory: undefined });
+      expect(pool.limits).toEqual({ nvidiaGpus: 16, cpu: Cpu.cores(512), memory: undefined });
     });
   });
 
@@ -1298,7 +1298,7 @@ test('every Kubernetes object of a 20-pool GPU platform is valid against its ups
     rootVolumeSize: Size.gibibytes(1000), rootVolumeThroughput: 1000, rootVolumeIops: 16000,
   });
   const labelled = gpu.addNodePool('labelled', {
-    name: 'labelled.pool', gpus: [GpuModel.L40S], limits: { gpus: 8, cpu: 512, memory: Size.gibibytes(4096) },
+    name: 'labelled.pool', gpus: [GpuModel.L40S], limits: { gpus: 8, cpu: Cpu.cores(512), memory: Size.gibibytes(4096) },
     labels: { 'example.com/team': 'ml' }, taints: [{ key: 'team', value: 'ml', effect: TaintEffect.NO_EXECUTE }],
     expireAfter: Duration.days(7),
   });

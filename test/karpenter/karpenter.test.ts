@@ -2,7 +2,7 @@ import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import {
-  HelmChartVersion, Karpenter, KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, PlatformStack, Stage, TaintEffect,
+  Cpu, HelmChartVersion, Karpenter, KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, PlatformStack, Stage, TaintEffect,
 } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { find, objects, testPlatform } from '../util';
@@ -328,7 +328,7 @@ describe('Karpenter', () => {
       const custom = testPlatform();
 
       // WHEN
-      const pool = custom.karpenter.addNodePool('general', { limits: { cpu: 100 } });
+      const pool = custom.karpenter.addNodePool('general', { limits: { cpu: Cpu.cores(100) } });
 
       // THEN
       const objs = objects(custom.karpenter.nodePools);
@@ -343,8 +343,8 @@ describe('Karpenter', () => {
       const custom = testPlatform();
 
       // WHEN
-      const a = custom.karpenter.addNodePool('a', { limits: { cpu: 10 } });
-      const b = custom.karpenter.addNodePool('b', { limits: { cpu: 10 } });
+      const a = custom.karpenter.addNodePool('a', { limits: { cpu: Cpu.cores(10) } });
+      const b = custom.karpenter.addNodePool('b', { limits: { cpu: Cpu.cores(10) } });
 
       // THEN
       expect(custom.karpenter.nodePoolList).toEqual([a, b]);
@@ -353,7 +353,7 @@ describe('Karpenter', () => {
     test('nodePoolList returns a copy', () => {
       // GIVEN
       const custom = testPlatform();
-      custom.karpenter.addNodePool('a', { limits: { cpu: 10 } });
+      custom.karpenter.addNodePool('a', { limits: { cpu: Cpu.cores(10) } });
 
       // WHEN
       custom.karpenter.nodePoolList.pop();
@@ -420,7 +420,7 @@ describe('Karpenter', () => {
   test('every emitted object is valid against its upstream schema', () => {
     // GIVEN
     const custom = testPlatform();
-    custom.karpenter.addNodePool('general', { limits: { cpu: 100 } });
+    custom.karpenter.addNodePool('general', { limits: { cpu: Cpu.cores(100) } });
     custom.karpenter.addNodePool('gpu', {
       limits: { nvidiaGpus: 16 },
       instanceCategories: ['g', 'p'],

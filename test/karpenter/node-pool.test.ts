@@ -1,7 +1,7 @@
 import { Aws, Duration, Size } from 'aws-cdk-lib';
 import { Chart, Testing } from 'cdk8s';
 import {
-  CapacityType, ConsolidationPolicy, DisruptionReason, Ec2NodeClass, NodePool, NodePoolProps, RequirementOperator,
+  CapacityType, ConsolidationPolicy, Cpu, DisruptionReason, Ec2NodeClass, NodePool, NodePoolProps, RequirementOperator,
   TaintEffect,
 } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
@@ -13,7 +13,7 @@ const NODE_ROLE = 'KarpenterNodeRole-test';
 /** A NodePool with id 'general' in a fresh chart; `props` override the minimal valid props. */
 function newPool(props: Partial<NodePoolProps> = {}, id = 'general'): { chart: Chart; pool: NodePool } {
   const chart = Testing.chart();
-  const pool = new NodePool(chart, id, { clusterName: CLUSTER, nodeRoleName: NODE_ROLE, limits: { cpu: 100 }, ...props });
+  const pool = new NodePool(chart, id, { clusterName: CLUSTER, nodeRoleName: NODE_ROLE, limits: { cpu: Cpu.cores(100) }, ...props });
   return { chart, pool };
 }
 
@@ -419,8 +419,8 @@ describe('NodePool', () => {
       const shared = new Ec2NodeClass(chart, 'shared', { clusterName: CLUSTER, nodeRoleName: NODE_ROLE });
 
       // WHEN
-      const a = new NodePool(chart, 'a', { clusterName: CLUSTER, nodeRoleName: NODE_ROLE, limits: { cpu: 10 }, nodeClass: shared });
-      const b = new NodePool(chart, 'b', { clusterName: CLUSTER, nodeRoleName: NODE_ROLE, limits: { cpu: 10 }, nodeClass: shared });
+      const a = new NodePool(chart, 'a', { clusterName: CLUSTER, nodeRoleName: NODE_ROLE, limits: { cpu: Cpu.cores(10) }, nodeClass: shared });
+      const b = new NodePool(chart, 'b', { clusterName: CLUSTER, nodeRoleName: NODE_ROLE, limits: { cpu: Cpu.cores(10) }, nodeClass: shared });
 
       // THEN
       expect(a.nodeClass).toBe(shared);
@@ -457,7 +457,7 @@ describe('NodePool', () => {
 
       // WHEN
       new NodePool(chart, 'general', {
-        clusterName: CLUSTER, nodeRoleName: NODE_ROLE, limits: { cpu: 10 }, nodeClass: shared, nodeClassOptions: { name: 'ignored' },
+        clusterName: CLUSTER, nodeRoleName: NODE_ROLE, limits: { cpu: Cpu.cores(10) }, nodeClass: shared, nodeClassOptions: { name: 'ignored' },
       });
 
       // THEN
@@ -469,7 +469,7 @@ describe('NodePool', () => {
   describe('limits', () => {
     test('renders only the limits that are set', () => {
       // GIVEN / WHEN
-      const { chart } = newPool({ limits: { cpu: 100 } });
+      const { chart } = newPool({ limits: { cpu: Cpu.cores(100) } });
 
       // THEN
       expect(nodePoolObject(chart).spec.limits).toEqual({ cpu: '100' });
@@ -501,7 +501,7 @@ describe('NodePool', () => {
 
     test('renders cpu, memory and GPUs together', () => {
       // GIVEN / WHEN
-      const { chart } = newPool({ limits: { cpu: 1000, memory: Size.tebibytes(2), nvidiaGpus: 64 } });
+      const { chart } = newPool({ limits: { cpu: Cpu.cores(1000), memory: Size.tebibytes(2), nvidiaGpus: 64 } });
 
       // THEN
       expect(nodePoolObject(chart).spec.limits).toEqual({ 'cpu': '1000', 'memory': '2048Gi', 'nvidia.com/gpu': '64' });
@@ -509,10 +509,10 @@ describe('NodePool', () => {
 
     test('renders a fractional cpu limit', () => {
       // GIVEN / WHEN
-      const { chart } = newPool({ limits: { cpu: 0.5 } });
+      const { chart } = newPool({ limits: { cpu: Cpu.cores(0.5) } });
 
       // THEN
-      expect(nodePoolObject(chart).spec.limits).toEqual({ cpu: '0.5' });
+      expect(nodePoolObject(chart).spec.limits).toEqual({ cpu: '500m' });
     });
   });
 
@@ -670,12 +670,12 @@ describe('NodePool', () => {
 
     test('rejects a cpu limit of 0', () => {
       // GIVEN / WHEN / THEN
-      expect(() => newPool({ limits: { cpu: 0 } })).toThrow("'limits.cpu' (0) of NodePool 'general' must be greater than zero");
+      expect(() => newPool({ limits: { cpu: Cpu.cores(0) } })).toThrow("'limits.cpu' (0) of NodePool 'general' must be greater than zero");
     });
 
     test('rejects a negative cpu limit', () => {
       // GIVEN / WHEN / THEN
-      expect(() => newPool({ limits: { cpu: -1 } })).toThrow("'limits.cpu' (-1) of NodePool 'general' must be greater than zero");
+      expect(() => newPool({ limits: { cpu: Cpu.cores(-1) } })).toThrow('Cpu.cores(-1) is not a CPU amount: it must be a finite number, zero or more');
     });
 
     test('rejects a memory limit of 0', () => {
@@ -687,7 +687,7 @@ describe('NodePool', () => {
 
     test('rejects a GPU limit of 0', () => {
       // GIVEN / WHEN / THEN
-      expect(() => newPool({ limits: { cpu: 10, nvidiaGpus: 0 } })).toThrow(
+      expect(() => newPool({ limits: { cpu: Cpu.cores(10), nvidiaGpus: 0 } })).toThrow(
         "'limits.nvidiaGpus' (0) of NodePool 'general' must be greater than zero",
       );
     });
@@ -756,12 +756,12 @@ describe('NodePool', () => {
     // GIVEN
     const chart = Testing.chart();
     const shared = new Ec2NodeClass(chart, 'shared', { clusterName: CLUSTER, nodeRoleName: NODE_ROLE, amiAlias: 'bottlerocket@v1.55.0' });
-    new NodePool(chart, 'general', { clusterName: CLUSTER, nodeRoleName: NODE_ROLE, limits: { cpu: 100, memory: Size.mebibytes(1536) } });
+    new NodePool(chart, 'general', { clusterName: CLUSTER, nodeRoleName: NODE_ROLE, limits: { cpu: Cpu.cores(100), memory: Size.mebibytes(1536) } });
     const gpu = new NodePool(chart, 'gpu', {
       clusterName: CLUSTER,
       nodeRoleName: NODE_ROLE,
       nodeClass: shared,
-      limits: { cpu: 1000, memory: Size.gibibytes(4096), nvidiaGpus: 64 },
+      limits: { cpu: Cpu.cores(1000), memory: Size.gibibytes(4096), nvidiaGpus: 64 },
       capacityTypes: [CapacityType.RESERVED, CapacityType.ON_DEMAND],
       instanceCategories: ['g', 'p'],
       architectures: ['amd64', 'arm64'],

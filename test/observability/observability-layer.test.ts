@@ -1,6 +1,20 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { GpuModel, ModelSpec } from '../../lib';
-import { testPlatform } from '../util';
+import { ContainerImage, EVALUATION_NAMESPACE, GpuModel, KubernetesComponent, ModelSpec, NetworkFlows, RagasEvaluationOptions } from '../../lib';
+import { find, objects, testPlatform } from '../util';
+
+const EVALUATION: RagasEvaluationOptions = {
+  name: 'rag-nightly',
+  image: ContainerImage.of({ repository: '123456789012.dkr.ecr.us-west-2.amazonaws.com/rag-eval', tag: '1.4.0', source: 'test', checked: '2026-11-24' }),
+  schedule: '0 3 * * *',
+  dataset: 'prod-sample',
+  langfuseHost: 'http://langfuse-web.langfuse.svc:3000',
+  langfuseKeys: { name: 'langfuse-keys', publicKeyKey: 'pk', secretKeyKey: 'sk' },
+  judge: { litellmUrl: 'http://litellm.litellm.svc:4000', model: 'claude', apiKeySecret: { name: 'judge-key', key: 'api-key' } },
+};
+
+function componentNamed(platform: ReturnType<typeof testPlatform>, name: string): KubernetesComponent {
+  return platform.definition.components.find((c) => c.componentName === name) as KubernetesComponent;
+}
 
 describe('ObservabilityLayer', () => {
   test('monitoring picks alerts and dashboards for what the platform runs', () => {
@@ -33,5 +47,47 @@ describe('ObservabilityLayer', () => {
     const platform = testPlatform();
     platform.observability.addMonitoring();
     expect(() => platform.observability.addMonitoring()).toThrow('monitoring is already added to this platform');
+  });
+});
+
+describe('ObservabilityLayer.addEvaluation', () => {
+  test('defaults: its own workload component evaluation-<name> in namespace evaluations, with flows to Langfuse and LiteLLM', () => {
+    // GIVEN
+    const platform = testPlatform();
+    // WHEN
+    const e = platform.observability.addEvaluation('Rag', EVALUATION);
+    // THEN
+    const component = componentNamed(platform, 'evaluation-rag-nightly');
+    expect(EVALUATION_NAMESPACE).toBe('evaluations');
+    expect(e.namespace).toBe('evaluations');
+    expect(component.namespace).toBe('evaluations');
+    expect(component.node.id).toBe('EvaluationRag');
+    expect(component.description).toBe("RAGAS evaluation 'rag-nightly' (0 3 * * *)");
+    expect(component.dependencies).toContain(platform.definition.ensureNamespace('evaluations'));
+    expect(find(objects(component), 'CronJob', 'rag-nightly').metadata.namespace).toBe('evaluations');
+    expect(NetworkFlows.of(platform.definition).flows.map((f) => f.name))
+      .toEqual(expect.arrayContaining(['evaluation-rag-nightly-to-langfuse', 'evaluation-rag-nightly-to-litellm']));
+  });
+
+  test('placement: a namespace, or a team whose component it depends on', () => {
+    // GIVEN
+    const platform = testPlatform();
+    const team = platform.teams.add({ name: 'team-a' });
+    // WHEN
+    const inNamespace = platform.observability.addEvaluation('A', { ...EVALUATION, name: 'a' }, { namespace: 'evals' });
+    const inTeam = platform.observability.addEvaluation('B', { ...EVALUATION, name: 'b' }, { team });
+    // THEN
+    expect(inNamespace.namespace).toBe('evals');
+    expect(inTeam.namespace).toBe('team-a');
+    expect(componentNamed(platform, 'evaluation-b').dependencies).toContain(team.component);
+  });
+
+  test('a team and a namespace together are refused', () => {
+    // GIVEN
+    const platform = testPlatform();
+    const team = platform.teams.add({ name: 'team-a' });
+    // WHEN / THEN
+    expect(() => platform.observability.addEvaluation('A', EVALUATION, { team, namespace: 'evals' })).toThrow(
+      "evaluation 'rag-nightly' has both a 'team' (team-a) and a 'namespace' (evals) in its placement: the team's namespace is used, leave 'namespace' out");
   });
 });

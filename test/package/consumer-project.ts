@@ -70,7 +70,7 @@ const llama = platform.serving.addModel('Llama', {
   autoscaling: { minReplicas: 1, maxReplicas: 2 },
 });
 platform.gateway.routeModel('Llama', llama, { pathPrefix: '/llama' });
-platform.addTeam({ name: 'search', gpuQuota: 4 });
+platform.teams.add({ name: 'search', gpuQuota: 4 });
 
 const assembly = app.synth();
 const files = platform.writeGitOps(path.join(outdir, 'dist'));

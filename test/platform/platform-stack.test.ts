@@ -152,6 +152,16 @@ describe('PlatformStack', () => {
     });
   });
 
+  test('every capability hangs off its layer: no platform-level addTeam, addLiteLlm or addEvaluation', () => {
+    const platform = testPlatform();
+    expect(typeof platform.teams.add).toBe('function');
+    expect(typeof platform.gateway.addLiteLlm).toBe('function');
+    expect(typeof platform.observability.addEvaluation).toBe('function');
+    for (const removed of ['addTeam', 'addLiteLlm', 'addEvaluation']) {
+      expect(removed in platform).toBe(false);
+    }
+  });
+
   test('the definition carries literal cluster facts', () => {
     const platform = testPlatform();
     expect(platform.definition.clusterName).toBe('test');

@@ -5,13 +5,13 @@ import { App, NestedStack, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import {
-  ComponentStacks, Delivery, GpuModel, KubernetesComponent, ModelSpec, PlatformReport, PlatformStack, Stage,
+  ComponentStacks, Cpu, Delivery, GpuModel, KubernetesComponent, ModelSpec, PlatformReport, PlatformStack, Stage,
 } from '../../lib';
 import { assemblyTemplates, findResource, nestedTemplates, testPlatform, waitsFor } from '../util';
 
 describe('CDK rendering', () => {
   const platform = testPlatform();
-  platform.karpenter.addNodePool('late', { limits: { cpu: 8, memory: Size.gibibytes(32) } });
+  platform.karpenter.addNodePool('late', { limits: { cpu: Cpu.cores(8), memory: Size.gibibytes(32) } });
   const t = Template.fromStack(platform);
   const nested = nestedTemplates(platform);
   // Read every template now: later platforms of this file reuse the stack name 'Test' in the same cdk.out.

@@ -1,11 +1,11 @@
 import { Size } from 'aws-cdk-lib';
+import { Cpu, Delivery, GitOpsRendering, HelmChartVersion, HelmComponent, KubernetesComponent, Stage, renderMermaid } from '../../lib';
 import { ApiObject } from 'cdk8s';
-import { Delivery, GitOpsRendering, HelmChartVersion, HelmComponent, KubernetesComponent, Stage, renderMermaid } from '../../lib';
 import { REPO, find, testPlatform } from '../util';
 
 function rendered() {
   const platform = testPlatform({ gitOps: { repoUrl: REPO, path: 'clusters/test', targetRevision: 'v1' } });
-  platform.karpenter.addNodePool('general', { limits: { cpu: 64, memory: Size.gibibytes(256) } });
+  platform.karpenter.addNodePool('general', { limits: { cpu: Cpu.cores(64), memory: Size.gibibytes(256) } });
   return { platform, folders: GitOpsRendering.folders(platform.definition, platform.gitOps!) };
 }
 

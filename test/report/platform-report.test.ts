@@ -23,8 +23,8 @@ function smallPlatform(): PlatformStack {
     autoscaling: { minReplicas: 1, maxReplicas: 4 },
   });
   platform.serving.addModel('Qwen', { name: 'qwen', spec: ModelSpec.QWEN3_32B, pools: [l40s], contextLength: 32768, concurrency: 16 });
-  platform.addTeam({ name: 'search', gpuQuota: 4 });
-  platform.addTeam({ name: 'ops' });
+  platform.teams.add({ name: 'search', gpuQuota: 4 });
+  platform.teams.add({ name: 'ops' });
   return platform;
 }
 

@@ -1,9 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
-import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-34';
+import { Duration, Size, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Stage } from '../../lib/core/component';
 import { PlatformDefinition } from '../../lib/core/platform-definition';
+import { Cpu } from '../../lib/core/units';
 import { PodSecurityLevel, Team, TeamProps } from '../../lib/teams';
 import { FlowPeer, FlowPort, NetworkFlows } from '../../lib/network';
 import { expectValidK8sObjects } from '../k8s-schema';
@@ -56,8 +55,9 @@ describe('Team', () => {
     });
 
     test('no ResourceQuota without quotas; LimitRange defaults', () => {
-      const { objs } = team();
+      const { team: t, objs } = team();
       expect(objs.filter((o) => o.kind === 'ResourceQuota')).toEqual([]);
+      expect([t.gpuQuota, t.cpuQuota, t.memoryQuota]).toEqual([undefined, undefined, undefined]);
       expect(find(objs, 'LimitRange', 'container-defaults').spec).toEqual({
         limits: [{ type: 'Container', default: { cpu: '1', memory: '1Gi' }, defaultRequest: { cpu: '100m', memory: '256Mi' } }],
       });
@@ -114,9 +114,9 @@ describe('Team', () => {
     test('quotas, container defaults, pod security and cost center', () => {
       const { team: t, objs } = team({
         gpuQuota: 8,
-        cpuQuota: 64,
+        cpuQuota: Cpu.cores(64),
         memoryQuota: Size.gibibytes(512),
-        defaultContainerLimits: { cpu: Cpu.units(2), memory: Size.gibibytes(4) },
+        defaultContainerLimits: { cpu: Cpu.cores(2), memory: Size.gibibytes(4) },
         defaultContainerRequests: { cpu: Cpu.millis(500), memory: Size.mebibytes(512) },
         podSecurity: PodSecurityLevel.BASELINE,
         costCenter: 'CC-1234',
@@ -124,7 +124,7 @@ describe('Team', () => {
       expectValidK8sObjects(objs);
       const labels = { 'agentic-eks.io/team': 'search', 'agentic-eks.io/cost-center': 'CC-1234' };
       expect(t.labels).toEqual(labels);
-      expect(t.gpuQuota).toBe(8);
+      expect([t.gpuQuota, t.cpuQuota?.toCores(), t.memoryQuota?.toGibibytes()]).toEqual([8, 64, 512]);
       expect(find(objs, 'Namespace', 'search').metadata.labels).toEqual({
         ...labels,
         'pod-security.kubernetes.io/enforce': 'baseline',
@@ -150,7 +150,7 @@ describe('Team', () => {
     });
 
     test('a zero GPU quota forbids GPUs; fractional CPU quotas become millicores', () => {
-      const { objs } = team({ gpuQuota: 0, cpuQuota: 2.5 });
+      const { objs } = team({ gpuQuota: 0, cpuQuota: Cpu.cores(2.5) });
       expectValidK8sObjects(objs);
       expect(find(objs, 'ResourceQuota', 'team-quota').spec.hard).toEqual({
         'requests.nvidia.com/gpu': 0, 'requests.cpu': '2500m', 'limits.cpu': '2500m',
@@ -216,7 +216,12 @@ describe('Team', () => {
     });
 
     test('cpuQuota', () => {
-      expect(error({ cpuQuota: -0.5 })).toThrow("'cpuQuota' (-0.5) of team 'search' must be zero or more");
+      expect(() => error({ cpuQuota: Cpu.cores(-0.5) })).toThrow('Cpu.cores(-0.5) is not a CPU amount: it must be a finite number, zero or more');
+    });
+
+    test('memoryQuota', () => {
+      expect(error({ memoryQuota: Size.gibibytes(Token.asNumber({ Ref: 'Memory' })) })).toThrow(
+        "'memoryQuota' must be a literal size, not a token: sizes are written into Kubernetes manifests");
     });
 
     test('costCenter', () => {

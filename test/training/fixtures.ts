@@ -31,7 +31,7 @@ export function trainingPlatform(): TrainingPlatform {
   const pool = platform.gpu.addNodePool('h100', {
     instanceTypes: ['p5.48xlarge'], efa: true, placementGroupName: 'training-pg', limits: { gpus: 32 },
   });
-  const team = platform.addTeam({ name: 'research', gpuQuota: 16 });
+  const team = platform.teams.add({ name: 'research', gpuQuota: 16 });
   const kueue = new Kueue(platform, 'Kueue', { definition });
   kueue.addTeamQueue({ team, pools: [{ pool, gpus: 8 }] });
   const driver = new FsxCsiDriver(platform, 'Fsx', { definition, cluster: platform.cluster });

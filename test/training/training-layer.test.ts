@@ -260,7 +260,7 @@ describe('team placement', () => {
   });
   test('GIVEN a baseline team THEN the fine-tune runs in its namespace and the checks pass', () => {
     const f = trainerPlatform();
-    const team = f.platform.addTeam({ name: 'research', gpuQuota: 16, podSecurity: PodSecurityLevel.BASELINE });
+    const team = f.platform.teams.add({ name: 'research', gpuQuota: 16, podSecurity: PodSecurityLevel.BASELINE });
     const ft = f.platform.training.addFineTuning('Ft', opts(f), { team });
     expect(ft.namespace).toBe('research');
     const c = f.platform.definition.components.find((x) => x.componentName === 'training-ft')!;
@@ -270,7 +270,7 @@ describe('team placement', () => {
   });
   test('GIVEN a restricted team THEN refused', () => {
     const f = trainerPlatform();
-    const team = f.platform.addTeam({ name: 'research' });
+    const team = f.platform.teams.add({ name: 'research' });
     expect(() => f.platform.training.addFineTuning('Ft', opts(f), { team })).toThrow(
       "fine-tune 'ft' runs as root, which Pod Security level 'restricted' of team 'research' forbids: create the team with 'podSecurity: PodSecurityLevel.BASELINE'");
   });

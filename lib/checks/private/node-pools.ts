@@ -3,35 +3,9 @@ import { SYSTEM_NODE_LABEL } from '../../cluster/platform-cluster';
 import { GpuInstanceType } from '../../gpu/catalog';
 import type { ModelObject } from '../model';
 
-/** A node requirement (Karpenter `requirements`, or a pod's nodeSelector term expression). */
-export interface NodeRequirementModel {
-  readonly key: string;
-  readonly operator: string;
-  readonly values: string[];
-}
+import type { NodePoolModel, NodeRequirementModel, NodeTaintModel } from '../model-types';
 
-/** A taint of a pool's nodes. */
-export interface NodeTaintModel {
-  readonly key: string;
-  readonly value?: string;
-  readonly effect: string;
-}
-
-/** Nodes the cluster can have: a Karpenter NodePool, or the system managed node group. */
-export interface NodePoolModel {
-  /** For messages: `NodePool 'inference'` or `the system node group`. */
-  readonly label: string;
-  /** Labels every node of the pool carries. */
-  readonly labels: Record<string, string>;
-  /** Requirements on node labels (the node's value satisfies all of them). */
-  readonly requirements: NodeRequirementModel[];
-  /** Taints of every node. */
-  readonly taints: NodeTaintModel[];
-  /** Label-key prefixes every node carries with some value (well-known labels) unless a requirement says otherwise. */
-  readonly wellKnownPrefixes: string[];
-  /** The NodePool object; undefined for the system node group. */
-  readonly object?: ModelObject;
-}
+export type { NodePoolModel, NodeRequirementModel, NodeTaintModel };
 
 /** Well-known labels Karpenter nodes carry (Karpenter docs, "Well-Known Labels"). */
 const KARPENTER_WELL_KNOWN = [

@@ -1,33 +1,9 @@
 import { isRecord, rec, recs, stringMap, str } from './selectors';
 import type { ModelObject } from '../model';
 
-/** One container port of a pod template. */
-export interface TemplatePort {
-  readonly name?: string;
-  readonly containerPort: number;
-  readonly protocol: string;
-}
+import type { PodTemplate, TemplatePort } from '../model-types';
 
-/**
- * One pod template the platform applies: the template of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
- * CronJob, a LeaderWorkerSet leader or worker template, or a bare Pod.
- */
-export interface PodTemplate {
-  /** The workload object that holds the template. */
-  readonly owner: ModelObject;
-  /** `leader` / `worker` for LeaderWorkerSets; undefined otherwise. */
-  readonly role?: string;
-  /** Namespace of the pods. */
-  readonly namespace?: string;
-  /** Labels the pods carry: the template's own, plus the labels the controller adds that the library relies on. */
-  readonly labels: Record<string, string>;
-  /** The pod spec. */
-  readonly spec: Record<string, unknown>;
-  /** Containers and init containers (sidecars included). */
-  readonly containers: Record<string, unknown>[];
-  /** Every declared container port. */
-  readonly ports: TemplatePort[];
-}
+export type { PodTemplate, TemplatePort };
 
 /** Kinds whose objects hold pod templates (workloads). */
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'LeaderWorkerSet', 'Pod', 'TrainJob'];

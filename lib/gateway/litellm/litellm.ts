@@ -11,7 +11,7 @@ import { LiteLlmDatabase, LiteLlmDatabaseKind } from './database';
 import { LiteLlmModel, LiteLlmProvider, LiteLlmSecretRef } from './model';
 import { checkSecretRef } from './private/secret-ref';
 import { liteLlmConfigYaml, liteLlmDuration, secretEnvName } from './private/config';
-import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../../imports/eso-externalsecret-external-secrets.io';
+import { ExternalSecret, ExternalSecretSpecData, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../../imports/eso-externalsecret-external-secrets.io';
 import { ServiceMonitor } from '../../../imports/prometheus-servicemonitor-monitoring.coreos.com';
 import { PodIdentityRole } from '../../cluster/pod-identity';
 import { KubernetesComponent, Stage } from '../../core/component';
@@ -133,7 +133,7 @@ export interface LiteLlmProps extends LiteLlmOptions {
   readonly secrets: ExternalSecrets;
 }
 
-/** Options of the LiteLLM proxy (what `platform.addLiteLlm()` takes). */
+/** Options of the LiteLLM proxy (what `platform.gateway.addLiteLlm()` takes). */
 export interface LiteLlmOptions {
   /** Namespace. @default 'litellm' */
   readonly namespace?: string;
@@ -141,13 +141,13 @@ export interface LiteLlmOptions {
   readonly replicas?: number;
   /** Proxy image. @default ContainerImage.LITELLM */
   readonly image?: ContainerImage;
-  /** The models, in `model_list` order. */
-  readonly models: LiteLlmModel[];
+  /** The models, in `model_list` order; add more with {@link LiteLlm.addModel}. At least one by synthesis. @default - none */
+  readonly models?: LiteLlmModel[];
   /** Router settings. @default - simple-shuffle, 2 retries, 600 s timeout, no fallbacks */
   readonly routing?: LiteLlmRouting;
   /** Database. @default LiteLlmDatabase.inCluster() */
   readonly database?: LiteLlmDatabase;
-  /** Teams, emitted as request bodies for LiteLLM's `/team/new` API (ConfigMap `litellm-teams`). @default - none */
+  /** Teams, emitted as request bodies for LiteLLM's `/team/new` API (ConfigMap `litellm-teams`); add more with {@link LiteLlm.addTeam}. @default - none */
   readonly teams?: LiteLlmTeam[];
   /**
    * Langfuse tracing through LiteLLM's `langfuse_otel` callback (`LANGFUSE_OTEL_HOST` = its URL). The project keys are
@@ -210,15 +210,27 @@ export class LiteLlm extends Construct implements ILiteLlm {
   public readonly masterKey: PlatformSecret;
   /** The generated salt key (encrypts provider keys stored in the database; never change it). */
   public readonly saltKey: PlatformSecret;
-  /** Pod Identity role of the proxy, present when a Bedrock model is configured. */
-  public readonly identity?: PodIdentityRole;
-  /** The config.yaml given to the proxy. */
-  public readonly configYaml: string;
-  private readonly _requiredSecrets: string[] = [];
-  private readonly _teamRequests: Record<string, unknown>[];
-  private readonly _keyRequests: Record<string, unknown>[] = [];
+  private readonly definition: PlatformDefinition;
+  private readonly cluster: eks.Cluster;
   private readonly secrets: ExternalSecrets;
-  private readonly modelNames: Set<string>;
+  private readonly labels: Record<string, string>;
+  private readonly routingStrategy: RoutingStrategy;
+  private readonly numRetries: number;
+  private readonly timeoutSeconds: number;
+  private readonly callbacks: string[] = [];
+  private readonly _models: LiteLlmModel[] = [];
+  private readonly byName = new Map<string, LiteLlmModel>();
+  private readonly _fallbacks = new Map<string, string[]>();
+  private readonly _teamRequests: Record<string, unknown>[] = [];
+  private readonly _keyRequests: Record<string, unknown>[] = [];
+  /** Operator-provided secrets: secret name -> the keys read from it (one ExternalSecret per secret name). */
+  private readonly provided = new Map<string, Set<string>>();
+  /** Environment variables of provider API keys: variable name -> `<secret>/<key>`. */
+  private readonly envNames = new Map<string, string>();
+  private readonly modelEnv: k8s.EnvVar[] = [];
+  private _identity?: PodIdentityRole;
+  private _bedrockStatement?: iam.PolicyStatement;
+  private wildcardAcknowledged = false;
 
   constructor(scope: Construct, id: string, props: LiteLlmProps) {
     super(scope, id);
@@ -226,6 +238,9 @@ export class LiteLlm extends Construct implements ILiteLlm {
     checkDnsLabel('namespace', ns);
     this.namespace = ns;
     this.url = `http://${LITELLM_NAME}.${ns}.svc:${LITELLM_PORT}`;
+    this.definition = props.definition;
+    this.cluster = props.cluster;
+    this.secrets = props.secrets;
     checkCount('replicas', props.replicas, 1);
     check(!(props.replicas !== undefined && props.autoscaling !== undefined),
       `'replicas' (${props.replicas}) and 'autoscaling' are exclusive: the HorizontalPodAutoscaler sets the replicas`);
@@ -235,43 +250,17 @@ export class LiteLlm extends Construct implements ILiteLlm {
       checkCount('autoscaling.maxReplicas', a.maxReplicas, a.minReplicas);
       checkCount('autoscaling.cpuUtilization', a.cpuUtilization, 1);
     }
-
-    // ---- models, routing, teams: validated before anything is created
-    const models = [...props.models];
-    check(models.length > 0, "'models' must name at least one model");
-    const byName = new Map<string, LiteLlmModel>();
-    for (const m of models) {
-      const other = byName.get(m.name);
-      if (other) {
-        check(other.loadBalance && m.loadBalance,
-          `model name '${m.name}' is used by two models (${other.provider}, ${m.provider}); give them one name only in a load-balancing group (loadBalance: true)`);
-      } else {
-        byName.set(m.name, m);
-      }
-    }
     const routing = props.routing ?? {};
     checkCount('routing.numRetries', routing.numRetries, 0);
     const timeout = routing.timeout ?? Duration.seconds(600);
     check(timeout.toMilliseconds() >= 1000, `'routing.timeout' (${timeout.toHumanString()}) must be at least 1 second`);
-    const fallbacks = Object.entries(routing.fallbacks ?? {});
-    for (const [from, to] of fallbacks) {
-      check(byName.has(from), `'routing.fallbacks' names model '${from}', which is not a model of this LiteLLM`);
-      check(Array.isArray(to) && to.length > 0, `fallbacks of model '${from}' must name at least one model`);
-      for (const x of to) check(byName.has(x), `fallback '${x}' of model '${from}' is not a model of this LiteLLM`);
-      check(!to.includes(from), `model '${from}' cannot be its own fallback`);
-    }
-    this._teamRequests = (props.teams ?? []).map((t) => teamRequest(t, byName));
-    const teamNames = new Set<string>();
-    for (const t of props.teams ?? []) {
-      check(!teamNames.has(t.name), `team name '${t.name}' is used twice`);
-      teamNames.add(t.name);
-    }
+    this.routingStrategy = routing.strategy ?? RoutingStrategy.SIMPLE_SHUFFLE;
+    this.numRetries = routing.numRetries ?? 2;
+    this.timeoutSeconds = timeout.toSeconds();
     if (props.langfuse) {
       check(/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.langfuse.url) && !props.langfuse.url.endsWith('/'),
         `'langfuse.url' (${props.langfuse.url}) must be an http:// or https:// URL without a trailing '/'`);
     }
-    this.secrets = props.secrets;
-    this.modelNames = new Set(byName.keys());
     const database = props.database ?? LiteLlmDatabase.inCluster();
     const image = props.image ?? ContainerImage.LITELLM;
 
@@ -280,7 +269,7 @@ export class LiteLlm extends Construct implements ILiteLlm {
       name: 'litellm',
       namespace: ns,
       stage: Stage.WORKLOADS,
-      description: `LiteLLM proxy: one OpenAI-compatible API for ${byName.size} model(s) at ${this.url}`,
+      description: `LiteLLM proxy: one OpenAI-compatible API for the platform's models at ${this.url}`,
     });
     this.component = component;
     component.addDependency(props.definition.ensureNamespace(ns), props.secrets.store);
@@ -288,14 +277,10 @@ export class LiteLlm extends Construct implements ILiteLlm {
     this.masterKey = props.secrets.addSecret('LiteLlmMasterKey', { scope: component, namespace: ns, name: 'litellm-master-key', key: 'key', length: 48 });
     this.saltKey = props.secrets.addSecret('LiteLlmSaltKey', { scope: component, namespace: ns, name: 'litellm-salt-key', key: 'key', length: 48 });
     const redisPassword = props.secrets.addSecret('LiteLlmValkeyPassword', { scope: component, namespace: ns, name: 'litellm-valkey', key: 'password' });
+    const labels = { [APP_LABEL]: LITELLM_NAME, [COMPONENT_LABEL]: 'proxy' };
+    this.labels = labels;
+    this.declareFlows(ns, labels, database, props);
 
-    // Operator-provided secrets, one ExternalSecret per secret name (several keys allowed).
-    const provided = new Map<string, Set<string>>();
-    const provide = (ref: LiteLlmSecretRef): void => {
-      const keys = provided.get(ref.name) ?? new Set<string>();
-      keys.add(ref.key);
-      provided.set(ref.name, keys);
-    };
     const env: k8s.EnvVar[] = [
       secretEnv('MASTER_KEY_RAW', this.masterKey.secretName, this.masterKey.key),
       { name: 'LITELLM_MASTER_KEY', value: 'sk-$(MASTER_KEY_RAW)' },
@@ -310,7 +295,7 @@ export class LiteLlm extends Construct implements ILiteLlm {
       dbUrl = `postgresql://litellm:$(DB_PASSWORD)@litellm-postgres.${ns}.svc:${POSTGRES_PORT}/litellm`;
     } else {
       const ref = database.passwordSecret!;
-      provide(ref);
+      this.provide(ref);
       env.push(secretEnv('DB_PASSWORD', ref.name, ref.key));
       dbUrl = `postgresql://${database.username}:$(DB_PASSWORD)@${database.host}:${database.port}/${database.database}`;
     }
@@ -320,65 +305,31 @@ export class LiteLlm extends Construct implements ILiteLlm {
       { name: 'REDIS_PORT', value: `${REDIS_PORT}` },
       secretEnv('REDIS_PASSWORD', redisPassword.secretName, redisPassword.key),
     );
-    const envNames = new Map<string, string>();
-    for (const m of models) {
-      if (!m.apiKeySecret) continue;
-      checkSecretRef(`model '${m.name}'`, m.apiKeySecret, LITERAL_KEY(m.name));
-      const envName = secretEnvName(m.apiKeySecret);
-      const refId = `${m.apiKeySecret.name}/${m.apiKeySecret.key}`;
-      const seen = envNames.get(envName);
-      check(seen === undefined || seen === refId,
-        `secrets '${seen}' and '${refId}' map to one environment variable ${envName}; rename one of them`);
-      if (seen === undefined) {
-        envNames.set(envName, refId);
-        provide(m.apiKeySecret);
-        env.push(secretEnv(envName, m.apiKeySecret.name, m.apiKeySecret.key));
-      }
-    }
-    const callbacks: string[] = [];
+    // Provider API keys (added with the models) come here, between the database and the callbacks.
+    const tailEnv: k8s.EnvVar[] = [];
     if (props.langfuse) {
-      callbacks.push('langfuse_otel');
+      this.callbacks.push('langfuse_otel');
       const keys = props.langfuse.keysSecret(component, { namespace: ns });
-      env.push(
+      tailEnv.push(
         secretEnv('LANGFUSE_PUBLIC_KEY', keys.name, keys.publicKeyKey),
         secretEnv('LANGFUSE_SECRET_KEY', keys.name, keys.secretKeyKey),
         { name: 'LANGFUSE_OTEL_HOST', value: props.langfuse.url },
       );
     }
-    if (props.serviceMonitor) callbacks.push('prometheus');
-    env.push({ name: 'LITELLM_LOG', value: 'INFO' });
+    if (props.serviceMonitor) this.callbacks.push('prometheus');
+    tailEnv.push({ name: 'LITELLM_LOG', value: 'INFO' });
 
-    for (const [name, keys] of [...provided.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const awsSecretName = `${props.secrets.secretNamePrefix}${ns}/${name}`;
-      const sortedKeys = [...keys].sort();
-      this._requiredSecrets.push(`${awsSecretName} (JSON keys: ${sortedKeys.join(', ')})`);
-      new ExternalSecret(component, `Provided-${name}`, {
-        metadata: { name, namespace: ns },
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: AWS_SECRET_STORE },
-          target: { name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
-          data: sortedKeys.map((key) => ({ secretKey: key, remoteRef: { key: awsSecretName, property: key } })),
-        },
-      });
-    }
+    // ---- models and fallbacks of the props; addModel() and addFallbacks() take more after construction
+    for (const m of props.models ?? []) this.addModel(m);
+    for (const [from, to] of Object.entries(routing.fallbacks ?? {})) this.addFallbacks(from, to);
 
-    // ---- config.yaml
-    this.configYaml = liteLlmConfigYaml({
-      models,
-      routingStrategy: routing.strategy ?? RoutingStrategy.SIMPLE_SHUFFLE,
-      numRetries: routing.numRetries ?? 2,
-      timeoutSeconds: timeout.toSeconds(),
-      fallbacks,
-      callbacks,
-    });
+    // ---- config.yaml, rendered when the manifests are read (models, fallbacks added later included)
     new k8s.KubeConfigMap(component, 'Config', {
       metadata: { name: 'litellm-config', namespace: ns },
-      data: { 'config.yaml': this.configYaml },
+      data: { 'config.yaml': Lazy.any({ produce: () => this.configYaml }) as unknown as string },
     });
 
     // ---- the proxy
-    const labels = { [APP_LABEL]: LITELLM_NAME, [COMPONENT_LABEL]: 'proxy' };
     new k8s.KubeServiceAccount(component, 'ServiceAccount', { metadata: { name: LITELLM_NAME, namespace: ns, labels } });
     const probe = (path: string, period: number, failures: number): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromString('http') }, periodSeconds: period, failureThreshold: failures, timeoutSeconds: 5,
@@ -392,7 +343,9 @@ export class LiteLlm extends Construct implements ILiteLlm {
         template: {
           metadata: {
             labels,
-            annotations: { 'checksum/config': createHash('sha256').update(this.configYaml).digest('hex') },
+            annotations: {
+              'checksum/config': Lazy.any({ produce: () => createHash('sha256').update(this.configYaml).digest('hex') }) as unknown as string,
+            },
           },
           spec: {
             serviceAccountName: LITELLM_NAME,
@@ -403,7 +356,7 @@ export class LiteLlm extends Construct implements ILiteLlm {
               image: image.uri,
               args: ['--config', '/app/config.yaml', '--port', `${LITELLM_PORT}`],
               ports: [{ name: 'http', containerPort: LITELLM_PORT, protocol: 'TCP' }],
-              env,
+              env: Lazy.any({ produce: () => [...env, ...this.modelEnv, ...tailEnv] }) as unknown as k8s.EnvVar[],
               volumeMounts: [{ name: 'config', mountPath: '/app/config.yaml', subPath: 'config.yaml', readOnly: true }],
               // Prisma migrations run at start: give the first start time before liveness counts.
               startupProbe: probe('/health/readiness', 10, 30),
@@ -452,58 +405,178 @@ export class LiteLlm extends Construct implements ILiteLlm {
         spec: { selector: { matchLabels: labels }, endpoints: [{ port: 'http', path: '/metrics', interval: '30s' }] },
       });
     }
-    if (this._teamRequests.length > 0) {
-      new k8s.KubeConfigMap(component, 'Teams', {
-        metadata: { name: 'litellm-teams', namespace: ns },
-        data: { 'teams.json': JSON.stringify(this._teamRequests, undefined, 2) },
-      });
-      addPrerequisite(component, {
-        kind: PrerequisiteKind.ONE_TIME_STEP,
-        name: `register ${this._teamRequests.length} LiteLLM team(s)`,
-        details: `LiteLLM keeps teams in its database: once the proxy is up, POST each body of ConfigMap ${ns}/litellm-teams ` +
-          '(key teams.json) to /team/new with the master key',
-        requiredBy: [`${component.componentName} (ConfigMap ${ns}/litellm-teams)`],
-      });
+
+    // ---- teams of the props; addTeam() takes more after construction
+    const teamNames = new Set<string>();
+    for (const t of props.teams ?? []) {
+      check(!teamNames.has(t.name), `team name '${t.name}' is used twice`);
+      teamNames.add(t.name);
     }
+    for (const t of props.teams ?? []) this.addTeam(t);
 
     this.addValkey(component, ns, redisPassword);
     if (postgresPassword) this.addPostgres(component, ns, database, postgresPassword);
-    this.declareFlows(ns, labels, models, database, props);
+  }
 
-    // ---- AWS side: Bedrock access for the ServiceAccount
-    const bedrock = models.filter((m) => m.provider === LiteLlmProvider.BEDROCK);
-    if (bedrock.length > 0) {
-      const stack = Stack.of(this);
-      const arns = new Set<string>();
-      for (const m of bedrock) {
-        if (m.isInferenceProfile) {
-          arns.add(`arn:${stack.partition}:bedrock:${m.region}:${stack.account}:inference-profile/${m.model}`);
-          // A cross-region profile routes to the foundation model in any region of its geography.
-          arns.add(`arn:${stack.partition}:bedrock:*::foundation-model/${m.foundationModelId}`);
-        } else {
-          arns.add(`arn:${stack.partition}:bedrock:${m.region}::foundation-model/${m.model}`);
-        }
+  /**
+   * Adds a model to `model_list` (after the ones already added): its API key secret is materialized in LiteLLM's
+   * namespace, a Bedrock model widens the proxy's Pod Identity role to it, a self-hosted model opens the network flow
+   * to its URL. Models added after construction are in config.yaml like the others.
+   */
+  public addModel(model: LiteLlmModel): void {
+    const other = this.byName.get(model.name);
+    if (other) {
+      check(other.loadBalance && model.loadBalance,
+        `model name '${model.name}' is used by two models (${other.provider}, ${model.provider}); give them one name only in a load-balancing group (loadBalance: true)`);
+    }
+    if (model.apiKeySecret) {
+      checkSecretRef(`model '${model.name}'`, model.apiKeySecret, LITERAL_KEY(model.name));
+      const envName = secretEnvName(model.apiKeySecret);
+      const refId = `${model.apiKeySecret.name}/${model.apiKeySecret.key}`;
+      const seen = this.envNames.get(envName);
+      check(seen === undefined || seen === refId,
+        `secrets '${seen}' and '${refId}' map to one environment variable ${envName}; rename one of them`);
+      if (seen === undefined) {
+        this.envNames.set(envName, refId);
+        this.provide(model.apiKeySecret);
+        this.modelEnv.push(secretEnv(envName, model.apiKeySecret.name, model.apiKeySecret.key));
       }
-      this.identity = new PodIdentityRole(this, 'Identity', {
-        cluster: props.cluster,
-        namespace: ns,
-        serviceAccount: LITELLM_NAME,
-        description: `LiteLLM proxy of EKS cluster ${props.definition.clusterName}: invokes its Bedrock models`,
+    }
+    if (!other) this.byName.set(model.name, model);
+    this._models.push(model);
+    this.declareModelFlows(model);
+    if (model.provider === LiteLlmProvider.BEDROCK) this.allowBedrock(model);
+  }
+
+  /**
+   * Adds fallbacks of a model: the models tried, in order, when `model` fails (LiteLLM's `router_settings.fallbacks`).
+   * Every name must be a model already added. Same as an entry of `routing.fallbacks`.
+   */
+  public addFallbacks(model: string, fallbacks: string[]): void {
+    check(this.byName.has(model), `'routing.fallbacks' names model '${model}', which is not a model of this LiteLLM`);
+    check(!this._fallbacks.has(model), `fallbacks of model '${model}' are already set`);
+    check(Array.isArray(fallbacks) && fallbacks.length > 0, `fallbacks of model '${model}' must name at least one model`);
+    for (const x of fallbacks) check(this.byName.has(x), `fallback '${x}' of model '${model}' is not a model of this LiteLLM`);
+    check(!fallbacks.includes(model), `model '${model}' cannot be its own fallback`);
+    this._fallbacks.set(model, [...fallbacks]);
+  }
+
+  /**
+   * Adds a team (budget and rate limits shared by its keys), e.g. `litellm.addTeam(team.liteLlmTeam())`: a request
+   * body for LiteLLM's `/team/new` in ConfigMap `litellm-teams`. The models it names must be added already.
+   */
+  public addTeam(team: LiteLlmTeam): void {
+    check(!this._teamRequests.some((r) => r.team_alias === team.name), `team name '${team.name}' is used twice`);
+    const body = teamRequest(team, this.byName);
+    if (this._teamRequests.length === 0) {
+      new k8s.KubeConfigMap(this.component, 'Teams', {
+        metadata: { name: 'litellm-teams', namespace: this.namespace },
+        data: { 'teams.json': Lazy.any({ produce: () => JSON.stringify(this._teamRequests, undefined, 2) }) as unknown as string },
       });
-      this.identity.addToPolicy(new iam.PolicyStatement({
+      const requests = this._teamRequests;
+      const ns = this.namespace;
+      // Getters: the step names the teams added until synthesis.
+      addPrerequisite(this.component, {
+        kind: PrerequisiteKind.ONE_TIME_STEP,
+        get name() { return `register ${requests.length} LiteLLM team(s)`; },
+        details: `LiteLLM keeps teams in its database: once the proxy is up, POST each body of ConfigMap ${ns}/litellm-teams ` +
+          '(key teams.json) to /team/new with the master key',
+        requiredBy: [`${this.component.componentName} (ConfigMap ${ns}/litellm-teams)`],
+      });
+    }
+    this._teamRequests.push(body);
+  }
+
+  /** The models, in `model_list` order. A copy. */
+  public get modelList(): LiteLlmModel[] {
+    return [...this._models];
+  }
+
+  /** Pod Identity role of the proxy, present once a Bedrock model is added. */
+  public get identity(): PodIdentityRole | undefined {
+    return this._identity;
+  }
+
+  /** The config.yaml given to the proxy, as it stands (models and fallbacks added so far). */
+  public get configYaml(): string {
+    check(this._models.length > 0, `LiteLLM '${this.node.path}' has no models: give 'models' or call addModel()`);
+    return liteLlmConfigYaml({
+      models: this._models,
+      routingStrategy: this.routingStrategy,
+      numRetries: this.numRetries,
+      timeoutSeconds: this.timeoutSeconds,
+      fallbacks: [...this._fallbacks.entries()].map(([from, to]) => [from, [...to]]),
+      callbacks: this.callbacks,
+    });
+  }
+
+  /** Records an operator-provided secret key; the first key of a secret name creates its ExternalSecret. */
+  private provide(ref: LiteLlmSecretRef): void {
+    const keys = this.provided.get(ref.name);
+    if (keys !== undefined) {
+      keys.add(ref.key);
+      return;
+    }
+    const created = new Set<string>([ref.key]);
+    this.provided.set(ref.name, created);
+    const awsSecretName = this.providedAwsName(ref.name);
+    new ExternalSecret(this.component, `Provided-${ref.name}`, {
+      metadata: { name: ref.name, namespace: this.namespace },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: AWS_SECRET_STORE },
+        target: { name: ref.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
+        data: Lazy.any({
+          produce: () => [...created].sort().map((key) => ({ secretKey: key, remoteRef: { key: awsSecretName, property: key } })),
+        }) as unknown as ExternalSecretSpecData[],
+      },
+    });
+  }
+
+  private providedAwsName(name: string): string {
+    return `${this.secrets.secretNamePrefix}${this.namespace}/${name}`;
+  }
+
+  /** Lets the proxy's Pod Identity role invoke a Bedrock model (the role is created with the first one). */
+  private allowBedrock(m: LiteLlmModel): void {
+    const stack = Stack.of(this);
+    const arns: string[] = [];
+    if (m.isInferenceProfile) {
+      arns.push(`arn:${stack.partition}:bedrock:${m.region}:${stack.account}:inference-profile/${m.model}`);
+      // A cross-region profile routes to the foundation model in any region of its geography.
+      arns.push(`arn:${stack.partition}:bedrock:*::foundation-model/${m.foundationModelId}`);
+    } else {
+      arns.push(`arn:${stack.partition}:bedrock:${m.region}::foundation-model/${m.model}`);
+    }
+    if (this._identity === undefined || this._bedrockStatement === undefined) {
+      this._identity = new PodIdentityRole(this, 'Identity', {
+        cluster: this.cluster,
+        namespace: this.namespace,
+        serviceAccount: LITELLM_NAME,
+        description: `LiteLLM proxy of EKS cluster ${this.definition.clusterName}: invokes its Bedrock models`,
+      });
+      this._bedrockStatement = new iam.PolicyStatement({
         sid: 'InvokeBedrockModels',
         actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-        resources: [...arns],
-      }));
-      if (bedrock.some((m) => m.isInferenceProfile)) {
-        acknowledgeNagFindings(this.identity, NagFindingRule.WILDCARDS,
-          'A Bedrock cross-region inference profile invokes its foundation model in whichever region of the geography it picks; the wildcard is the region of named foundation-model ARNs only');
-      }
+        resources: [...new Set(arns)],
+      });
+      this._identity.addToPolicy(this._bedrockStatement);
+      NetworkFlows.of(this.definition).allow({ name: 'litellm-pod-identity', from: FlowPeer.pods(this.namespace, this.labels),
+        to: FlowPeer.podIdentityAgent(), description: 'LiteLLM gets the credentials of its Bedrock role from the Pod Identity Agent' });
+    } else {
+      const known = new Set(this._bedrockStatement.resources);
+      const fresh = arns.filter((a) => !known.has(a));
+      if (fresh.length > 0) this._bedrockStatement.addResources(...fresh);
+    }
+    if (m.isInferenceProfile && !this.wildcardAcknowledged) {
+      this.wildcardAcknowledged = true;
+      acknowledgeNagFindings(this._identity, NagFindingRule.WILDCARDS,
+        'A Bedrock cross-region inference profile invokes its foundation model in whichever region of the geography it picks; the wildcard is the region of named foundation-model ARNs only');
     }
   }
 
   /** Network flows of the proxy, its cache and database (see NetworkFlows). */
-  private declareFlows(ns: string, labels: Record<string, string>, models: LiteLlmModel[], database: LiteLlmDatabase, props: LiteLlmProps): void {
+  private declareFlows(ns: string, labels: Record<string, string>, database: LiteLlmDatabase, props: LiteLlmProps): void {
     const flows = NetworkFlows.of(props.definition);
     const proxy = FlowPeer.pods(ns, labels);
     flows.allow({ name: 'teams-to-litellm', from: FlowPeer.teams(), to: proxy, ports: [FlowPort.tcp(LITELLM_PORT)],
@@ -522,22 +595,23 @@ export class LiteLlm extends Construct implements ILiteLlm {
         description: 'Prometheus scrapes LiteLLM metrics' });
     }
     if (props.langfuse) flows.allowToUrl('litellm-to-langfuse', proxy, props.langfuse.url, 'LiteLLM sends traces to Langfuse (langfuse_otel)');
-    // Self-hosted models through the Gateway: its proxies listen on implementation-chosen container ports, so the
-    // flow allows every port of the URL's namespace.
-    for (const m of models.filter((x) => x.provider === LiteLlmProvider.HOSTED_VLLM && x.apiBase !== undefined)) {
-      const target = urlDestination(`apiBase of model '${m.name}'`, m.apiBase!);
+  }
+
+  /** Network flows a model needs: to a self-hosted model's URL, or to the managed providers. */
+  private declareModelFlows(m: LiteLlmModel): void {
+    const flows = NetworkFlows.of(this.definition);
+    const proxy = FlowPeer.pods(this.namespace, this.labels);
+    if (m.provider === LiteLlmProvider.HOSTED_VLLM && m.apiBase !== undefined) {
+      // Self-hosted models through the Gateway: its proxies listen on implementation-chosen container ports, so the
+      // flow allows every port of the URL's namespace.
+      const target = urlDestination(`apiBase of model '${m.name}'`, m.apiBase);
       const name = `litellm-to-${target.peer.namespace ?? `external-${target.ports[0].port}`}`;
-      if (flows.flows.some((f) => f.name === name)) continue;
+      if (flows.flows.some((f) => f.name === name)) return;
       flows.allow({ name, from: proxy, to: target.peer, ports: target.peer.namespace !== undefined ? [] : target.ports,
         description: `LiteLLM calls self-hosted models at ${target.peer}` });
-    }
-    if (models.some((m) => m.provider !== LiteLlmProvider.HOSTED_VLLM)) {
+    } else if (m.provider !== LiteLlmProvider.HOSTED_VLLM && !flows.flows.some((f) => f.name === 'litellm-to-providers')) {
       flows.allow({ name: 'litellm-to-providers', from: proxy, to: FlowPeer.internet(),
         description: 'LiteLLM calls managed providers (Amazon Bedrock, OpenAI, Anthropic) over HTTPS' });
-    }
-    if (models.some((m) => m.provider === LiteLlmProvider.BEDROCK)) {
-      flows.allow({ name: 'litellm-pod-identity', from: proxy, to: FlowPeer.podIdentityAgent(),
-        description: 'LiteLLM gets the credentials of its Bedrock role from the Pod Identity Agent' });
     }
   }
 
@@ -558,7 +632,7 @@ export class LiteLlm extends Construct implements ILiteLlm {
       `virtual key alias '${alias}' must be 1-200 letters, digits, '-', '_' or '.', starting with a letter or digit`);
     check(!this._keyRequests.some((r) => r.key_alias === alias), `virtual key alias '${alias}' is used twice`);
     for (const m of options.models ?? []) {
-      check(this.modelNames.has(m), `virtual key '${alias}' allows model '${m}', which is not a model of this LiteLLM`);
+      check(this.byName.has(m), `virtual key '${alias}' allows model '${m}', which is not a model of this LiteLLM`);
     }
     const namespace = options.namespace ?? Chart.of(scope).namespace;
     check(namespace !== undefined,
@@ -599,7 +673,8 @@ export class LiteLlm extends Construct implements ILiteLlm {
    * database's password), each with the JSON keys it must hold.
    */
   public get requiredSecrets(): string[] {
-    return [...this._requiredSecrets];
+    return [...this.provided.entries()].sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, keys]) => `${this.providedAwsName(name)} (JSON keys: ${[...keys].sort().join(', ')})`);
   }
 
   /**

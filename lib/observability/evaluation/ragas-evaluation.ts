@@ -1,9 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
-import { Chart, Size } from 'cdk8s';
-import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-34';
+import { Duration, Size } from 'aws-cdk-lib';
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { isCronSchedule } from '../../core/private/cron';
 import { cpuQuantity, memoryQuantity } from '../../core/private/quantities';
+import { ContainerResources, Cpu } from '../../core/units';
 import { check, checkDnsLabel, checkDnsSubdomain, checkLiteral, isToken } from '../../core/validation';
 import type { ILiteLlm } from '../../gateway/litellm/litellm';
 import { LiteLlmSecretRef } from '../../gateway/litellm/model';
@@ -71,12 +72,10 @@ export interface RagasJudge {
   readonly apiKeySecret?: LiteLlmSecretRef;
 }
 
-/** Props of {@link RagasEvaluation}. */
-export interface RagasEvaluationProps {
+/** Options of a RAGAS evaluation (what `platform.observability.addEvaluation()` takes). */
+export interface RagasEvaluationOptions {
   /** Name of the CronJob; a DNS label of at most 52 characters (Kubernetes appends a suffix to Job names). */
   readonly name: string;
-  /** Namespace. @default - the namespace of the enclosing chart (component) */
-  readonly namespace?: string;
   /**
    * The evaluation image (RAGAS publishes none): see {@link RagasEvaluation} for what it must contain.
    * @see https://github.com/vibrantlabsai/ragas/issues/1011
@@ -129,8 +128,14 @@ export interface RagasEvaluationProps {
   readonly retries?: number;
 }
 
+/** Props of {@link RagasEvaluation}. */
+export interface RagasEvaluationProps extends RagasEvaluationOptions {
+  /** Namespace. @default - the namespace of the enclosing chart (component) */
+  readonly namespace?: string;
+}
+
 const DEFAULT_METRICS = [RagasMetric.FAITHFULNESS, RagasMetric.ANSWER_RELEVANCY];
-const DEFAULT_CPU = { request: Cpu.millis(250), limit: Cpu.units(1) };
+const DEFAULT_CPU = { request: Cpu.millis(250), limit: Cpu.cores(1) };
 const DEFAULT_MEMORY = { request: Size.gibibytes(1), limit: Size.gibibytes(1) };
 const RUN_AS = 1000;
 const TMP = '/tmp';
@@ -271,11 +276,11 @@ export class RagasEvaluation extends Construct {
     const limits: Record<string, k8s.Quantity> = {};
     if (cpu.request) requests.cpu = cpuQuantity(cpu.request);
     if (cpu.limit) limits.cpu = cpuQuantity(cpu.limit);
-    if (memory.request) requests.memory = memoryQuantity(memory.request);
-    if (memory.limit) limits.memory = memoryQuantity(memory.limit);
+    if (memory.request) requests.memory = memoryQuantity(memory.request, 'resources.memory.request');
+    if (memory.limit) limits.memory = memoryQuantity(memory.limit, 'resources.memory.limit');
     const storage = props.resources?.ephemeralStorage;
-    if (storage?.request) requests['ephemeral-storage'] = memoryQuantity(storage.request);
-    if (storage?.limit) limits['ephemeral-storage'] = memoryQuantity(storage.limit);
+    if (storage?.request) requests['ephemeral-storage'] = memoryQuantity(storage.request, 'resources.ephemeralStorage.request');
+    if (storage?.limit) limits['ephemeral-storage'] = memoryQuantity(storage.limit, 'resources.ephemeralStorage.limit');
 
     // Keys: from the platform's Langfuse and LiteLLM (ExternalSecrets next to the CronJob) or the given Secrets.
     const langfuseKeys = props.langfuse?.keysSecret(this, { namespace }) ?? props.langfuseKeys!;

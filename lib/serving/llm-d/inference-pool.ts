@@ -1,10 +1,9 @@
-import { Size } from 'cdk8s';
-import { Cpu, CpuResources, MemoryResources } from 'cdk8s-plus-34';
+import { Size } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { InferenceObjective, InferenceObjectiveOptions } from './inference-objective';
 import { EndpointPicker, eppSelectorLabels, EXT_PROC_PORT, HEALTH_PORT, METRICS_PORT } from './private/endpoint-picker';
 import { dnsLabelFrom, EPP_SUFFIX, MAX_POOL_NAME_LENGTH, showLabels } from './private/names';
-import { millicores, mebibytes, memoryQuantity } from './private/quantities';
+import { mebibytes, memoryQuantity } from './private/quantities';
 import {
   InferencePool as InferencePoolResource,
   InferencePoolSpecAppProtocol,
@@ -12,6 +11,7 @@ import {
 } from '../../../imports/gie-inferencepool-inference.networking.k8s.io';
 import { KubernetesComponent } from '../../core/component';
 import { PlatformDefinition } from '../../core/platform-definition';
+import { Cpu, CpuResources, MemoryResources } from '../../core/units';
 import { check, checkDnsLabel, checkLiteral, isToken } from '../../core/validation';
 import { DEFAULT_PROMETHEUS_RELEASE } from '../../gpu/device-management/nvidia-gpu-operator';
 import { FlowPeer, FlowPort } from '../../network/flow';
@@ -78,7 +78,7 @@ export interface ScorerWeights {
 export interface EndpointPickerResources {
   /**
    * CPU request and limit.
-   * @default - request Cpu.units(2), no limit (bursts, as upstream leaves it)
+   * @default - request Cpu.cores(2), no limit (bursts, as upstream leaves it)
    */
   readonly cpu?: CpuResources;
   /**
@@ -202,7 +202,7 @@ export interface IInferencePool extends IConstruct {
 }
 
 const DEFAULT_WEIGHTS: Required<ScorerWeights> = { queue: 2, kvCacheUtilization: 2, prefixCache: 3 };
-const DEFAULT_CPU_REQUEST = Cpu.units(2);
+const DEFAULT_CPU_REQUEST = Cpu.cores(2);
 const DEFAULT_MEMORY_REQUEST = Size.gibibytes(4);
 const DEFAULT_MEMORY_LIMIT = Size.gibibytes(8);
 
@@ -429,12 +429,12 @@ export class InferencePool extends Construct implements IInferencePool {
 /** Throws unless the EPP's limits are not below its requests. */
 function checkResources(cpu: CpuResources, memory: MemoryResources): void {
   if (cpu.request !== undefined && cpu.limit !== undefined) {
-    const request = millicores(cpu.request);
-    const limit = millicores(cpu.limit);
-    check(request === undefined || limit === undefined || limit >= request,
-      `'eppResources.cpu.limit' (${cpu.limit.amount}) must not be below 'eppResources.cpu.request' (${cpu.request.amount})`);
+    check(cpu.limit.toMillis() >= cpu.request.toMillis(),
+      `'eppResources.cpu.limit' (${cpu.limit}) must not be below 'eppResources.cpu.request' (${cpu.request})`);
   }
   if (memory.request !== undefined && memory.limit !== undefined) {
+    memoryQuantity(memory.request, 'eppResources.memory.request');
+    memoryQuantity(memory.limit, 'eppResources.memory.limit');
     check(mebibytes(memory.limit) >= mebibytes(memory.request),
       `'eppResources.memory.limit' (${memoryQuantity(memory.limit)}) must not be below 'eppResources.memory.request' (${memoryQuantity(memory.request)})`);
   }

@@ -1,10 +1,11 @@
-import { ApiObject, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-34';
+import { Size } from 'aws-cdk-lib';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HelmComponent, KubernetesComponent, Stage } from '../../core/component';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { cpuQuantity, memoryQuantity } from '../../core/private/quantities';
+import { Cpu } from '../../core/units';
 import { SYSTEM_NODE_TOLERATION } from '../../core/scheduling';
 import { check, checkDnsLabel, checkLiteral } from '../../core/validation';
 import { EFA_POOL_LABEL, GpuNodePool } from '../../gpu/gpu-node-pool';
@@ -175,8 +176,8 @@ export class RayJob extends Construct {
     });
     this.component.addDependency(team.component, props.kueue.queues, props.operator.operator);
 
-    const head = props.head ?? { cpu: Cpu.units(2), memory: Size.gibibytes(8) };
-    const worker = props.worker ?? { cpu: Cpu.units(8), memory: Size.gibibytes(64) };
+    const head = props.head ?? { cpu: Cpu.cores(2), memory: Size.gibibytes(8) };
+    const worker = props.worker ?? { cpu: Cpu.cores(8), memory: Size.gibibytes(64) };
     const mounts = (props.volumes ?? []).map((v, i) => ({ name: `shared-${i}`, mountPath: v.mountPath }));
     const volumes = (props.volumes ?? []).map((v, i) => v.fileSystem.podVolume(`shared-${i}`));
     const shm = { name: 'dshm', emptyDir: { medium: 'Memory' } };

@@ -1,5 +1,5 @@
 import { Size } from 'aws-cdk-lib';
-import { GpuModel, RuleStatus } from '../../../lib';
+import { Cpu, GpuModel, RuleStatus } from '../../../lib';
 import { OBJECT_NAMES_UNIQUE } from '../../../lib/checks/rules/object-names-unique';
 import { examplePlatform, testPlatform } from '../../util';
 import { definitionWith, messages, run } from './cross-component-fixtures';
@@ -12,7 +12,7 @@ describe('object-names-unique', () => {
   test('a Karpenter pool and a GPU pool with one name fail at synth', () => {
     // GIVEN
     const platform = testPlatform();
-    platform.karpenter.addNodePool('general', { limits: { cpu: 64, memory: Size.gibibytes(256) } });
+    platform.karpenter.addNodePool('general', { limits: { cpu: Cpu.cores(64), memory: Size.gibibytes(256) } });
 
     // WHEN
     platform.gpu.addNodePool('gpus', { name: 'general', gpus: [GpuModel.L40S], limits: { gpus: 8 } });
@@ -27,7 +27,7 @@ describe('object-names-unique', () => {
   test('a team namespace that another component also declares', () => {
     // GIVEN: the team 'evaluations' is created before an evaluation declares the shared namespace 'evaluations'
     const platform = testPlatform();
-    platform.addTeam({ name: 'evaluations' });
+    platform.teams.add({ name: 'evaluations' });
 
     // WHEN
     platform.definition.ensureNamespace('evaluations');

@@ -1,7 +1,8 @@
+import { createHash } from 'crypto';
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as yaml from 'js-yaml';
-import { GpuModel, KubernetesComponent, ModelSpec, PlatformStack, Stage, VllmModel } from '../../../lib';
+import { computePrerequisites, GpuModel, KubernetesComponent, ModelSpec, NetworkFlows, PlatformStack, Stage, VllmModel } from '../../../lib';
 import {
   LiteLlm, LiteLlmDatabase, LiteLlmModel, LiteLlmProps, RoutingStrategy,
 } from '../../../lib/gateway/litellm';
@@ -371,6 +372,118 @@ describe('LiteLlm options', () => {
   });
 });
 
+describe('LiteLlm renders late', () => {
+  test('a model served, routed and added after the proxy was created is in config.yaml and the config checksum', () => {
+    // GIVEN: LiteLLM created first, with one model
+    const f = fixture();
+    const l = liteLlm(f);
+    const before = l.configYaml;
+    // WHEN: a model is served, routed through the Gateway and added afterwards
+    const pool = f.platform.gpu.nodePools[0];
+    const qwen = f.platform.serving.addModel('Qwen', { name: 'qwen', spec: ModelSpec.QWEN3_32B, pools: [pool] });
+    f.platform.gateway.routeModel('Qwen', qwen, { pathPrefix: '/qwen' });
+    l.addModel(LiteLlmModel.selfHosted('qwen3-32b', qwen, { gatewayUrl: `${f.platform.gateway.url}/qwen/v1` }));
+    // THEN
+    const entries = config(l).model_list;
+    expect(entries.map((m: { model_name: string }) => m.model_name)).toEqual(['llama', 'qwen3-32b']);
+    expect(entries[1].litellm_params).toEqual({ model: 'hosted_vllm/Qwen/Qwen3-32B', api_base: 'http://inference-gateway.gateway.svc/qwen/v1' });
+    expect(l.configYaml).not.toEqual(before);
+    const checksum = find(objects(l.component), 'Deployment', 'litellm').spec.template.metadata.annotations['checksum/config'];
+    expect(checksum).toBe(createHash('sha256').update(l.configYaml).digest('hex'));
+    expect(f.platform.definition.components.map((c) => c.componentName)).toContain('agentgateway');
+    expect(NetworkFlows.of(f.platform.definition).flows.map((x) => x.name)).toContain('litellm-to-gateway');
+    expectValidK8sObjects(objects(l.component));
+  });
+
+  test('models with API keys added later get their env var, ExternalSecret and required secret', () => {
+    // GIVEN
+    const f = fixture();
+    const l = liteLlm(f);
+    expect(l.requiredSecrets).toEqual([]);
+    // WHEN
+    l.addModel(LiteLlmModel.openAi('gpt', { model: 'gpt-4.1', apiKeySecret: { name: 'providers', key: 'openai' } }));
+    l.addModel(LiteLlmModel.anthropic('sonnet', { model: 'claude-sonnet-4-5', apiKeySecret: { name: 'providers', key: 'anthropic' } }));
+    // THEN
+    const names = envOf(l).map((e) => e.name);
+    expect(names.indexOf('SECRET_PROVIDERS_OPENAI')).toBeGreaterThan(names.indexOf('REDIS_PASSWORD'));
+    expect(names.indexOf('SECRET_PROVIDERS_ANTHROPIC')).toBeLessThan(names.indexOf('LITELLM_LOG'));
+    const es = find(objects(l.component), 'ExternalSecret', 'providers');
+    expect(es.spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual(['anthropic', 'openai']);
+    expect(l.requiredSecrets).toEqual(['test/litellm/providers (JSON keys: anthropic, openai)']);
+    expect(l.modelList.map((m) => m.name)).toEqual(['llama', 'gpt', 'sonnet']);
+    expect(NetworkFlows.of(f.platform.definition).flows.map((x) => x.name)).toContain('litellm-to-providers');
+  });
+
+  test('Bedrock models added later: the role is created with the first and widened by the next', () => {
+    // GIVEN
+    const f = fixture();
+    const l = liteLlm(f);
+    expect(l.identity).toBeUndefined();
+    // WHEN
+    l.addModel(LiteLlmModel.bedrock('claude', { modelId: CLAUDE, region: 'us-east-1' }));
+    l.addModel(LiteLlmModel.bedrock('claude-west', { modelId: CLAUDE, region: 'us-west-2' }));
+    // THEN
+    expect(l.identity).toBeDefined();
+    template(f.platform).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Sid: 'InvokeBedrockModels',
+          Resource: [
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:us-east-1::foundation-model/${CLAUDE}`]] },
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:us-west-2::foundation-model/${CLAUDE}`]] },
+          ],
+        }],
+      },
+    });
+    expect(NetworkFlows.of(f.platform.definition).flows.filter((x) => x.name === 'litellm-pod-identity')).toHaveLength(1);
+  });
+
+  test('fallbacks and teams added later are rendered', () => {
+    // GIVEN
+    const f = fixture();
+    const l = liteLlm(f, { teams: [{ name: 'support' }] });
+    // WHEN
+    l.addModel(LiteLlmModel.bedrock('claude', { modelId: CLAUDE, region: 'us-east-1' }));
+    l.addFallbacks('llama', ['claude']);
+    l.addTeam({ name: 'research', models: ['claude'] });
+    // THEN
+    expect(config(l).router_settings.fallbacks).toEqual([{ llama: ['claude'] }]);
+    expect(JSON.parse(find(objects(l.component), 'ConfigMap', 'litellm-teams').data['teams.json']))
+      .toEqual([{ team_alias: 'support' }, { team_alias: 'research', models: ['claude'] }]);
+    expect(computePrerequisites(f.platform.definition).map((p) => p.name)).toContain('register 2 LiteLLM team(s)');
+  });
+
+  test('a platform team given after the proxy was created', () => {
+    // GIVEN
+    const f = fixture();
+    const l = f.platform.gateway.addLiteLlm({ models: [LiteLlmModel.selfHosted('llama', f.llama)] });
+    // WHEN
+    const team = f.platform.teams.add({ name: 'team-a', liteLlm: { maxBudgetUsd: 100, budgetDuration: Duration.days(7) } });
+    l.addTeam(team.liteLlmTeam());
+    // THEN
+    expect(l.teamRequests).toEqual([{ team_alias: 'team-a', max_budget: 100, budget_duration: '7d' }]);
+  });
+
+  test('errors of the add methods', () => {
+    // GIVEN
+    const f = fixture();
+    const l = liteLlm(f, { routing: { fallbacks: { llama: ['llama-b'] } }, models: [LiteLlmModel.selfHosted('llama', f.llama), LiteLlmModel.selfHosted('llama-b', f.llama)] });
+    // WHEN / THEN
+    expect(() => l.addModel(LiteLlmModel.bedrock('llama', { modelId: CLAUDE, region: 'us-east-1' })))
+      .toThrow("model name 'llama' is used by two models (hosted_vllm, bedrock); give them one name only in a load-balancing group (loadBalance: true)");
+    expect(() => l.addFallbacks('llama', ['llama-b'])).toThrow("fallbacks of model 'llama' are already set");
+    expect(() => l.addFallbacks('llama-b', [])).toThrow("fallbacks of model 'llama-b' must name at least one model");
+    expect(() => l.addFallbacks('llama-b', ['llama-b'])).toThrow("model 'llama-b' cannot be its own fallback");
+    expect(() => l.addFallbacks('gpt', ['llama'])).toThrow("'routing.fallbacks' names model 'gpt', which is not a model of this LiteLLM");
+    l.addTeam({ name: 'a' });
+    expect(() => l.addTeam({ name: 'a' })).toThrow("team name 'a' is used twice");
+    expect(() => l.addTeam({ name: 'b', models: ['gpt'] })).toThrow("team 'b' allows model 'gpt', which is not a model of this LiteLLM");
+    l.addModel(LiteLlmModel.openAi('gpt', { model: 'gpt-4.1', apiKeySecret: { name: 'open-ai', key: 'api-key' } }));
+    expect(() => l.addModel(LiteLlmModel.openAi('gpt-2', { model: 'gpt-4.1', apiKeySecret: { name: 'open', key: 'ai-api-key' } })))
+      .toThrow("secrets 'open-ai/api-key' and 'open/ai-api-key' map to one environment variable SECRET_OPEN_AI_API_KEY; rename one of them");
+  });
+});
+
 describe('LiteLlm secrets', () => {
   test('no secret value in manifests or template', () => {
     const f = fixture();
@@ -439,8 +552,11 @@ describe('LiteLlm validation', () => {
       .toThrow("'replicas' (2) and 'autoscaling' are exclusive: the HorizontalPodAutoscaler sets the replicas");
   });
 
-  test('no models', () => {
-    expect(() => liteLlm(fixture(), { models: [] })).toThrow("'models' must name at least one model");
+  test('no models by synthesis', () => {
+    // GIVEN: a proxy without models is allowed until synthesis (models may be added later)
+    const l = liteLlm(fixture(), { models: [] });
+    // WHEN / THEN
+    expect(() => objects(l.component)).toThrow("LiteLLM 'Test/LiteLlm' has no models: give 'models' or call addModel()");
   });
 
   test('literal password of an external database', () => {

@@ -1,11 +1,9 @@
-import { Duration, Lazy } from 'aws-cdk-lib';
-import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-34';
+import { Duration, Lazy, Size } from 'aws-cdk-lib';
 import { KubernetesComponent, Stage } from '../../../lib/core/component';
 import { RagasEvaluation, RagasEvaluationProps, RagasMetric } from '../../../lib/observability/evaluation';
 import { ContainerImage } from '../../../lib/versions';
 import { expectValidK8sObjects } from '../../k8s-schema';
-import { GpuModel, ModelSpec, PlatformStack } from '../../../lib';
+import { Cpu, GpuModel, ModelSpec, PlatformStack } from '../../../lib';
 import { LiteLlm, LiteLlmModel } from '../../../lib/gateway/litellm';
 import { Langfuse } from '../../../lib/observability/langfuse';
 import { find, objects, testDefinition, testPlatform } from '../../util';
@@ -123,7 +121,7 @@ describe('RagasEvaluation', () => {
         command: ['python', '/app/eval.py'],
         args: ['--limit', '200'],
         resources: {
-          cpu: { request: Cpu.millis(500), limit: Cpu.units(2) },
+          cpu: { request: Cpu.millis(500), limit: Cpu.cores(2) },
           memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
           ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(4) },
         },
@@ -155,7 +153,7 @@ describe('RagasEvaluation', () => {
     });
 
     test('only a CPU limit leaves requests out', () => {
-      const { objs, cron } = synth({ resources: { cpu: { limit: Cpu.units(1) }, memory: {} } });
+      const { objs, cron } = synth({ resources: { cpu: { limit: Cpu.cores(1) }, memory: {} } });
       expectValidK8sObjects(objs);
       expect(container(cron).resources).toEqual({ limits: { cpu: '1' } });
     });
@@ -249,7 +247,7 @@ describe('RagasEvaluation with the platform Langfuse and LiteLLM', () => {
     const pool = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 8 } });
     const llama = platform.serving.addModel('Llama', { name: 'llama', spec: ModelSpec.LLAMA_3_1_8B, pools: [pool] });
     const langfuse = platform.observability.addLangfuse({ initialization: { organization: 'Acme', project: 'Agents' } });
-    const litellm = platform.addLiteLlm('LiteLlm', { models: [LiteLlmModel.selfHosted('judge-llm', llama)], langfuse });
+    const litellm = platform.gateway.addLiteLlm({ models: [LiteLlmModel.selfHosted('judge-llm', llama)], langfuse });
     return { platform, langfuse, litellm };
   }
 
@@ -257,7 +255,7 @@ describe('RagasEvaluation with the platform Langfuse and LiteLLM', () => {
     // GIVEN
     const { platform, langfuse, litellm } = platformSetup();
     // WHEN
-    const e = platform.addEvaluation('Rag', {
+    const e = platform.observability.addEvaluation('Rag', {
       name: 'rag-nightly', image: IMAGE, schedule: '0 3 * * *', dataset: 'prod-sample',
       langfuse, judge: { litellm, model: 'judge-llm' },
     }, { namespace: 'evals' });

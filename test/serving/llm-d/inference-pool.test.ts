@@ -1,9 +1,7 @@
-import { Lazy } from 'aws-cdk-lib';
-import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-34';
+import { Lazy, Size } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
-import { ContainerImage, KubernetesComponent } from '../../../lib';
+import { ContainerImage, Cpu, KubernetesComponent } from '../../../lib';
 import {
   EPP_EXT_PROC_PORT, EPP_HEALTH_PORT, EPP_METRICS_PORT, FailureMode, INFERENCE_POOL_GROUP, InferencePool, InferencePoolOptions,
 } from '../../../lib/serving/llm-d';
@@ -473,7 +471,7 @@ describe('InferencePool', () => {
 
     test('eppResources override each part and keep the defaults of the others', () => {
       // GIVEN / WHEN
-      const cpuOnly = eppContainer(synth({ eppResources: { cpu: { request: Cpu.millis(500), limit: Cpu.units(4) } } }));
+      const cpuOnly = eppContainer(synth({ eppResources: { cpu: { request: Cpu.millis(500), limit: Cpu.cores(4) } } }));
       const memoryOnly = eppContainer(synth({ eppResources: { memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } } }));
 
       // THEN
@@ -734,7 +732,7 @@ describeWithSchemas('InferencePool objects against their schemas', () => {
       name: 'chat',
       failureMode: FailureMode.FAIL_CLOSE,
       eppReplicas: 3,
-      eppResources: { cpu: { request: Cpu.units(4), limit: Cpu.units(8) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) } },
+      eppResources: { cpu: { request: Cpu.cores(4), limit: Cpu.cores(8) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) } },
       tracing: { otlpEndpoint: 'http://otel-collector.observability:4317', samplingRatio: 0.5 },
       prometheusRelease: 'prometheus',
       selector: { ...MODEL_LABELS },

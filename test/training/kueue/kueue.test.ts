@@ -39,7 +39,7 @@ describe('Kueue', () => {
   test('a queue on one pool takes the whole gpuQuota by default; no topology without EFA', () => {
     const platform = testPlatform();
     const pool = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 8 } });
-    const team = platform.addTeam({ name: 'a', gpuQuota: 4 });
+    const team = platform.teams.add({ name: 'a', gpuQuota: 4 });
     const kueue = new Kueue(platform, 'Kueue', { definition: platform.definition, cohort: 'gpus', priorities: [{ name: 'batch', value: 5 }] });
     const q = kueue.addTeamQueue({ team, pools: [{ pool }], localQueues: ['train', 'sweep'] });
     expect(q.nominalGpus).toEqual({ l40s: 4 });
@@ -56,9 +56,9 @@ describe('Kueue', () => {
     const platform = testPlatform();
     const pool = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 8 } });
     const pool2 = platform.gpu.addNodePool('l4', { gpus: [GpuModel.L4], limits: { gpus: 8 } });
-    const team = platform.addTeam({ name: 'a', gpuQuota: 4 });
-    const noQuota = platform.addTeam({ name: 'b' });
-    const other = platform.addTeam({ name: 'c', gpuQuota: 2 });
+    const team = platform.teams.add({ name: 'a', gpuQuota: 4 });
+    const noQuota = platform.teams.add({ name: 'b' });
+    const other = platform.teams.add({ name: 'c', gpuQuota: 2 });
     const kueue = new Kueue(platform, 'Kueue', { definition: platform.definition });
     expect(() => kueue.addTeamQueue({ team: noQuota, pools: [{ pool }] })).toThrow(
       "team 'b' has no 'gpuQuota': its Kueue GPU quota is taken from it (ResourceQuota requests.nvidia.com/gpu); set 'gpuQuota' on the team");

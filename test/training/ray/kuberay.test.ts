@@ -23,8 +23,8 @@ describe('RayJob', () => {
     const definition = platform.definition;
     const l40s = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 8 } });
     const l4 = platform.gpu.addNodePool('l4', { gpus: [GpuModel.L4], limits: { gpus: 8 } });
-    const team = platform.addTeam({ name: 'a', gpuQuota: 2 });
-    const stranger = platform.addTeam({ name: 'b', gpuQuota: 2 });
+    const team = platform.teams.add({ name: 'a', gpuQuota: 2 });
+    const stranger = platform.teams.add({ name: 'b', gpuQuota: 2 });
     const kueue = new Kueue(platform, 'Kueue', { definition });
     kueue.addTeamQueue({ team, pools: [{ pool: l40s }] });
     const operator = new KubeRayOperator(platform, 'KubeRay', { definition });

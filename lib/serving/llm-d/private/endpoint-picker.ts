@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
-import { Cpu, CpuResources, k8s, MemoryResources } from 'cdk8s-plus-34';
+import { k8s } from 'cdk8s-plus-34';
+import { CpuResources, MemoryResources } from '../../../core/units';
+import { cpuQuantity } from '../../../core/private/quantities';
 import { Construct } from 'constructs';
 import { EndpointPickerConfigInput, renderEndpointPickerConfig } from './endpoint-picker-config';
 import { memoryQuantity } from './quantities';
@@ -46,10 +48,6 @@ export interface EndpointPickerProps {
   readonly tracing?: { readonly otlpEndpoint: string; readonly samplingRatio: number };
   /** Plugin configuration. */
   readonly config: EndpointPickerConfigInput;
-}
-
-function cpuQuantity(cpu: Cpu): k8s.Quantity {
-  return k8s.Quantity.fromString(cpu.amount);
 }
 
 /** Labels that select the pods of the endpoint picker `name` (its Deployment's selector). */
@@ -147,8 +145,8 @@ export class EndpointPicker extends Construct {
     const limits: Record<string, k8s.Quantity> = {};
     if (props.cpu.request) requests.cpu = cpuQuantity(props.cpu.request);
     if (props.cpu.limit) limits.cpu = cpuQuantity(props.cpu.limit);
-    if (props.memory.request) requests.memory = k8s.Quantity.fromString(memoryQuantity(props.memory.request));
-    if (props.memory.limit) limits.memory = k8s.Quantity.fromString(memoryQuantity(props.memory.limit));
+    if (props.memory.request) requests.memory = k8s.Quantity.fromString(memoryQuantity(props.memory.request, 'eppResources.memory.request'));
+    if (props.memory.limit) limits.memory = k8s.Quantity.fromString(memoryQuantity(props.memory.limit, 'eppResources.memory.limit'));
     // With leader election only the leader is Ready; the chart switches the probe services accordingly.
     const probeService = (role: 'liveness' | 'readiness'): string => (ha ? role : 'inference-extension');
     const configHash = createHash('sha256').update(pluginConfig).digest('hex').slice(0, 16);
