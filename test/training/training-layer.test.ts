@@ -33,7 +33,7 @@ describe('platform.training.addFineTuning', () => {
     expect(job.spec.suspend).toBeUndefined();
     expect(job.spec.runtimeRef).toEqual({ apiGroup: 'trainer.kubeflow.org', kind: 'ClusterTrainingRuntime', name: 'nemo' });
     expect(job.spec.trainer).toMatchObject({
-      image: 'nvcr.io/nvidia/nemo:26.06', command: ['torchrun', ...COMMAND], numNodes: 1, numProcPerNode: 4,
+      image: 'nvcr.io/nvidia/nemo:26.08', command: ['torchrun', ...COMMAND], numNodes: 1, numProcPerNode: 4,
       resourcesPerNode: { limits: { 'nvidia.com/gpu': 4 } },
     });
     expect(job.spec.trainer.env).toEqual(expect.arrayContaining([
@@ -74,6 +74,9 @@ describe('platform.training.addFineTuning', () => {
     expect(runtimes[0].spec.mlPolicy).toEqual({ numNodes: 1, torch: {} });
     expect(node.volumes).toEqual([{ name: 'workspace', emptyDir: {} }, { name: 'dshm', emptyDir: { medium: 'Memory' } }]);
     expect(node.containers[0].securityContext).toBeUndefined();
+    expect(node.initContainers.map((c: { image: string }) => c.image)).toEqual([
+      'ghcr.io/kubeflow/trainer/model-initializer:v2.3.0', 'ghcr.io/kubeflow/trainer/dataset-initializer:v2.3.0',
+    ]);
     expectValidK8sObjects(runtimes);
   });
 
