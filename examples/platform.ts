@@ -172,8 +172,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   // pool's GPU memory at synth. The research team runs as root with IPC_LOCK (NeMo images, EFA), hence privileged.
   const research = platform.addTeam({ name: 'research', gpuQuota: 32, costCenter: 'cc-3001', podSecurity: PodSecurityLevel.PRIVILEGED });
   const kueue = platform.training.addKueue();
-  kueue.addTeamQueue({ team: research, pools: [{ pool: inference, gpus: 8 }, { pool: h100, gpus: 24 }] });
-  const researchQueue = kueue.queueOf(research).localQueueNames[0];
+  const researchQueue = kueue.addTeamQueue({ team: research, pools: [{ pool: inference, gpus: 8 }, { pool: h100, gpus: 24 }] }).defaultQueue;
   // A LoRA fine-tune of Llama 3.1 8B on one L40S (20.4 GiB of training state per GPU of 44.7).
   platform.training.addFineTuning('Llama8bLora', {
     name: 'llama-8b-support-lora',
@@ -185,7 +184,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     command: ['/opt/Megatron-Bridge/examples/recipes/llama/finetune_llama3_8b.py', '--peft', 'lora'],
     activeDeadline: Duration.hours(12),
     queue: researchQueue,
-    priority: 'normal',
+    priority: kueue.priorityClass('normal'),
   }, { team: research });
   // A full fine-tune of Llama 3.1 70B over 3 p5.48xlarge nodes with EFA (FSDP shards the training state over 24 H100s).
   platform.training.addFineTuning('Llama70bFull', {
@@ -201,7 +200,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     command: ['/opt/Megatron-Bridge/examples/recipes/llama/finetune_llama3_70b.py'],
     activeDeadline: Duration.days(3),
     queue: researchQueue,
-    priority: 'high',
+    priority: kueue.priorityClass('high'),
   }, { team: research });
   // Check the EFA fabric before the first multi-node run: nccl-tests all_reduce_perf over 2 nodes (launcher log).
   platform.training.addNcclTest('H100Fabric', { pool: h100, nodes: 2 }, { team: research });

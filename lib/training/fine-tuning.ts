@@ -3,16 +3,13 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TrainJob, TrainJobSpecTrainerResourcesPerNodeLimits } from '../../imports/trainer-trainjob-trainer.kubeflow.org';
 import { DatasetSource } from './dataset-source';
+import { LocalQueue, WorkloadPriorityClass } from './kueue/queues';
 import { FineTuneMemory, FineTuneMethod, ShardingStrategy } from './sizing';
 import { GpuNodePool, GPU_TAINT, DO_NOT_DISRUPT_ANNOTATION } from '../gpu/gpu-node-pool';
 import { HuggingFaceTokenSecret, ModelSource } from '../serving/model-source';
 import { ModelSpec } from '../serving/model-spec';
 import { ContainerImage } from '../versions';
 
-/** Label Kueue reads the LocalQueue of a workload from. */
-export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
-/** Label Kueue reads the WorkloadPriorityClass of a workload from. */
-export const KUEUE_PRIORITY_LABEL = 'kueue.x-k8s.io/priority-class';
 /** Manager name of the library's runtime patches. */
 export const RUNTIME_PATCH_MANAGER = 'agentic-eks.io/training';
 
@@ -91,13 +88,17 @@ export interface FineTuningOptions {
   /** Tolerations, node selection and volumes added to the training pods. @default - none */
   readonly runtimePatches?: TrainingRuntimePatches;
   /**
-   * Kueue LocalQueue name: the TrainJob gets the `kueue.x-k8s.io/queue-name` label and is created suspended; Kueue
-   * starts it on admission.
+   * The Kueue LocalQueue (from `kueue.addTeamQueue()`): the TrainJob gets the `kueue.x-k8s.io/queue-name` label and is
+   * created suspended; Kueue starts it when the team's ClusterQueue admits all its GPUs at once. The fine-tune runs in
+   * the queue's team namespace; its pool must be one of the queue's pools.
    * @default - not queued
    */
-  readonly queue?: string;
-  /** Kueue WorkloadPriorityClass name (label `kueue.x-k8s.io/priority-class`). @default - none */
-  readonly priority?: string;
+  readonly queue?: LocalQueue;
+  /**
+   * The Kueue WorkloadPriorityClass (`kueue.priorityClass('high')`, `kueue.addPriorityClass()`); needs `queue`.
+   * @default - none (priority 0)
+   */
+  readonly priority?: WorkloadPriorityClass;
   /** How long the TrainJob may run before it is failed (`activeDeadlineSeconds`). @default - no deadline */
   readonly activeDeadline?: Duration;
 }
@@ -150,9 +151,7 @@ export class FineTuning extends Construct {
     this.memory = props.memory;
     const pool = props.pool;
     const patches = props.runtimePatches ?? {};
-    const labels: Record<string, string> = {};
-    if (props.queue !== undefined) labels[KUEUE_QUEUE_LABEL] = props.queue;
-    if (props.priority !== undefined) labels[KUEUE_PRIORITY_LABEL] = props.priority;
+    const labels: Record<string, string> = props.queue !== undefined ? props.queue.labels(props.priority) : {};
     const limits: Record<string, TrainJobSpecTrainerResourcesPerNodeLimits> = {
       'nvidia.com/gpu': TrainJobSpecTrainerResourcesPerNodeLimits.fromNumber(this.processesPerNode),
     };

@@ -20,6 +20,7 @@ import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgem
 import { PlatformDefinition } from '../core/platform-definition';
 import { mostPermissive, PodSecurityLevel } from '../core/pod-security';
 import { check, checkDnsLabel } from '../core/validation';
+import { GpuNodePool } from '../gpu/gpu-node-pool';
 import { FlowPeer } from '../network/flow';
 import { NetworkFlows } from '../network/network-flows';
 import { ModelSource, ModelSourceKind } from '../serving/model-source';
@@ -61,7 +62,7 @@ export interface TrainingLayerProps extends TrainingLayerOptions {
 }
 
 /** Options of {@link TrainingLayer.addRayJob}: a RayJob of a team, submitted to its Kueue queue. */
-export interface TrainingRayJobOptions extends Omit<RayJobProps, 'definition' | 'operator' | 'kueue'> {}
+export interface TrainingRayJobOptions extends Omit<RayJobProps, 'definition' | 'operator'> {}
 
 /** Options of {@link TrainingLayer.addLustreFileSystem}. */
 export interface TrainingLustreOptions extends LustreFileSystemOptions {}
@@ -126,11 +127,10 @@ export class TrainingLayer extends Construct {
     return this._mlflow;
   }
 
-  /** Adds a RayJob for Ray-based fine-tuning on a team's queue; the KubeRay operator is installed with the first. */
+  /** Adds a RayJob for Ray-based fine-tuning on a team's LocalQueue; the KubeRay operator is installed with the first. */
   public addRayJob(id: string, options: TrainingRayJobOptions): RayJob {
-    check(this._kueue !== undefined, `RayJob '${options.name}' is submitted to a Kueue queue: call platform.training.addKueue() first`);
     this._kubeRay ??= new KubeRayOperator(this, 'KubeRay', { definition: this.props.definition });
-    return new RayJob(this, `RayJob${id}`, { ...options, definition: this.props.definition, operator: this._kubeRay, kueue: this._kueue });
+    return new RayJob(this, `RayJob${id}`, { ...options, definition: this.props.definition, operator: this._kubeRay });
   }
 
   /**
@@ -151,7 +151,7 @@ export class TrainingLayer extends Construct {
    * Adds a fine-tune of `options.model` on `options.pool`: checks nodes, processes and EFA against the pool and the
    * training state against its GPU memory, then emits a TrainJob on the NeMo runtime.
    */
-  public addFineTuning(id: string, options: FineTuningOptions, placement: TrainingPlacement = {}): FineTuning {
+  public addFineTuning(id: string, options: FineTuningOptions, requested: TrainingPlacement = {}): FineTuning {
     const name = options.name;
     checkDnsLabel('name', name);
     check(name.length <= 40, `'name' (${name}) of a fine-tune must be at most 40 characters: JobSet derives pod and Service names from it`);
@@ -185,7 +185,7 @@ export class TrainingLayer extends Construct {
       nodes, gpusPerNode: processesPerNode, instanceType: smallest, poolName: pool.name,
     });
     check(options.command.length > 0, `'command' of fine-tune '${name}' must name the training script torchrun runs`);
-    if (options.queue !== undefined) checkDnsLabel('queue', options.queue);
+    const placement = this.queuePlacement(name, options, requested, pool, nodes, processesPerNode);
     if (options.activeDeadline !== undefined) {
       check(options.activeDeadline.toSeconds() >= 1, `'activeDeadline' of fine-tune '${name}' must be at least one second`);
     }
@@ -200,6 +200,7 @@ export class TrainingLayer extends Construct {
     });
     this.wireNamespace(component, `fine-tune '${name}'`, namespace, placement, efa);
     component.addDependency(this.ensureRuntime(efa ? 'nemo-efa' : 'nemo'));
+    if (options.queue !== undefined) component.addDependency(options.queue.kueue.queues);
 
     const namespaceComponent = placement.team?.component;
     const modelSource = this.modelSourceOf(options, namespace, component, namespaceComponent);
@@ -252,6 +253,33 @@ export class TrainingLayer extends Construct {
     component.addDependency(this.ensureRuntime('nccl-tests'));
     this.allowFlows(name, namespace);
     return new NcclTest(component, 'Resource', { ...options, namespace, resolved: { name, nodes, gpusPerNode: pool.minGpusPerNode } });
+  }
+
+  /**
+   * The placement of a fine-tune with its Kueue queue: the queue's team unless `placement` names the same team (or
+   * namespace); refuses a priority without a queue, a queue of another team or namespace, a pool outside the queue
+   * and more GPUs than the team can ever be admitted on the pool.
+   */
+  private queuePlacement(
+    name: string, options: FineTuningOptions, placement: TrainingPlacement, pool: GpuNodePool, nodes: number, processesPerNode: number,
+  ): TrainingPlacement {
+    const queue = options.queue;
+    if (queue === undefined) {
+      check(options.priority === undefined,
+        `'priority' (${options.priority?.name}) of fine-tune '${name}' needs a 'queue': Kueue reads the priority class of queued workloads only`);
+      return placement;
+    }
+    const where = `'queue' (${queue.namespace}/${queue.name}) of fine-tune '${name}'`;
+    if (placement.team !== undefined) {
+      check(placement.team === queue.team,
+        `${where} is a LocalQueue of team '${queue.team.name}', but the fine-tune runs in team '${placement.team.name}': a LocalQueue takes jobs of its own namespace only`);
+    }
+    if (placement.namespace !== undefined) {
+      check(placement.namespace === queue.namespace,
+        `${where} is in namespace '${queue.namespace}', but the fine-tune runs in namespace '${placement.namespace}': a LocalQueue takes jobs of its own namespace only`);
+    }
+    queue.teamQueue.checkAdmissible(`fine-tune '${name}'`, pool, nodes * processesPerNode, `${nodes} x ${processesPerNode}`);
+    return { team: queue.team };
   }
 
   private wireNamespace(component: KubernetesComponent, what: string, namespace: string, placement: TrainingPlacement, efa: boolean): void {
