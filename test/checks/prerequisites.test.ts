@@ -44,6 +44,28 @@ describe('prerequisites', () => {
     expect(list[0].requiredBy).toEqual(['karpenter-nodepools (EC2NodeClass h100)']);
   });
 
+  test('an existing FSx for Lustre file system is listed; one the stack creates is not', () => {
+    // GIVEN
+    const platform = testPlatform();
+    platform.training.addLustreFileSystem('Datasets', {
+      name: 'datasets', namespace: 'research',
+      existing: { fileSystemId: 'fs-0123456789abcdef0', dnsName: 'fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com', mountName: 'abcdefgh' },
+    });
+    platform.training.addLustreFileSystem('Scratch', { name: 'scratch', namespace: 'research' });
+
+    // WHEN
+    const list = computePrerequisites(platform.definition);
+
+    // THEN
+    expect(list).toEqual([{
+      kind: PrerequisiteKind.FILE_SYSTEM,
+      name: 'fs-0123456789abcdef0',
+      details: "an FSx for Lustre file system in the cluster's VPC (DNS name fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com, "
+        + 'mount name abcdefgh) whose security group admits the cluster security group on TCP 988 and 1018-1023',
+      requiredBy: ['lustre-datasets (PersistentVolume lustre-research-datasets)'],
+    }]);
+  });
+
   test('recorded one-time steps come last; the README table and the JSON file hold the same list', () => {
     const platform = testPlatform();
     const c = new KubernetesComponent(platform.definition, 'App', { name: 'app', namespace: 'apps', stage: Stage.WORKLOADS, description: 'x' });
