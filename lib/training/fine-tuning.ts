@@ -6,6 +6,7 @@ import { DatasetSource } from './dataset-source';
 import { LocalQueue, WorkloadPriorityClass } from './kueue/queues';
 import { FineTuneMemory, FineTuneMethod, ShardingStrategy } from './sizing';
 import { GpuNodePool, GPU_TAINT, DO_NOT_DISRUPT_ANNOTATION } from '../gpu/gpu-node-pool';
+import { FineTuneOutput } from '../serving/fine-tune-output';
 import { HuggingFaceTokenSecret, ModelSource } from '../serving/model-source';
 import { ModelSpec } from '../serving/model-spec';
 import { ContainerImage } from '../versions';
@@ -57,6 +58,14 @@ export interface FineTuningOptions {
   readonly dataset: DatasetSource;
   /** Where the trainer writes checkpoints, `s3://bucket/prefix` (read/write for the fine-tune's role); passed as `CHECKPOINT_URI`. */
   readonly checkpoints: string;
+  /**
+   * Where the training program writes the servable result in Hugging Face format, `s3://bucket/prefix`, passed as
+   * `OUTPUT_URI`: for LoRA a PEFT adapter (`adapter_config.json`, `adapter_model.safetensors`), for a full fine-tune
+   * the model (`config.json`, tokenizer, `*.safetensors`). {@link FineTuning.output} hands it to serving
+   * (`LoraAdapter.fromFineTune()`, `ModelSource.fromFineTune()`).
+   * @default - `<checkpoints>/hf`
+   */
+  readonly output?: string;
   /** The GPU pool the training nodes run on (by construct). */
   readonly pool: GpuNodePool;
   /** Training nodes. @default 1 */
@@ -109,6 +118,8 @@ export interface FineTuningProps extends FineTuningOptions {
   readonly namespace: string;
   /** Model source with the token resolved. */
   readonly resolvedModelSource: ModelSource;
+  /** The servable result. */
+  readonly resolvedOutput: FineTuneOutput;
   /** Hugging Face token Secret of the dataset, resolved. */
   readonly datasetToken?: HuggingFaceTokenSecret;
   /** Resolved nodes, processes per node, method, strategy, EFA. */
@@ -141,6 +152,12 @@ export class FineTuning extends Construct {
   public readonly memory: FineTuneMemory;
   /** The TrainJob. */
   public readonly trainJob: ApiObject;
+  /**
+   * What the fine-tune writes for serving (`OUTPUT_URI`): a LoRA adapter or full weights of {@link FineTuningOptions.model}
+   * in S3. Serve it with `LoraAdapter.fromFineTune(fineTune.output)` on a model of the base model, or
+   * `ModelSource.fromFineTune(fineTune.output)`.
+   */
+  public readonly output: FineTuneOutput;
 
   constructor(scope: Construct, id: string, props: FineTuningProps) {
     super(scope, id);
@@ -149,6 +166,7 @@ export class FineTuning extends Construct {
     this.nodes = props.resolved.nodes;
     this.processesPerNode = props.resolved.processesPerNode;
     this.memory = props.memory;
+    this.output = props.resolvedOutput;
     const pool = props.pool;
     const patches = props.runtimePatches ?? {};
     const labels: Record<string, string> = props.queue !== undefined ? props.queue.labels(props.priority) : {};
@@ -158,6 +176,7 @@ export class FineTuning extends Construct {
     if (props.resolved.efa) limits['vpc.amazonaws.com/efa'] = TrainJobSpecTrainerResourcesPerNodeLimits.fromNumber(pool.efaInterfaces);
     const env = {
       CHECKPOINT_URI: props.checkpoints,
+      OUTPUT_URI: props.resolvedOutput.uri,
       FINE_TUNE_METHOD: props.resolved.method,
       SHARDING_STRATEGY: props.resolved.strategy,
       ...props.env,

@@ -23,6 +23,7 @@ import { check, checkDnsLabel } from '../core/validation';
 import { GpuNodePool } from '../gpu/gpu-node-pool';
 import { FlowPeer } from '../network/flow';
 import { NetworkFlows } from '../network/network-flows';
+import { FineTuneOutputKind } from '../serving/fine-tune-output';
 import { ModelSource, ModelSourceKind } from '../serving/model-source';
 import { ServingLayer } from '../serving/serving-layer';
 import { Team } from '../teams/team';
@@ -176,6 +177,11 @@ export class TrainingLayer extends Construct {
     }
     check(options.checkpoints !== undefined, `'checkpoints' of fine-tune '${name}' is required (s3://bucket/prefix)`);
     const checkpoints = parseS3Uri('checkpoints', options.checkpoints);
+    const output = options.output !== undefined
+      ? parseS3Uri('output', options.output)
+      : { bucket: checkpoints.bucket, prefix: `${checkpoints.prefix}/hf` };
+    const outputInCheckpoints = output.bucket === checkpoints.bucket
+      && (output.prefix === checkpoints.prefix || output.prefix.startsWith(`${checkpoints.prefix}/`));
     const method = options.method ?? FineTuneMethod.LORA;
     const strategy = options.strategy ?? ShardingStrategy.FSDP;
     const smallest = [...pool.candidates].sort((a, b) => a.gpu.memory.toMebibytes() - b.gpu.memory.toMebibytes())[0];
@@ -212,6 +218,15 @@ export class TrainingLayer extends Construct {
       ...options,
       namespace,
       resolvedModelSource: modelSource,
+      resolvedOutput: {
+        fineTuneName: name,
+        kind: method === FineTuneMethod.LORA ? FineTuneOutputKind.LORA_ADAPTER : FineTuneOutputKind.FULL_WEIGHTS,
+        baseModel: options.model,
+        uri: `s3://${output.bucket}/${output.prefix}`,
+        bucket: output.bucket,
+        prefix: output.prefix,
+        loraRank: method === FineTuneMethod.LORA ? options.loraRank ?? 16 : undefined,
+      },
       datasetToken: datasetToken?.secret,
       resolved: { nodes, processesPerNode, method, strategy, efa },
       memory,
@@ -221,6 +236,7 @@ export class TrainingLayer extends Construct {
       ...(modelSource.s3 !== undefined ? [{ ...modelSource.s3, write: false }] : []),
       ...(options.dataset.s3 !== undefined ? [{ ...options.dataset.s3, write: false }] : []),
       { ...checkpoints, write: true },
+      ...(outputInCheckpoints ? [] : [{ ...output, write: true }]),
     ]);
     this.allowFlows(name, namespace);
     Annotations.of(this).addInfo(memory.explanation);
@@ -331,7 +347,7 @@ export class TrainingLayer extends Construct {
     return ModelSource.fromHuggingFace(given.uri, { revision: given.revision, tokenSecret: token.secret });
   }
 
-  /** A Pod Identity role that reads the S3 sources' prefixes and reads and writes the checkpoint prefix. */
+  /** A Pod Identity role that reads the S3 sources' prefixes and reads and writes the checkpoint (and output) prefix. */
   private wireIdentity(id: string, name: string, namespace: string, locations: Array<{ bucket: string; prefix: string; write: boolean }>): void {
     const identity = new PodIdentityRole(this, `${id}S3Access`, {
       cluster: this.props.cluster,
