@@ -84,11 +84,12 @@ describe('prerequisites', () => {
       'secret test/apps/vendor; one-time-step seed the index');
   });
 
-  test('the example platform lists its placement group, reservation and team registration', () => {
+  test('the example platform lists its placement group, reservation, Lustre file system and team registration', () => {
     const list = computePrerequisites(examplePlatform().definition);
     expect(list.filter((p) => p.kind !== PrerequisiteKind.SECRET).map((p) => `${p.kind} ${p.name}`)).toEqual([
       'placement-group agentic-h100',
       'capacity-reservation tags agentic-eks.io/pool=h100-efa',
+      'file-system fs-0a1b2c3d4e5f67890',
       'one-time-step register 2 LiteLLM team(s)',
       'one-time-step register LiteLLM virtual key evaluation-team-a-rag-nightly',
     ]);

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Size, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as fsx from 'aws-cdk-lib/aws-fsx';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { PodIdentityRole } from '../../cluster/pod-identity';
 import { HelmComponent, KubernetesComponent, Stage } from '../../core/component';
 import { JsonObject } from '../../core/deep-merge';
+import { acknowledgeNagFindings, NagFindingRule } from '../../core/nag-acknowledgements';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { SYSTEM_NODE_TOLERATION } from '../../core/scheduling';
 import { check, checkDnsLabel, checkDnsSubdomain } from '../../core/validation';
@@ -85,10 +86,9 @@ export class FsxCsiDriver extends Construct {
       actions: ['iam:CreateServiceLinkedRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy'],
       resources: ['arn:*:iam::*:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/*', 'arn:*:iam::*:role/aws-service-role/fsx.amazonaws.com/*'],
     }));
-    Validations.of(this.identity).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: 'FSx CreateFileSystem/DescribeFileSystems have no resource ARN before the file system exists; the service-linked role ARNs are fixed by AWS with a wildcard account and suffix (aws-fsx-csi-driver docs/install.md)',
-    });
+    // cdk-nag matches acknowledgements by exact finding id: computed from the synthesized policy.
+    acknowledgeNagFindings(this.identity, NagFindingRule.WILDCARDS,
+      'FSx CreateFileSystem/DescribeFileSystems have no resource ARN before the file system exists; the service-linked role ARNs are fixed by AWS with a wildcard account and suffix (aws-fsx-csi-driver docs/install.md)');
   }
 }
 
