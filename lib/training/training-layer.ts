@@ -149,8 +149,10 @@ export class TrainingLayer extends Construct {
   }
 
   /**
-   * Adds a fine-tune of `options.model` on `options.pool`: checks nodes, processes and EFA against the pool and the
-   * training state against its GPU memory, then emits a TrainJob on the NeMo runtime.
+   * Adds a fine-tune of `options.model` on `options.pool`: checks nodes, processes and EFA against the pool, the
+   * training state against its GPU memory and, with a `queue`, the pool and GPUs against the team's Kueue quota, then
+   * emits a TrainJob on the NeMo runtime. It runs in `requested`'s team or namespace, else in its queue's team
+   * namespace, else in `training`. `fineTune.output` hands its result to serving.
    */
   public addFineTuning(id: string, options: FineTuningOptions, requested: TrainingPlacement = {}): FineTuning {
     const name = options.name;
