@@ -2,7 +2,7 @@ import { App, Duration, Size } from 'aws-cdk-lib';
 import {
   CapacityReservationSelector, CapacityType, ConsolidationPolicy, Cpu, Delivery, DeviceManagement, GpuModel, ModelSource, ModelSpec,
   ContainerImage, LiteLlmModel, MigLayout, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
-  WeightDType, DatasetSource, FineTuneMethod, PodSecurityLevel, ShardingStrategy,
+  WeightDType, DatasetSource, FineTuneMethod, LoraAdapter, PodSecurityLevel, ShardingStrategy,
 } from '../lib';
 
 /** Llama 3.1 405B (config.json of meta-llama/Llama-3.1-405B-Instruct): 810 GB of bf16 weights, more than one 8 x H100 node. */
@@ -129,6 +129,75 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   platform.gateway.addRateLimit('TenantALimit', tenantA, 600);
   platform.gateway.addPromptGuard('TenantAGuard', tenantA, { builtins: [PromptGuardBuiltin.CREDIT_CARD, PromptGuardBuiltin.SSN] });
 
+  // ---- Training and fine-tuning, and the hand-off to serving ----
+  // Fine-tuning on Kubeflow Trainer v2 with the NVIDIA NeMo runtime, queued through Kueue and checked against the
+  // pool's GPU memory at synth. The research team runs as root with IPC_LOCK (NeMo images, EFA), hence privileged.
+  const research = platform.teams.add({ name: 'research', gpuQuota: 32, costCenter: 'cc-3001', podSecurity: PodSecurityLevel.PRIVILEGED });
+  const kueue = platform.training.addKueue();
+  const researchQueue = kueue.addTeamQueue({ team: research, pools: [{ pool: inference, gpus: 8 }, { pool: h100, gpus: 24 }] }).defaultQueue;
+  // Shared datasets and checkpoints: the research FSx for Lustre file system (PERSISTENT_2, 4.8 TiB, EFA), created by the
+  // storage team and mounted by its literal id, DNS name and mount name, so both renderings emit the same PersistentVolume
+  // (one this stack created would carry CloudFormation tokens, which dist/ cannot hold). dist/README.md lists it as a prerequisite.
+  const datasets = platform.training.addLustreFileSystem('ResearchDatasets', {
+    name: 'datasets',
+    namespace: research.namespace,
+    storageCapacity: Size.gibibytes(4800),
+    existing: { fileSystemId: 'fs-0a1b2c3d4e5f67890', dnsName: 'fs-0a1b2c3d4e5f67890.fsx.us-west-2.amazonaws.com', mountName: 'x2ab7cdq' },
+  });
+  // A LoRA fine-tune of Llama 3.1 8B on one L40S (20.4 GiB of training state per GPU of 44.7). The recipe exports the PEFT
+  // adapter (adapter_config.json, adapter_model.safetensors) to OUTPUT_URI, s3://agentic-training-checkpoints/llama-8b-support-lora/hf.
+  const supportLora = platform.training.addFineTuning('Llama8bLora', {
+    name: 'llama-8b-support-lora',
+    model: ModelSpec.LLAMA_3_1_8B,
+    pool: inference,
+    method: FineTuneMethod.LORA,
+    dataset: DatasetSource.fromUri('s3://agentic-training-data/support-tickets/v3'),
+    checkpoints: 's3://agentic-training-checkpoints/llama-8b-support-lora',
+    command: ['/opt/Megatron-Bridge/examples/recipes/llama/finetune_llama3_8b.py', '--peft', 'lora'],
+    activeDeadline: Duration.hours(12),
+    queue: researchQueue,
+    priority: kueue.priorityClass('normal'),
+  });
+  // A full fine-tune of Llama 3.1 70B over 3 p5.48xlarge nodes with EFA (FSDP shards the training state over 24 H100s),
+  // with the shared Lustre file system at /fsx for the tokenized dataset cache.
+  platform.training.addFineTuning('Llama70bFull', {
+    name: 'llama-70b-full',
+    model: ModelSpec.LLAMA_3_1_70B,
+    modelSource: ModelSource.fromS3('agentic-model-weights', 'meta-llama/Llama-3.1-70B-Instruct'),
+    pool: h100,
+    nodes: 3,
+    method: FineTuneMethod.FULL,
+    strategy: ShardingStrategy.FSDP,
+    dataset: DatasetSource.fromHuggingFace('tatsu-lab/alpaca'),
+    checkpoints: 's3://agentic-training-checkpoints/llama-70b-full',
+    command: ['/opt/Megatron-Bridge/examples/recipes/llama/finetune_llama3_70b.py'],
+    env: { DATASET_CACHE_DIR: '/fsx/cache/alpaca' },
+    runtimePatches: {
+      volumes: [{ name: 'datasets', persistentVolumeClaim: { claimName: datasets.claimName } }],
+      volumeMounts: [{ name: 'datasets', mountPath: '/fsx' }],
+    },
+    activeDeadline: Duration.days(3),
+    queue: researchQueue,
+    priority: kueue.priorityClass('high'),
+  });
+  // Check the EFA fabric before the first multi-node run: nccl-tests all_reduce_perf over 2 nodes (launcher log).
+  platform.training.addNcclTest('H100Fabric', { pool: h100, nodes: 2 }, { team: research });
+  // Experiment tracking: MLflow with a Postgres backend and S3 artifacts through Pod Identity.
+  platform.training.addMlflow({ metrics: true });
+  // Hand-off to serving: the support adapter served next to Llama 3.1 8B (an init container downloads it through the
+  // model's Pod Identity role, which reads only the adapter's prefix), routed at /support and offered by LiteLLM as
+  // 'support-assistant' (below). The synth checks the base model, the rank and that the pool fits weights, KV cache
+  // and the adapter slots.
+  const supportModel = platform.serving.addModel('Llama8bSupport', {
+    name: 'llama-3-1-8b-support',
+    spec: ModelSpec.LLAMA_3_1_8B,
+    pools: [inference],
+    contextLength: 16384,
+    concurrency: 16,
+    loraAdapters: [LoraAdapter.fromFineTune(supportLora.output, { name: 'support' })],
+  });
+  platform.gateway.routeModel('Llama8bSupport', supportModel, { pathPrefix: '/support' });
+
   // Observability and cost: Prometheus + alerts + dashboards, Langfuse with an OpenTelemetry collector in front.
   platform.observability.addMonitoring({ ttftSloSeconds: 2, gpuPricePerHourUsd: 2.6 });
   const langfuse = platform.observability.addLangfuse({ initialization: { organization: 'Agentic', project: 'platform' } });
@@ -144,6 +213,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     models: [
       LiteLlmModel.selfHosted('qwen3-32b', qwen, { gatewayUrl: `${platform.gateway.url}/qwen/v1` }),
       LiteLlmModel.selfHosted('llama-3.1-8b', llama8b, { gatewayUrl: `${platform.gateway.url}/llama-8b/v1` }),
+      LiteLlmModel.selfHosted('support-assistant', supportModel.loraEndpoint('support'), { gatewayUrl: `${platform.gateway.url}/support/v1` }),
       LiteLlmModel.bedrock('claude-sonnet', { modelId: 'us.anthropic.claude-sonnet-4-20250514-v1:0', region: EXAMPLE.region }),
       LiteLlmModel.openAi('gpt-4.1-mini', { model: 'gpt-4.1-mini', apiKeySecret: { name: 'openai', key: 'OPENAI_API_KEY' } }),
     ],
@@ -168,44 +238,5 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     judge: { litellm, model: 'claude-sonnet' }, // a generated LiteLLM virtual key limited to the judge model
   }, { team: teamA });
 
-  // Fine-tuning on Kubeflow Trainer v2 with the NVIDIA NeMo runtime, queued through Kueue and checked against the
-  // pool's GPU memory at synth. The research team runs as root with IPC_LOCK (NeMo images, EFA), hence privileged.
-  const research = platform.teams.add({ name: 'research', gpuQuota: 32, costCenter: 'cc-3001', podSecurity: PodSecurityLevel.PRIVILEGED });
-  const kueue = platform.training.addKueue();
-  kueue.addTeamQueue({ team: research, pools: [{ pool: inference, gpus: 8 }, { pool: h100, gpus: 24 }] });
-  const researchQueue = kueue.queueOf(research).localQueueNames[0];
-  // A LoRA fine-tune of Llama 3.1 8B on one L40S (20.4 GiB of training state per GPU of 44.7).
-  platform.training.addFineTuning('Llama8bLora', {
-    name: 'llama-8b-support-lora',
-    model: ModelSpec.LLAMA_3_1_8B,
-    pool: inference,
-    method: FineTuneMethod.LORA,
-    dataset: DatasetSource.fromUri('s3://agentic-training-data/support-tickets/v3'),
-    checkpoints: 's3://agentic-training-checkpoints/llama-8b-support-lora',
-    command: ['/opt/Megatron-Bridge/examples/recipes/llama/finetune_llama3_8b.py', '--peft', 'lora'],
-    activeDeadline: Duration.hours(12),
-    queue: researchQueue,
-    priority: 'normal',
-  }, { team: research });
-  // A full fine-tune of Llama 3.1 70B over 3 p5.48xlarge nodes with EFA (FSDP shards the training state over 24 H100s).
-  platform.training.addFineTuning('Llama70bFull', {
-    name: 'llama-70b-full',
-    model: ModelSpec.LLAMA_3_1_70B,
-    modelSource: ModelSource.fromS3('agentic-model-weights', 'meta-llama/Llama-3.1-70B-Instruct'),
-    pool: h100,
-    nodes: 3,
-    method: FineTuneMethod.FULL,
-    strategy: ShardingStrategy.FSDP,
-    dataset: DatasetSource.fromHuggingFace('tatsu-lab/alpaca'),
-    checkpoints: 's3://agentic-training-checkpoints/llama-70b-full',
-    command: ['/opt/Megatron-Bridge/examples/recipes/llama/finetune_llama3_70b.py'],
-    activeDeadline: Duration.days(3),
-    queue: researchQueue,
-    priority: 'high',
-  }, { team: research });
-  // Check the EFA fabric before the first multi-node run: nccl-tests all_reduce_perf over 2 nodes (launcher log).
-  platform.training.addNcclTest('H100Fabric', { pool: h100, nodes: 2 }, { team: research });
-  // Experiment tracking: MLflow with a Postgres backend and S3 artifacts through Pod Identity.
-  platform.training.addMlflow({ metrics: true });
   return platform;
 }

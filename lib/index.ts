@@ -38,6 +38,8 @@ export * from './core/nag-acknowledgements';
 export * from './serving/model-endpoint';
 export * from './serving/model-spec';
 export * from './serving/model-source';
+export * from './serving/fine-tune-output';
+export * from './serving/lora-adapter';
 export * from './serving/sizing';
 export * from './serving/vllm-model';
 export * from './serving/lws';

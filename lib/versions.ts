@@ -454,19 +454,60 @@ export class ContainerImage {
     uncertain: 'the ghcr.io listing was not read: the v3.15.1-full tag is inferred from the tag scheme and the 3.15.1 release; newer 3.16.x exist',
   });
 
-  /** An image that is not in the catalog. The tag must be exact. */
+  /**
+   * JobSet controller (what Kubeflow Trainer runs a TrainJob as), the released image the trainer chart's jobset
+   * sub-chart runs instead of its staging `main` default.
+   */
+  public static readonly JOBSET = new ContainerImage({
+    repository: 'registry.k8s.io/jobset/jobset',
+    tag: 'v0.12.0',
+    source: 'kubernetes-sigs/jobset@v0.12.0 (f22e565ac3cc, the jobset sub-chart of kubeflow-trainer 2.3.0; shared/charts/SOURCES.md); '
+      + 'registry.k8s.io/jobset/jobset:v0.12.0@sha256:e75536f1135b7bb2f19f8c3b620782fbdd9091d73398e3a272f9a5fed322980d pinned in a public 2026 Kind qualification script',
+    checked: '2026-12-02',
+    uncertain: 'the registry listing was not read; the digest was seen in third-party material',
+  });
+
+  /**
+   * Kubeflow model initializer (init container of the NeMo runtimes; also downloads LoRA adapters from S3 for served
+   * models): `STORAGE_URI` `hf://org/name` or `s3://bucket/prefix` into `/workspace/model`, S3 through OpenDAL.
+   */
+  public static readonly KUBEFLOW_MODEL_INITIALIZER = new ContainerImage({
+    repository: 'ghcr.io/kubeflow/trainer/model-initializer',
+    tag: 'v2.3.0',
+    source: 'kubeflow/trainer@v2.3.0: charts/kubeflow-trainer/templates/_helpers.tpl (trainer.defaultImageTag = v<chart version>, used for the '
+      + 'initializer images of the chart\'s runtimes), .github/workflows/build-and-push-images.yaml (model-initializer from '
+      + 'cmd/initializers/model/Dockerfile, pushed to ghcr.io/kubeflow/trainer/<component>) with template-publish-image tags type=ref,event=tag',
+    checked: '2026-12-02',
+    uncertain: 'the ghcr.io listing was not read: the v2.3.0 tag follows from the release workflow, not from the registry',
+  });
+
+  /** Kubeflow dataset initializer (init container of the NeMo runtimes): `STORAGE_URI` into `/workspace/dataset`. */
+  public static readonly KUBEFLOW_DATASET_INITIALIZER = new ContainerImage({
+    repository: 'ghcr.io/kubeflow/trainer/dataset-initializer',
+    tag: 'v2.3.0',
+    source: 'kubeflow/trainer@v2.3.0: charts/kubeflow-trainer/files/runtimes/torch-distributed-with-cache.yaml (dataset-initializer:<trainer.defaultImageTag>), '
+      + '.github/workflows/build-and-push-images.yaml (dataset-initializer from cmd/initializers/dataset/Dockerfile, tags type=ref,event=tag)',
+    checked: '2026-12-02',
+    uncertain: 'the ghcr.io listing was not read: the v2.3.0 tag follows from the release workflow, not from the registry',
+  });
+
   /**
    * NVIDIA NeMo Framework container (PyTorch, Megatron-Core, Megatron-Bridge at /opt/Megatron-Bridge, NeMo-Run): the
-   * image of the `nemo` ClusterTrainingRuntimes. About 26 GB compressed.
+   * image of the `nemo` ClusterTrainingRuntimes. About 26 GB compressed. 26.08 is the first release built after
+   * Megatron-Bridge PR #5033 (2026-07-23), which rebuilds the aws-ofi-nccl EFA plugin into /opt/amazon/ofi-nccl: the
+   * NVIDIA PyTorch >= 26.06 base images dropped it, so 26.06 may carry no OFI plugin at all.
    */
   public static readonly NEMO = new ContainerImage({
     repository: 'nvcr.io/nvidia/nemo',
-    tag: '26.06',
-    source: 'apps.md section 10 (nvcr.io/nvidia/nemo 26.02, 26.04 and 26.06 seen in 2026 manifests); NVIDIA-NeMo/Megatron-Bridge PR #5033 (2026-07-22)',
+    tag: '26.08',
+    source: 'NVIDIA-NeMo/Megatron-Bridge main 067f987 (2026-08-22): examples/model_verification_cards/*/card.yaml (nemo:26.08.rc3 to rc5, 26.06), '
+      + 'docker/Dockerfile.fw_base + docker/common/install_aws_ofi_nccl.sh (aws-ofi-nccl v1.17.3, PR #5033 of 2026-07-23; the NeMo-FW image '
+      + 'is built fw-base -> megatron-bridge -> fw-final, docker/README.md); nvcr.io/nvidia/nemo:26.08 used in two public 2026 repositories '
+      + '(Megatron-Bridge 0.6.1, Megatron-Core 0.19.1, CUDA 13); apps.md section 10',
     checked: '2026-12-02',
-    uncertain: 'the NGC catalog was not read; 26.06 is the newest tag seen in public manifests. Whether it carries the aws-ofi-nccl plugin '
-      + '(the NGC PyTorch base dropped it; Megatron-Bridge PR #5033 rebuilds it into /opt/amazon/ofi-nccl) was not verified: '
-      + 'run platform.training.addNcclTest() and look for the OFI plugin in the NCCL log',
+    uncertain: 'the NGC catalog was not read: the 26.08 GA tag is inferred from its release candidates and public use, and newer tags '
+      + '(26.10) may exist. That 26.08 carries /opt/amazon/ofi-nccl follows from the fw-base Dockerfile, not from the image: run '
+      + 'platform.training.addNcclTest() and look for NET/OFI in the NCCL log',
   });
 
   /**
@@ -476,11 +517,15 @@ export class ContainerImage {
   public static readonly NCCL_TESTS = new ContainerImage({
     repository: 'public.ecr.aws/hpc-cloud/nccl-tests',
     tag: 'cuda13.1.2-efa1.50.0-ofiv1.21.1-ncclv2.31.2-1-testsv2.20.0',
-    source: 'public.ecr.aws/hpc-cloud/nccl-tests (aws-samples/awsome-distributed-training micro-benchmarks/nccl-tests); tag seen pinned in a 2026 public EKS EFA guide',
+    source: 'public.ecr.aws/hpc-cloud/nccl-tests, built from aws-samples/awsome-distributed-training micro-benchmarks/nccl-tests '
+      + '(tag scheme cuda<CUDA>-efa<EFA installer>-ofiv<aws-ofi-nccl>-nccl<NCCL>-tests<nccl-tests>, e.g. '
+      + '1.architectures/3.aws-batch/aws-batch-distributed-training-p6.yaml); this tag resolved to '
+      + 'sha256:655ac5a5de8871570112077612be7209fc1f3982eb6b6df6f34a422a5cf398e5 in a public 2026 EKS EFA test guide',
     checked: '2026-12-02',
-    uncertain: 'the registry listing was not read; the tag was seen in third-party material, not in an AWS release note',
+    uncertain: 'the registry listing was not read; the tag and digest were seen in third-party material, not in an AWS release note',
   });
 
+  /** An image that is not in the catalog. The tag must be exact. */
   public static of(props: ContainerImageProps): ContainerImage {
     return new ContainerImage(props);
   }

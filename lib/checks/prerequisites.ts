@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ClusterModel } from './model';
 import { rec, recs } from './private/selectors';
@@ -11,6 +12,8 @@ export enum PrerequisiteKind {
   PLACEMENT_GROUP = 'placement-group',
   /** An EC2 capacity reservation (ODCR or Capacity Block) that a NodePool selects. */
   CAPACITY_RESERVATION = 'capacity-reservation',
+  /** An existing FSx for Lustre file system that a PersistentVolume mounts by id. */
+  FILE_SYSTEM = 'file-system',
   /** A one-time call once the platform is up (e.g. registering teams in LiteLLM's database). */
   ONE_TIME_STEP = 'one-time-step',
 }
@@ -67,13 +70,15 @@ function add(map: Map<string, Acc>, key: string, detail: string | undefined, by:
 /**
  * Everything the operator must create or do before the first sync, computed from the definition: Secrets Manager
  * secrets that ExternalSecrets read but the stack does not generate (with their JSON keys), placement groups and
- * capacity reservations that EC2NodeClasses select, and recorded one-time steps. Sorted by kind, then name.
+ * capacity reservations that EC2NodeClasses select, FSx for Lustre file systems that PersistentVolumes mount by a
+ * literal id, and recorded one-time steps. Sorted by kind, then name.
  */
 export function computePrerequisites(definition: PlatformDefinition, model: ClusterModel = ClusterModel.of(definition)): Prerequisite[] {
   const generated = GENERATED.get(definition) ?? new Set<string>();
   const secrets = new Map<string, Acc>();
   const groups = new Map<string, Acc>();
   const reservations = new Map<string, Acc>();
+  const fileSystems = new Map<string, Acc>();
   for (const o of model.objects) {
     const by = `${o.component.componentName} (${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name})`;
     const spec = rec(o.object.spec);
@@ -87,6 +92,14 @@ export function computePrerequisites(definition: PlatformDefinition, model: Clus
         const key = rec(d.extract).key;
         if (typeof key !== 'string' || generated.has(key)) continue;
         add(secrets, key, undefined, by);
+      }
+    }
+    if (o.kind === 'PersistentVolume' && o.apiVersion === 'v1') {
+      const csi = rec(spec.csi);
+      const attrs = rec(csi.volumeAttributes);
+      // A file system the stack creates has a token as its handle: the AWS side makes it, nothing to prepare.
+      if (csi.driver === 'fsx.csi.aws.com' && typeof csi.volumeHandle === 'string' && !Token.isUnresolved(csi.volumeHandle)) {
+        add(fileSystems, csi.volumeHandle, `DNS name ${String(attrs.dnsname)}, mount name ${String(attrs.mountname)}`, by);
       }
     }
     if (o.kind === 'EC2NodeClass' && o.apiVersion.startsWith('karpenter.k8s.aws/')) {
@@ -117,8 +130,13 @@ export function computePrerequisites(definition: PlatformDefinition, model: Clus
     'an EC2 placement group with this name in the cluster\'s region (strategy cluster for EFA pools)');
   emit(PrerequisiteKind.CAPACITY_RESERVATION, reservations, (_n, d) => d.join('; ') === 'by id'
     ? 'an active capacity reservation with this id, in a subnet/AZ of the cluster' : d.join('; '));
+  emit(PrerequisiteKind.FILE_SYSTEM, fileSystems, (_n, d) => `an FSx for Lustre file system in the cluster's VPC (${d.join('; ')}) `
+    + 'whose security group admits the cluster security group on TCP 988 and 1018-1023');
   const explicit = [...(EXPLICIT.get(definition) ?? [])].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
-  const order = [PrerequisiteKind.SECRET, PrerequisiteKind.PLACEMENT_GROUP, PrerequisiteKind.CAPACITY_RESERVATION, PrerequisiteKind.ONE_TIME_STEP];
+  const order = [
+    PrerequisiteKind.SECRET, PrerequisiteKind.PLACEMENT_GROUP, PrerequisiteKind.CAPACITY_RESERVATION, PrerequisiteKind.FILE_SYSTEM,
+    PrerequisiteKind.ONE_TIME_STEP,
+  ];
   return [...result, ...explicit].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
 

@@ -89,6 +89,7 @@ export class KubernetesComponent extends Chart implements IComponent {
   public readonly description: string;
   private readonly _dependencies: IComponent[] = [];
   private readonly _lateObjects: Array<() => Record<string, unknown>[]> = [];
+  private readonly _tokenExplanations: string[] = [];
 
   constructor(scope: Construct, id: string, props: KubernetesComponentProps) {
     super(scope, id, { ...props, disableResourceNameHashes: props.disableResourceNameHashes ?? true });
@@ -143,6 +144,20 @@ export class KubernetesComponent extends Chart implements IComponent {
       }
     }
     return out;
+  }
+
+  /**
+   * Records why objects of this component carry CloudFormation tokens (values only the AWS side knows after a
+   * deployment, e.g. the id of a file system the stack creates) and how to make them literal. A rendering that needs
+   * literal manifests (GitOps) adds these sentences to its error when it refuses a token.
+   */
+  public explainTokens(explanation: string): void {
+    if (!this._tokenExplanations.includes(explanation)) this._tokenExplanations.push(explanation);
+  }
+
+  /** What {@link explainTokens} recorded. */
+  public get tokenExplanations(): string[] {
+    return [...this._tokenExplanations];
   }
 
   /** The component's objects: its cdk8s ApiObjects, then the late objects. */

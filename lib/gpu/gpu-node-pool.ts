@@ -5,7 +5,6 @@ import { DeviceManagement, GPU_DEVICE_MANAGEMENT_LABEL } from './device-manageme
 import { MigLayout } from './mig-layout';
 import { PlatformDefinition } from '../core/platform-definition';
 import { Cpu } from '../core/units';
-import { check } from '../core/validation';
 import { check, PlatformValidationError } from '../core/validation';
 import { CapacityReservationSelector } from '../karpenter/ec2-node-class';
 import { NodePool } from '../karpenter/node-pool';

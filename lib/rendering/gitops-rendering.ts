@@ -60,9 +60,11 @@ export class GitOpsRendering {
     const cluster = assertPlatformChecks(definition, PLATFORM_RULES, model ?? ClusterModel.of(definition));
     const argo = buildArgoCdCharts(definition, options, new App());
     const folders: RenderedFolder[] = [];
+    const explanations = new Map<string, string[]>();
     for (const c of argo.components) {
       if (KubernetesComponent.isKubernetesComponent(c)) {
         folders.push({ folder: c.componentName, objects: cluster.manifestsOf(c) });
+        explanations.set(c.componentName, c.tokenExplanations);
       }
     }
     folders.push({ folder: APPS_FOLDER, objects: argo.apps.toJson() });
@@ -72,9 +74,10 @@ export class GitOpsRendering {
         const text = JSON.stringify(obj);
         if (TOKEN.test(text)) {
           const meta = (obj.metadata ?? {}) as Record<string, unknown>;
+          const why = explanations.get(f.folder) ?? [];
           throw new Error(
             `GitOps rendering: ${String(obj.kind)} '${String(meta.name)}' in '${f.folder}' carries a CloudFormation token; ` +
-              'Kubernetes-side props must be literal strings',
+              'Kubernetes-side props must be literal strings' + why.map((w) => `. ${w}`).join(''),
           );
         }
       }

@@ -1,3 +1,4 @@
+import { describeArchitecture, FineTuneOutput, FineTuneOutputKind } from './fine-tune-output';
 import { check, checkDnsSubdomain } from '../core/validation';
 
 /** Kinds of model sources. */
@@ -37,6 +38,19 @@ export class ModelSource {
     return new ModelSource(ModelSourceKind.S3, `s3://${bucket}/${p}`, undefined, undefined, undefined, { bucket, prefix: p });
   }
 
+  /**
+   * The full weights a fine-tune writes (`fineTune.output`, Hugging Face format in S3), streamed like
+   * {@link fromS3}; the served model's `spec` must have the fine-tune's architecture and weight dtype. Refuses a LoRA
+   * adapter (serve that with `LoraAdapter.fromFineTune()` on a model of the base model).
+   */
+  public static fromFineTune(output: FineTuneOutput): ModelSource {
+    check(output.kind === FineTuneOutputKind.FULL_WEIGHTS,
+      `fine-tune '${output.fineTuneName}' writes a LoRA adapter, not full weights: serve it with `
+      + `'loraAdapters: [LoraAdapter.fromFineTune(...)]' on a model of ${describeArchitecture(output.baseModel)}`);
+    const s3 = ModelSource.fromS3(output.bucket, output.prefix);
+    return new ModelSource(ModelSourceKind.S3, s3.uri, undefined, undefined, undefined, s3.s3, output);
+  }
+
   /** Weights already on a PersistentVolumeClaim (e.g. FSx for Lustre), mounted read-only at /models. */
   public static fromPvc(claimName: string, path: string): ModelSource {
     checkDnsSubdomain('claimName', claimName);
@@ -57,5 +71,7 @@ export class ModelSource {
     public readonly claimName?: string,
     /** S3 bucket and prefix. */
     public readonly s3?: { readonly bucket: string; readonly prefix: string },
+    /** The fine-tune whose full weights these are. */
+    public readonly fineTune?: FineTuneOutput,
   ) {}
 }

@@ -6,6 +6,8 @@ import { KedaOperator } from './autoscaling/keda-operator';
 import { ModelAutoscaling, ScaleToZeroOptions } from './autoscaling/model-autoscaling';
 import { ensureInferenceExtensionCrds } from './llm-d/crds';
 import { InferencePool, InferencePoolOptions } from './llm-d/inference-pool';
+import { describeArchitecture, sameArchitecture } from './fine-tune-output';
+import { LoraAdapterSourceKind, resolveLoraServing } from './lora-adapter';
 import { LwsController } from './lws';
 import { HuggingFaceTokenSecret, ModelSource, ModelSourceKind } from './model-source';
 import { KvCacheDType } from './model-spec';
@@ -144,6 +146,8 @@ export class ServingLayer extends Construct {
     check(/^[a-z0-9]([-a-z0-9]{0,55}[a-z0-9])?$/.test(options.name),
       `'name' (${options.name}) of a model must be a DNS label of at most 57 characters (its component is 'model-<name>')`);
     const source = this.sourceOf(options);
+    const lora = resolveLoraServing(options.name, options.spec, options.servedModelName ?? options.spec.huggingFaceRepo,
+      options.loraAdapters ?? [], options.maxLoraRank);
     const context = options.contextLength ?? Math.min(options.spec.maxContextLength, 32768);
     check(context <= options.spec.maxContextLength,
       `'contextLength' (${context}) is above the model's maximum context (${options.spec.maxContextLength}) of ${options.spec.name}`);
@@ -156,6 +160,7 @@ export class ServingLayer extends Construct {
       concurrency: options.concurrency ?? 16,
       kvCacheDType: options.kvCacheDType ?? (candidates.every((c) => c.gpu.fp8) ? KvCacheDType.FP8 : KvCacheDType.AUTO),
       gpuMemoryUtilization: options.gpuMemoryUtilization,
+      reservedBytesPerGpu: lora?.bytesPerGpu,
     };
     let layout: ModelLayout | undefined;
     let instanceType;
@@ -262,6 +267,15 @@ export class ServingLayer extends Construct {
    */
   private sourceOf(options: ModelOptions): ModelSource {
     const given = options.source ?? ModelSource.fromHuggingFace(options.spec.huggingFaceRepo);
+    const tuned = given.fineTune;
+    if (tuned !== undefined) {
+      check(sameArchitecture(tuned.baseModel, options.spec),
+        `'source' of model '${options.name}' holds the weights of fine-tune '${tuned.fineTuneName}' of ${describeArchitecture(tuned.baseModel)}, `
+        + `but 'spec' is ${describeArchitecture(options.spec)}: set 'spec' to the fine-tune's model`);
+      check(tuned.baseModel.weightDType === options.spec.weightDType,
+        `'spec' of model '${options.name}' stores weights as ${options.spec.weightDType}, but fine-tune '${tuned.fineTuneName}' writes `
+        + `${tuned.baseModel.weightDType} (the dtype of ${tuned.baseModel.name}): the sizing would count the wrong bytes`);
+    }
     if (given.kind !== ModelSourceKind.HUGGING_FACE) return given;
     const fallback = this.props.huggingFaceToken;
     const source = given.tokenSecret !== undefined || fallback === undefined
@@ -316,22 +330,31 @@ export class ServingLayer extends Construct {
       const secret = this.tokenSecretFor(model.namespace, token);
       component.addDependency(secret.component);
     }
-    const s3 = model.source.s3;
-    if (s3 !== undefined) {
-      const identity = new PodIdentityRole(this, `${id}S3Reader`, {
-        cluster: this.props.cluster,
-        namespace: model.namespace,
-        serviceAccount: model.workloadName,
-        description: `vLLM model ${model.workloadName}: reads s3://${s3.bucket}/${s3.prefix}`,
-      });
-      const bucketArn = `arn:${Aws.PARTITION}:s3:::${s3.bucket}`;
-      identity.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${s3.prefix}/*`] }));
-      identity.addToPolicy(new iam.PolicyStatement({
-        actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${s3.prefix}/*`] } },
-      }));
-      acknowledgeNagFindings(identity, NagFindingRule.WILDCARDS,
-        'The model server reads every object under its own model prefix; the wildcard is the prefix');
+    // One role per ServiceAccount (EKS allows one Pod Identity association each): the weights and every S3 adapter.
+    const reads = [
+      ...(model.source.s3 !== undefined ? [{ ...model.source.s3, what: 'its weights' }] : []),
+      ...model.loraAdapters.filter((a) => a.kind === LoraAdapterSourceKind.S3).map((a) => ({ ...a.s3!, what: a.description })),
+    ];
+    if (reads.length === 0) return;
+    for (const r of reads) {
+      check(r.prefix !== '',
+        `model '${model.workloadName}' reads ${r.what} from the whole bucket s3://${r.bucket}: give a prefix, its Pod Identity role is scoped to it`);
     }
+    const identity = new PodIdentityRole(this, `${id}S3Reader`, {
+      cluster: this.props.cluster,
+      namespace: model.namespace,
+      serviceAccount: model.workloadName,
+      description: `vLLM model ${model.workloadName}: reads ${reads.map((r) => `s3://${r.bucket}/${r.prefix}`).join(', ')}`,
+    });
+    for (const r of reads) {
+      const bucketArn = `arn:${Aws.PARTITION}:s3:::${r.bucket}`;
+      identity.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${r.prefix}/*`] }));
+      identity.addToPolicy(new iam.PolicyStatement({
+        actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${r.prefix}/*`] } },
+      }));
+    }
+    acknowledgeNagFindings(identity, NagFindingRule.WILDCARDS,
+      'The model server reads every object under its own model and adapter prefixes; the wildcards are the prefixes');
   }
 
   private poolOf(pools: GpuNodePool[], instanceType: string): GpuNodePool {

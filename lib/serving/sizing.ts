@@ -11,7 +11,7 @@ import { KvCacheDType, ModelSpec } from './model-spec';
  *
  *   budget        = GPU memory x gpuMemoryUtilization                      (what vLLM claims, default 0.9)
  *   overhead      = 2 GiB + 5% of GPU memory                               (activations, CUDA graphs, NCCL, context)
- *   usable        = budget - overhead
+ *   usable        = budget - overhead - reserved                           (reserved: e.g. LoRA adapter slots)
  *   stageLayers   = ceil(layers / PP)                                      (the busiest pipeline stage)
  *   weights/GPU   = weightBytes x stageLayers / layers / TP
  *   kvHeads/GPU   = max(1, kvHeads / TP)                                   (vLLM replicates KV heads when TP > kvHeads)
@@ -71,6 +71,12 @@ export interface ServingDemand {
    * @default 0.9
    */
   readonly gpuMemoryUtilization?: number;
+  /**
+   * Bytes per GPU that vLLM reserves besides weights, KV cache and the runtime overhead, e.g. the LoRA adapter slots
+   * of `--enable-lora` (`LoraServingSettings.bytesPerGpu`).
+   * @default 0
+   */
+  readonly reservedBytesPerGpu?: number;
 }
 
 /** What to size: a model, the context and concurrency it must serve, and the instance types to choose from. */
@@ -212,6 +218,7 @@ interface Resolved {
   readonly kv: KvCacheDType;
   readonly utilization: number;
   readonly maxTp?: number;
+  readonly reserved: number;
 }
 
 /** Bytes of one GPU of a type. */
@@ -223,7 +230,7 @@ function gpuBytes(type: GpuInstanceType): number {
 function evaluate(req: Resolved, type: GpuInstanceType, tp: number, pp: number): Evaluated {
   const { model } = req;
   const memory = gpuBytes(type);
-  const usablePerGpu = memory * req.utilization - (SIZING_OVERHEAD.fixedBytes + SIZING_OVERHEAD.gpuMemoryFraction * memory);
+  const usablePerGpu = memory * req.utilization - (SIZING_OVERHEAD.fixedBytes + SIZING_OVERHEAD.gpuMemoryFraction * memory) - req.reserved;
   const stageShare = Math.ceil(model.layers / pp) / model.layers;
   const weightsPerGpu = model.weightBytes * stageShare / tp;
   const kvPerTokenPerGpu = model.hasKvCacheOverride
@@ -306,7 +313,9 @@ function resolve(req: ServingDemand, maxTensorParallel?: number): Resolved {
     check(Number.isInteger(maxTensorParallel) && maxTensorParallel >= 1,
       `'maxTensorParallel' (${maxTensorParallel}) must be an integer >= 1`);
   }
-  return { model, contextLength: req.contextLength, concurrency: req.concurrency, kv, utilization, maxTp: maxTensorParallel };
+  const reserved = req.reservedBytesPerGpu ?? 0;
+  check(Number.isFinite(reserved) && reserved >= 0, `'reservedBytesPerGpu' (${reserved}) must be zero or more`);
+  return { model, contextLength: req.contextLength, concurrency: req.concurrency, kv, utilization, maxTp: maxTensorParallel, reserved };
 }
 
 /** A layout under evaluation as returned to callers. */
@@ -439,7 +448,8 @@ export function sizeModel(request: SizingRequest): ModelLayout {
   const kvBytes = model.kvCacheBytesPerToken(req.kv) * req.contextLength * req.concurrency;
   throw new PlatformValidationError(
     `no GPU pool can hold ${model.name} (${model.weightDType}) at context ${req.contextLength} x concurrency ${req.concurrency}: `
-    + `it needs ${gib(model.weightBytes)} GiB of weights + ${gib(kvBytes)} GiB of KV cache; `
+    + `it needs ${gib(model.weightBytes)} GiB of weights + ${gib(kvBytes)} GiB of KV cache`
+    + `${req.reserved > 0 ? `, with ${gib(req.reserved)} GiB per GPU reserved (LoRA adapter slots)` : ''}; `
     + `the largest option offers ${gib(offered(largest))} GiB (${largest.type.name}, ${largest.pp} ${largest.pp === 1 ? 'node' : 'nodes'})`);
 }
 

@@ -2,6 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
+import { LORA_ADAPTERS_DIR, LoraAdapter, LoraAdapterSourceKind, LoraServingSettings, resolveLoraServing, VLLM_MAX_LORA_RANKS } from './lora-adapter';
 import { IModelEndpoint, ModelWorkloadKind, PrefixCacheSettings } from './model-endpoint';
 import { ModelSource, ModelSourceKind } from './model-source';
 import { KvCacheDType, ModelSpec } from './model-spec';
@@ -24,13 +25,6 @@ export const MODEL_LABEL = 'agentic-eks.io/model';
 /** Label recommended by the Gateway API Inference Extension for model-server pods. */
 export const ENGINE_TYPE_LABEL = 'inference.networking.k8s.io/engine-type';
 
-/** A LoRA adapter served next to the base model (`--lora-modules name=path`). */
-export interface LoraAdapter {
-  /** Adapter name clients use as `model`. */
-  readonly name: string;
-  /** Hugging Face repository or local path of the adapter. */
-  readonly path: string;
-}
 
 /** Options of a vLLM model that the serving layer does not compute. */
 export interface VllmModelOptions {
@@ -56,10 +50,23 @@ export interface VllmModelOptions {
   readonly blockSize?: number;
   /** `PYTHONHASHSEED` of the servers (prefix hashes must agree across replicas and with the router). @default '42' */
   readonly hashSeed?: string;
-  /** LoRA adapters. @default - none */
+  /**
+   * LoRA adapters served next to the model (`LoraAdapter.fromFineTune(fineTune.output)`, `fromS3()`,
+   * `fromHuggingFace()`); each must have been trained on a model of the same architecture as `spec`.
+   * @default - none
+   */
   readonly loraAdapters?: LoraAdapter[];
-  /** Maximum LoRA rank. @default 64 when adapters are given */
+  /**
+   * Largest LoRA rank vLLM reserves memory for (`--max-lora-rank`, one of {@link VLLM_MAX_LORA_RANKS}); at least the
+   * rank of every adapter.
+   * @default - 64, or the smallest allowed value that holds the largest adapter rank above 64
+   */
   readonly maxLoraRank?: number;
+  /**
+   * Image of the init containers that download S3 adapters (`STORAGE_URI` into `/workspace/model`).
+   * @default ContainerImage.KUBEFLOW_MODEL_INITIALIZER
+   */
+  readonly adapterDownloaderImage?: ContainerImage;
   /** OTLP endpoint for request traces (`--otlp-traces-endpoint`). @default - tracing off */
   readonly otlpTracesEndpoint?: string;
   /** Extra `vllm serve` arguments, appended last (escape hatch). @default - none */
@@ -130,6 +137,9 @@ export class VllmModel extends Construct implements IModelEndpoint {
   public readonly source: ModelSource;
   /** The `vllm serve` arguments (after the model argument), for inspection. */
   public readonly args: string[];
+  /** `--max-lora-rank`, `--max-loras` and the GPU memory of the adapter slots, when the model serves adapters. */
+  public readonly lora?: LoraServingSettings;
+  private readonly _loraAdapters: LoraAdapter[];
 
   constructor(scope: Construct, id: string, props: VllmModelProps) {
     super(scope, id);
@@ -164,13 +174,9 @@ export class VllmModel extends Construct implements IModelEndpoint {
     check(util > 0 && util < 1, `'gpuMemoryUtilization' (${util}) must be between 0 and 1`);
     const replicas = props.replicas ?? 1;
     check(Number.isInteger(replicas) && replicas >= 0, `'replicas' (${replicas}) must be a whole number`);
-    const adapters = props.loraAdapters ?? [];
-    const seen = new Set<string>();
-    for (const a of adapters) {
-      check(!seen.has(a.name), `LoRA adapter name '${a.name}' is used twice in model '${props.name}'`);
-      check(a.name !== this.servedModelName, `LoRA adapter name '${a.name}' is the model's own served name`);
-      seen.add(a.name);
-    }
+    const adapters = [...(props.loraAdapters ?? [])];
+    this._loraAdapters = adapters;
+    this.lora = resolveLoraServing(props.name, props.spec, this.servedModelName, adapters, props.maxLoraRank);
     const image = props.image ?? ContainerImage.VLLM_OPENAI;
     const source = props.source ?? ModelSource.fromHuggingFace(props.spec.huggingFaceRepo);
     this.source = source;
@@ -197,8 +203,8 @@ export class VllmModel extends Construct implements IModelEndpoint {
     if (fp8 === KvCacheDType.FP8) args.push('--kv-cache-dtype', 'fp8');
     if (source.revision) args.push('--revision', source.revision);
     if (source.kind === ModelSourceKind.S3) args.push('--load-format', 'runai_streamer');
-    if (adapters.length > 0) {
-      args.push('--enable-lora', '--max-lora-rank', String(props.maxLoraRank ?? 64), '--max-loras', String(Math.max(adapters.length, 1)));
+    if (this.lora !== undefined) {
+      args.push('--enable-lora', '--max-lora-rank', String(this.lora.maxLoraRank), '--max-loras', String(this.lora.maxLoras));
       args.push('--lora-modules', ...adapters.map((a) => `${a.name}=${a.path}`));
     }
     if (props.otlpTracesEndpoint) args.push('--otlp-traces-endpoint', props.otlpTracesEndpoint, '--collect-detailed-traces', 'all');
@@ -246,6 +252,36 @@ export class VllmModel extends Construct implements IModelEndpoint {
       volumes.push({ name: 'models', persistentVolumeClaim: { claimName: source.claimName!, readOnly: true } });
       mounts.push({ name: 'models', mountPath: '/models', readOnly: true });
     }
+    const s3Adapters = adapters.filter((a) => a.kind === LoraAdapterSourceKind.S3);
+    if (s3Adapters.length > 0) {
+      volumes.push({ name: 'lora-adapters', emptyDir: {} });
+      mounts.push({ name: 'lora-adapters', mountPath: LORA_ADAPTERS_DIR, readOnly: true });
+    }
+    const restricted: k8s.SecurityContext = {
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      runAsUser: 2000,
+      runAsGroup: 0,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
+    const downloader = props.adapterDownloaderImage ?? ContainerImage.KUBEFLOW_MODEL_INITIALIZER;
+    // One init container per S3 adapter: the Kubeflow model initializer downloads the prefix into /workspace/model
+    // (the adapter's own sub-directory of the emptyDir) with the pod's Pod Identity credentials, and the container
+    // fails (and is retried) until the fine-tune has written a complete adapter.
+    const initContainers: k8s.Container[] = s3Adapters.map((a, i) => ({
+      name: `lora-${i}`,
+      image: downloader.uri,
+      command: ['sh', '-c',
+        'python -m pkg.initializers.model && test -s /workspace/model/adapter_config.json && test -s /workspace/model/adapter_model.safetensors'],
+      env: [{ name: 'STORAGE_URI', value: a.uri }, { name: 'HOME', value: '/tmp' }],
+      resources: {
+        requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString('1Gi') },
+        limits: { memory: k8s.Quantity.fromString('4Gi') },
+      },
+      volumeMounts: [{ name: 'lora-adapters', mountPath: '/workspace', subPath: a.name }],
+      securityContext: restricted,
+    }));
     const periodSeconds = 30;
     const startup = props.startupTimeout ?? Duration.minutes(60);
     const container = (command: string[], containerArgs: string[], serving: boolean): k8s.Container => ({
@@ -269,12 +305,8 @@ export class VllmModel extends Construct implements IModelEndpoint {
       readinessProbe: serving ? { httpGet: { path: '/v1/models', port: k8s.IntOrString.fromNumber(VLLM_PORT) }, periodSeconds: 10, failureThreshold: 3 } : undefined,
       livenessProbe: serving ? { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(VLLM_PORT) }, periodSeconds: 15, failureThreshold: 4 } : undefined,
       securityContext: {
-        allowPrivilegeEscalation: false,
-        runAsNonRoot: true,
-        runAsUser: 2000,
-        runAsGroup: 0,
+        ...restricted,
         capabilities: { drop: ['ALL'], add: props.pool.efa && pp > 1 ? ['IPC_LOCK'] : undefined },
-        seccompProfile: { type: 'RuntimeDefault' },
       },
     });
     // Its own ServiceAccount: the identity an EKS Pod Identity association gives S3 access to (S3 sources).
@@ -283,6 +315,7 @@ export class VllmModel extends Construct implements IModelEndpoint {
     });
     const podSpec = (c: k8s.Container): k8s.PodSpec => ({
       serviceAccountName: props.name,
+      initContainers: initContainers.length > 0 ? initContainers : undefined,
       containers: [c],
       volumes,
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
@@ -353,21 +386,27 @@ export class VllmModel extends Construct implements IModelEndpoint {
         endpoints: [{ port: 'http', path: '/metrics', interval: '15s' }],
       },
     });
-    this.declareFlows(props.name, source, props.otlpTracesEndpoint, pp > 1, props.pool.efa && pp > 1);
+    this.declareFlows(props.name, source, adapters, props.otlpTracesEndpoint, pp > 1, props.pool.efa && pp > 1);
   }
 
   /** Network flows and Pod Security needs of the model's pods (see NetworkFlows). */
-  private declareFlows(name: string, source: ModelSource, otlp: string | undefined, multiNode: boolean, ipcLock: boolean): void {
+  private declareFlows(
+    name: string, source: ModelSource, adapters: LoraAdapter[], otlp: string | undefined, multiNode: boolean, ipcLock: boolean,
+  ): void {
     const flows = NetworkFlows.tryOf(this);
     if (flows === undefined) return;
     const pods = FlowPeer.pods(this.namespace, { [MODEL_LABEL]: name });
     flows.allow({ name: `monitoring-to-model-${name}`, from: FlowPeer.monitoring(), to: pods, ports: [FlowPort.tcp(VLLM_PORT)],
       description: `Prometheus scrapes vLLM metrics of model '${name}' (ServiceMonitor '${this.namespace}/${name}')` });
-    if (source.kind === ModelSourceKind.HUGGING_FACE || source.kind === ModelSourceKind.S3) {
+    const downloads = [
+      ...(source.kind === ModelSourceKind.HUGGING_FACE || source.kind === ModelSourceKind.S3 ? [source.uri] : []),
+      ...adapters.map((a) => a.uri),
+    ];
+    if (downloads.length > 0) {
       flows.allow({ name: `model-${name}-downloads`, from: pods, to: FlowPeer.internet(),
-        description: `model '${name}' downloads its weights (${source.uri}) over HTTPS` });
+        description: `model '${name}' downloads its weights (${downloads.join(', ')}) over HTTPS` });
     }
-    if (source.kind === ModelSourceKind.S3) {
+    if (source.kind === ModelSourceKind.S3 || adapters.some((a) => a.kind === LoraAdapterSourceKind.S3)) {
       flows.allow({ name: `model-${name}-pod-identity`, from: pods, to: FlowPeer.podIdentityAgent(),
         description: `model '${name}' gets the credentials of its S3 reader role from the Pod Identity Agent` });
     }
@@ -380,8 +419,52 @@ export class VllmModel extends Construct implements IModelEndpoint {
     if (ipcLock) PlatformDefinition.of(this).requirePodSecurity(this.namespace, PodSecurityLevel.PRIVILEGED);
   }
 
+  /** The LoRA adapters served next to the model. */
+  public get loraAdapters(): LoraAdapter[] {
+    return [...this._loraAdapters];
+  }
+
+  /**
+   * The model endpoint of one of its LoRA adapters: the same Service and pods, with the adapter's name as the served
+   * model name (what `LiteLlmModel.selfHosted()` sends as `model`). Refuses a name that is not an adapter of the model.
+   */
+  public loraEndpoint(adapterName: string): IModelEndpoint {
+    check(this._loraAdapters.some((a) => a.name === adapterName),
+      `model '${this.workloadName}' serves no LoRA adapter '${adapterName}' (its adapters: ${this._loraAdapters.map((a) => a.name).join(', ') || 'none'})`);
+    const id = `LoraEndpoint-${adapterName}`;
+    const existing = this.node.tryFindChild(id);
+    return existing instanceof LoraEndpoint ? existing : new LoraEndpoint(this, id, { model: this, adapterName });
+  }
+
   /** The Kubernetes objects of the model (for tests and tools). */
   public get apiObjects(): ApiObject[] {
     return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  }
+}
+
+/** The endpoint of a LoRA adapter of a {@link VllmModel} (see {@link VllmModel.loraEndpoint}). */
+class LoraEndpoint extends Construct implements IModelEndpoint {
+  public readonly servedModelName: string;
+  public readonly namespace: string;
+  public readonly serviceName: string;
+  public readonly port: number;
+  public readonly podLabels: Record<string, string>;
+  public readonly workloadKind: ModelWorkloadKind;
+  public readonly workloadName: string;
+  public readonly workloadApiVersion: string;
+  public readonly prefixCache?: PrefixCacheSettings;
+
+  constructor(scope: Construct, id: string, props: { model: VllmModel; adapterName: string }) {
+    super(scope, id);
+    const m = props.model;
+    this.servedModelName = props.adapterName;
+    this.namespace = m.namespace;
+    this.serviceName = m.serviceName;
+    this.port = m.port;
+    this.podLabels = { ...m.podLabels };
+    this.workloadKind = m.workloadKind;
+    this.workloadName = m.workloadName;
+    this.workloadApiVersion = m.workloadApiVersion;
+    this.prefixCache = m.prefixCache;
   }
 }

@@ -3,16 +3,14 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TrainJob, TrainJobSpecTrainerResourcesPerNodeLimits } from '../../imports/trainer-trainjob-trainer.kubeflow.org';
 import { DatasetSource } from './dataset-source';
+import { LocalQueue, WorkloadPriorityClass } from './kueue/queues';
 import { FineTuneMemory, FineTuneMethod, ShardingStrategy } from './sizing';
 import { GpuNodePool, GPU_TAINT, DO_NOT_DISRUPT_ANNOTATION } from '../gpu/gpu-node-pool';
+import { FineTuneOutput } from '../serving/fine-tune-output';
 import { HuggingFaceTokenSecret, ModelSource } from '../serving/model-source';
 import { ModelSpec } from '../serving/model-spec';
 import { ContainerImage } from '../versions';
 
-/** Label Kueue reads the LocalQueue of a workload from. */
-export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
-/** Label Kueue reads the WorkloadPriorityClass of a workload from. */
-export const KUEUE_PRIORITY_LABEL = 'kueue.x-k8s.io/priority-class';
 /** Manager name of the library's runtime patches. */
 export const RUNTIME_PATCH_MANAGER = 'agentic-eks.io/training';
 
@@ -60,6 +58,14 @@ export interface FineTuningOptions {
   readonly dataset: DatasetSource;
   /** Where the trainer writes checkpoints, `s3://bucket/prefix` (read/write for the fine-tune's role); passed as `CHECKPOINT_URI`. */
   readonly checkpoints: string;
+  /**
+   * Where the training program writes the servable result in Hugging Face format, `s3://bucket/prefix`, passed as
+   * `OUTPUT_URI`: for LoRA a PEFT adapter (`adapter_config.json`, `adapter_model.safetensors`), for a full fine-tune
+   * the model (`config.json`, tokenizer, `*.safetensors`). {@link FineTuning.output} hands it to serving
+   * (`LoraAdapter.fromFineTune()`, `ModelSource.fromFineTune()`).
+   * @default - `<checkpoints>/hf`
+   */
+  readonly output?: string;
   /** The GPU pool the training nodes run on (by construct). */
   readonly pool: GpuNodePool;
   /** Training nodes. @default 1 */
@@ -91,13 +97,17 @@ export interface FineTuningOptions {
   /** Tolerations, node selection and volumes added to the training pods. @default - none */
   readonly runtimePatches?: TrainingRuntimePatches;
   /**
-   * Kueue LocalQueue name: the TrainJob gets the `kueue.x-k8s.io/queue-name` label and is created suspended; Kueue
-   * starts it on admission.
+   * The Kueue LocalQueue (from `kueue.addTeamQueue()`): the TrainJob gets the `kueue.x-k8s.io/queue-name` label and is
+   * created suspended; Kueue starts it when the team's ClusterQueue admits all its GPUs at once. The fine-tune runs in
+   * the queue's team namespace; its pool must be one of the queue's pools.
    * @default - not queued
    */
-  readonly queue?: string;
-  /** Kueue WorkloadPriorityClass name (label `kueue.x-k8s.io/priority-class`). @default - none */
-  readonly priority?: string;
+  readonly queue?: LocalQueue;
+  /**
+   * The Kueue WorkloadPriorityClass (`kueue.priorityClass('high')`, `kueue.addPriorityClass()`); needs `queue`.
+   * @default - none (priority 0)
+   */
+  readonly priority?: WorkloadPriorityClass;
   /** How long the TrainJob may run before it is failed (`activeDeadlineSeconds`). @default - no deadline */
   readonly activeDeadline?: Duration;
 }
@@ -108,6 +118,8 @@ export interface FineTuningProps extends FineTuningOptions {
   readonly namespace: string;
   /** Model source with the token resolved. */
   readonly resolvedModelSource: ModelSource;
+  /** The servable result. */
+  readonly resolvedOutput: FineTuneOutput;
   /** Hugging Face token Secret of the dataset, resolved. */
   readonly datasetToken?: HuggingFaceTokenSecret;
   /** Resolved nodes, processes per node, method, strategy, EFA. */
@@ -144,6 +156,12 @@ export class FineTuning extends Construct {
   public readonly activeDeadline?: Duration;
   /** The TrainJob. */
   public readonly trainJob: ApiObject;
+  /**
+   * What the fine-tune writes for serving (`OUTPUT_URI`): a LoRA adapter or full weights of {@link FineTuningOptions.model}
+   * in S3. Serve it with `LoraAdapter.fromFineTune(fineTune.output)` on a model of the base model, or
+   * `ModelSource.fromFineTune(fineTune.output)`.
+   */
+  public readonly output: FineTuneOutput;
 
   constructor(scope: Construct, id: string, props: FineTuningProps) {
     super(scope, id);
@@ -154,17 +172,17 @@ export class FineTuning extends Construct {
     this.memory = props.memory;
     this.pool = props.pool;
     this.activeDeadline = props.activeDeadline;
+    this.output = props.resolvedOutput;
     const pool = props.pool;
     const patches = props.runtimePatches ?? {};
-    const labels: Record<string, string> = {};
-    if (props.queue !== undefined) labels[KUEUE_QUEUE_LABEL] = props.queue;
-    if (props.priority !== undefined) labels[KUEUE_PRIORITY_LABEL] = props.priority;
+    const labels: Record<string, string> = props.queue !== undefined ? props.queue.labels(props.priority) : {};
     const limits: Record<string, TrainJobSpecTrainerResourcesPerNodeLimits> = {
       'nvidia.com/gpu': TrainJobSpecTrainerResourcesPerNodeLimits.fromNumber(this.processesPerNode),
     };
     if (props.resolved.efa) limits['vpc.amazonaws.com/efa'] = TrainJobSpecTrainerResourcesPerNodeLimits.fromNumber(pool.efaInterfaces);
     const env = {
       CHECKPOINT_URI: props.checkpoints,
+      OUTPUT_URI: props.resolvedOutput.uri,
       FINE_TUNE_METHOD: props.resolved.method,
       SHARDING_STRATEGY: props.resolved.strategy,
       ...props.env,

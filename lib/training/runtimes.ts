@@ -13,12 +13,6 @@ export const NEMO_EFA_RUNTIME = 'nemo-efa';
 /** Name of the nccl-tests runtime (MPI). */
 export const NCCL_TESTS_RUNTIME = 'nccl-tests';
 
-/** Kubeflow dataset and model initializer images, tagged like the trainer chart (UNCERTAIN: tag read from the chart's helper, not the registry). */
-export const INITIALIZER_IMAGES = {
-  dataset: 'ghcr.io/kubeflow/trainer/dataset-initializer:v2.3.0',
-  model: 'ghcr.io/kubeflow/trainer/model-initializer:v2.3.0',
-} as const;
-
 /** Where the initializers write and the trainer reads, on every node (an emptyDir). */
 export const WORKSPACE = { volume: 'workspace', mountPath: '/workspace', dataset: '/workspace/dataset', model: '/workspace/model' } as const;
 
@@ -72,8 +66,8 @@ export function addNemoRuntime(scope: Construct, efa: boolean, image: ContainerI
                 template: {
                   spec: {
                     initContainers: [
-                      initializer('model-initializer', INITIALIZER_IMAGES.model),
-                      initializer('dataset-initializer', INITIALIZER_IMAGES.dataset),
+                      initializer('model-initializer', ContainerImage.KUBEFLOW_MODEL_INITIALIZER.uri),
+                      initializer('dataset-initializer', ContainerImage.KUBEFLOW_DATASET_INITIALIZER.uri),
                     ],
                     containers: [{
                       name: 'node',

@@ -1,6 +1,7 @@
 import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { check, PlatformValidationError } from '../core/validation';
 import { GpuInstanceType } from '../gpu/catalog';
+import { loraAdapterParameters } from '../serving/lora-adapter';
 import { ModelSpec } from '../serving/model-spec';
 import { SIZING_OVERHEAD } from '../serving/sizing';
 
@@ -92,10 +93,6 @@ export interface FineTuneMemory {
   readonly explanation: string;
 }
 
-/** LoRA adapter parameters on q, k, v and o of every layer (an upper bound under GQA). */
-export function loraAdapterParameters(model: ModelSpec, rank: number): number {
-  return model.layers * 4 * rank * 2 * model.hiddenSize;
-}
 
 function gib(bytes: number): string {
   return (bytes / GIB).toFixed(1);

@@ -3,13 +3,10 @@ import { HelmComponent, Stage } from '../core/component';
 import { JsonObject } from '../core/deep-merge';
 import { PlatformDefinition } from '../core/platform-definition';
 import { SYSTEM_NODE_TOLERATION } from '../core/scheduling';
-import { HelmChartVersion } from '../versions';
+import { ContainerImage, HelmChartVersion } from '../versions';
 
 /** Namespace of the Kubeflow Trainer controller (upstream's install default). */
 export const TRAINER_NAMESPACE = 'kubeflow-system';
-
-/** JobSet controller image the trainer chart's sub-chart runs: the released image, not the chart's staging default. */
-export const JOBSET_IMAGE = { repository: 'registry.k8s.io/jobset/jobset', tag: 'v0.12.0' } as const;
 
 /** Options of the Kubeflow Trainer controller. */
 export interface KubeflowTrainerOptions {
@@ -36,7 +33,7 @@ export interface KubeflowTrainerProps extends KubeflowTrainerOptions {
  * Kubeflow Trainer v2 (`kubeflow-trainer` chart, namespace `kubeflow-system`) with its JobSet sub-chart, on the system
  * nodes. It owns the TrainJob, TrainingRuntime and ClusterTrainingRuntime CRDs (chart templates, `crds.enabled`) and
  * the JobSet CRD (the sub-chart's `crds/`, installed because the component includes CRDs). The JobSet image is pinned
- * to the released `registry.k8s.io/jobset/jobset:v0.12.0` (the chart in git carries a staging `main` image) and the
+ * to the released {@link ContainerImage.JOBSET} (the chart in git carries a staging `main` image) and the
  * trainer image to the chart's appVersion. No built-in runtime is installed (`runtimes.defaultEnabled` false): the
  * training layer declares its own.
  */
@@ -60,7 +57,7 @@ export class KubeflowTrainer extends Construct {
         manager: { tolerations: [SYSTEM_NODE_TOLERATION] },
         jobset: {
           install: true,
-          image: { repository: JOBSET_IMAGE.repository, tag: JOBSET_IMAGE.tag, pullPolicy: 'IfNotPresent' },
+          image: { repository: ContainerImage.JOBSET.repository, tag: ContainerImage.JOBSET.tag, pullPolicy: 'IfNotPresent' },
           controller: { tolerations: [SYSTEM_NODE_TOLERATION] },
         },
         runtimes: { defaultEnabled: false },

@@ -20,8 +20,10 @@ import { acknowledgeNagFindings, NagFindingRule } from '../core/nag-acknowledgem
 import { PlatformDefinition } from '../core/platform-definition';
 import { mostPermissive, PodSecurityLevel } from '../core/pod-security';
 import { check, checkDnsLabel } from '../core/validation';
+import { GpuNodePool } from '../gpu/gpu-node-pool';
 import { FlowPeer } from '../network/flow';
 import { NetworkFlows } from '../network/network-flows';
+import { FineTuneOutputKind } from '../serving/fine-tune-output';
 import { ModelSource, ModelSourceKind } from '../serving/model-source';
 import { ServingLayer } from '../serving/serving-layer';
 import { Team } from '../teams/team';
@@ -61,7 +63,7 @@ export interface TrainingLayerProps extends TrainingLayerOptions {
 }
 
 /** Options of {@link TrainingLayer.addRayJob}: a RayJob of a team, submitted to its Kueue queue. */
-export interface TrainingRayJobOptions extends Omit<RayJobProps, 'definition' | 'operator' | 'kueue'> {}
+export interface TrainingRayJobOptions extends Omit<RayJobProps, 'definition' | 'operator'> {}
 
 /** Options of {@link TrainingLayer.addLustreFileSystem}. */
 export interface TrainingLustreOptions extends LustreFileSystemOptions {}
@@ -126,11 +128,10 @@ export class TrainingLayer extends Construct {
     return this._mlflow;
   }
 
-  /** Adds a RayJob for Ray-based fine-tuning on a team's queue; the KubeRay operator is installed with the first. */
+  /** Adds a RayJob for Ray-based fine-tuning on a team's LocalQueue; the KubeRay operator is installed with the first. */
   public addRayJob(id: string, options: TrainingRayJobOptions): RayJob {
-    check(this._kueue !== undefined, `RayJob '${options.name}' is submitted to a Kueue queue: call platform.training.addKueue() first`);
     this._kubeRay ??= new KubeRayOperator(this, 'KubeRay', { definition: this.props.definition });
-    return new RayJob(this, `RayJob${id}`, { ...options, definition: this.props.definition, operator: this._kubeRay, kueue: this._kueue });
+    return new RayJob(this, `RayJob${id}`, { ...options, definition: this.props.definition, operator: this._kubeRay });
   }
 
   /**
@@ -148,10 +149,12 @@ export class TrainingLayer extends Construct {
   }
 
   /**
-   * Adds a fine-tune of `options.model` on `options.pool`: checks nodes, processes and EFA against the pool and the
-   * training state against its GPU memory, then emits a TrainJob on the NeMo runtime.
+   * Adds a fine-tune of `options.model` on `options.pool`: checks nodes, processes and EFA against the pool, the
+   * training state against its GPU memory and, with a `queue`, the pool and GPUs against the team's Kueue quota, then
+   * emits a TrainJob on the NeMo runtime. It runs in `requested`'s team or namespace, else in its queue's team
+   * namespace, else in `training`. `fineTune.output` hands its result to serving.
    */
-  public addFineTuning(id: string, options: FineTuningOptions, placement: TrainingPlacement = {}): FineTuning {
+  public addFineTuning(id: string, options: FineTuningOptions, requested: TrainingPlacement = {}): FineTuning {
     const name = options.name;
     checkDnsLabel('name', name);
     check(name.length <= 40, `'name' (${name}) of a fine-tune must be at most 40 characters: JobSet derives pod and Service names from it`);
@@ -176,6 +179,11 @@ export class TrainingLayer extends Construct {
     }
     check(options.checkpoints !== undefined, `'checkpoints' of fine-tune '${name}' is required (s3://bucket/prefix)`);
     const checkpoints = parseS3Uri('checkpoints', options.checkpoints);
+    const output = options.output !== undefined
+      ? parseS3Uri('output', options.output)
+      : { bucket: checkpoints.bucket, prefix: `${checkpoints.prefix}/hf` };
+    const outputInCheckpoints = output.bucket === checkpoints.bucket
+      && (output.prefix === checkpoints.prefix || output.prefix.startsWith(`${checkpoints.prefix}/`));
     const method = options.method ?? FineTuneMethod.LORA;
     const strategy = options.strategy ?? ShardingStrategy.FSDP;
     const smallest = [...pool.candidates].sort((a, b) => a.gpu.memory.toMebibytes() - b.gpu.memory.toMebibytes())[0];
@@ -185,7 +193,7 @@ export class TrainingLayer extends Construct {
       nodes, gpusPerNode: processesPerNode, instanceType: smallest, poolName: pool.name,
     });
     check(options.command.length > 0, `'command' of fine-tune '${name}' must name the training script torchrun runs`);
-    if (options.queue !== undefined) checkDnsLabel('queue', options.queue);
+    const placement = this.queuePlacement(name, options, requested, pool, nodes, processesPerNode);
     if (options.activeDeadline !== undefined) {
       check(options.activeDeadline.toSeconds() >= 1, `'activeDeadline' of fine-tune '${name}' must be at least one second`);
     }
@@ -200,6 +208,7 @@ export class TrainingLayer extends Construct {
     });
     this.wireNamespace(component, `fine-tune '${name}'`, namespace, placement, efa);
     component.addDependency(this.ensureRuntime(efa ? 'nemo-efa' : 'nemo'));
+    if (options.queue !== undefined) component.addDependency(options.queue.kueue.queues);
 
     const namespaceComponent = placement.team?.component;
     const modelSource = this.modelSourceOf(options, namespace, component, namespaceComponent);
@@ -211,6 +220,15 @@ export class TrainingLayer extends Construct {
       ...options,
       namespace,
       resolvedModelSource: modelSource,
+      resolvedOutput: {
+        fineTuneName: name,
+        kind: method === FineTuneMethod.LORA ? FineTuneOutputKind.LORA_ADAPTER : FineTuneOutputKind.FULL_WEIGHTS,
+        baseModel: options.model,
+        uri: `s3://${output.bucket}/${output.prefix}`,
+        bucket: output.bucket,
+        prefix: output.prefix,
+        loraRank: method === FineTuneMethod.LORA ? options.loraRank ?? 16 : undefined,
+      },
       datasetToken: datasetToken?.secret,
       resolved: { nodes, processesPerNode, method, strategy, efa },
       memory,
@@ -220,6 +238,7 @@ export class TrainingLayer extends Construct {
       ...(modelSource.s3 !== undefined ? [{ ...modelSource.s3, write: false }] : []),
       ...(options.dataset.s3 !== undefined ? [{ ...options.dataset.s3, write: false }] : []),
       { ...checkpoints, write: true },
+      ...(outputInCheckpoints ? [] : [{ ...output, write: true }]),
     ]);
     this.allowFlows(name, namespace);
     this.fineTunes.push(fineTune);
@@ -251,6 +270,33 @@ export class TrainingLayer extends Construct {
     component.addDependency(this.ensureRuntime('nccl-tests'));
     this.allowFlows(name, namespace);
     return new NcclTest(component, 'Resource', { ...options, namespace, resolved: { name, nodes, gpusPerNode: pool.minGpusPerNode } });
+  }
+
+  /**
+   * The placement of a fine-tune with its Kueue queue: the queue's team unless `placement` names the same team (or
+   * namespace); refuses a priority without a queue, a queue of another team or namespace, a pool outside the queue
+   * and more GPUs than the team can ever be admitted on the pool.
+   */
+  private queuePlacement(
+    name: string, options: FineTuningOptions, placement: TrainingPlacement, pool: GpuNodePool, nodes: number, processesPerNode: number,
+  ): TrainingPlacement {
+    const queue = options.queue;
+    if (queue === undefined) {
+      check(options.priority === undefined,
+        `'priority' (${options.priority?.name}) of fine-tune '${name}' needs a 'queue': Kueue reads the priority class of queued workloads only`);
+      return placement;
+    }
+    const where = `'queue' (${queue.namespace}/${queue.name}) of fine-tune '${name}'`;
+    if (placement.team !== undefined) {
+      check(placement.team === queue.team,
+        `${where} is a LocalQueue of team '${queue.team.name}', but the fine-tune runs in team '${placement.team.name}': a LocalQueue takes jobs of its own namespace only`);
+    }
+    if (placement.namespace !== undefined) {
+      check(placement.namespace === queue.namespace,
+        `${where} is in namespace '${queue.namespace}', but the fine-tune runs in namespace '${placement.namespace}': a LocalQueue takes jobs of its own namespace only`);
+    }
+    queue.teamQueue.checkAdmissible(`fine-tune '${name}'`, pool, nodes * processesPerNode, `${nodes} x ${processesPerNode}`);
+    return { team: queue.team };
   }
 
   private wireNamespace(component: KubernetesComponent, what: string, namespace: string, placement: TrainingPlacement, efa: boolean): void {
@@ -302,7 +348,7 @@ export class TrainingLayer extends Construct {
     return ModelSource.fromHuggingFace(given.uri, { revision: given.revision, tokenSecret: token.secret });
   }
 
-  /** A Pod Identity role that reads the S3 sources' prefixes and reads and writes the checkpoint prefix. */
+  /** A Pod Identity role that reads the S3 sources' prefixes and reads and writes the checkpoint (and output) prefix. */
   private wireIdentity(id: string, name: string, namespace: string, locations: Array<{ bucket: string; prefix: string; write: boolean }>): void {
     const identity = new PodIdentityRole(this, `${id}S3Access`, {
       cluster: this.props.cluster,

@@ -92,13 +92,13 @@ const PLATFORMS: ReadonlyArray<[string, () => PlatformStack]> = [
     addGeneralPool(platform);
     const pool = platform.gpu.addNodePool('h100', { instanceTypes: ['p5.48xlarge'], efa: true, placementGroupName: 'training-pg', limits: { gpus: 32 } });
     const team = platform.teams.add({ name: 'research', gpuQuota: 16 });
-    platform.training.addKueue().addTeamQueue({ team, pools: [{ pool, gpus: 16 }] });
+    const queue = platform.training.addKueue().addTeamQueue({ team, pools: [{ pool, gpus: 16 }] });
     const datasets = platform.training.addLustreFileSystem('Datasets', {
       name: 'datasets', namespace: team.namespace,
       existing: { fileSystemId: 'fs-0123456789abcdef0', dnsName: 'fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com', mountName: 'abcdefgh' },
     });
     platform.training.addRayJob('Finetune', {
-      team, name: 'finetune', pool, workers: 1, rayVersion: '2.49.0', entrypoint: 'python /mnt/data/finetune.py',
+      queue: queue.defaultQueue, name: 'finetune', pool, workers: 1, rayVersion: '2.49.0', entrypoint: 'python /mnt/data/finetune.py',
       image: ContainerImage.of({ repository: 'rayproject/ray', tag: '2.49.0-py311-gpu', source: 'test', checked: '2026-12-02' }),
       volumes: [{ fileSystem: datasets, mountPath: '/mnt/data' }],
     });

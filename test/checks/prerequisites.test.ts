@@ -44,6 +44,28 @@ describe('prerequisites', () => {
     expect(list[0].requiredBy).toEqual(['karpenter-nodepools (EC2NodeClass h100)']);
   });
 
+  test('an existing FSx for Lustre file system is listed; one the stack creates is not', () => {
+    // GIVEN
+    const platform = testPlatform();
+    platform.training.addLustreFileSystem('Datasets', {
+      name: 'datasets', namespace: 'research',
+      existing: { fileSystemId: 'fs-0123456789abcdef0', dnsName: 'fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com', mountName: 'abcdefgh' },
+    });
+    platform.training.addLustreFileSystem('Scratch', { name: 'scratch', namespace: 'research' });
+
+    // WHEN
+    const list = computePrerequisites(platform.definition);
+
+    // THEN
+    expect(list).toEqual([{
+      kind: PrerequisiteKind.FILE_SYSTEM,
+      name: 'fs-0123456789abcdef0',
+      details: "an FSx for Lustre file system in the cluster's VPC (DNS name fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com, "
+        + 'mount name abcdefgh) whose security group admits the cluster security group on TCP 988 and 1018-1023',
+      requiredBy: ['lustre-datasets (PersistentVolume lustre-research-datasets)'],
+    }]);
+  });
+
   test('recorded one-time steps come last; the README table and the JSON file hold the same list', () => {
     const platform = testPlatform();
     const c = new KubernetesComponent(platform.definition, 'App', { name: 'app', namespace: 'apps', stage: Stage.WORKLOADS, description: 'x' });
@@ -62,11 +84,12 @@ describe('prerequisites', () => {
       'secret test/apps/vendor; one-time-step seed the index');
   });
 
-  test('the example platform lists its placement group, reservation and team registration', () => {
+  test('the example platform lists its placement group, reservation, Lustre file system and team registration', () => {
     const list = computePrerequisites(examplePlatform().definition);
     expect(list.filter((p) => p.kind !== PrerequisiteKind.SECRET).map((p) => `${p.kind} ${p.name}`)).toEqual([
       'placement-group agentic-h100',
       'capacity-reservation tags agentic-eks.io/pool=h100-efa',
+      'file-system fs-0a1b2c3d4e5f67890',
       'one-time-step register 2 LiteLLM team(s)',
       'one-time-step register LiteLLM virtual key evaluation-team-a-rag-nightly',
     ]);

@@ -99,6 +99,23 @@ describe('GitOps rendering', () => {
       .toThrow("GitOps rendering: ConfigMap 'cm' in 'bad' carries a CloudFormation token; Kubernetes-side props must be literal strings");
   });
 
+  test('a token in a component that explains its tokens is refused with the explanation', () => {
+    // GIVEN
+    const { platform } = rendered();
+    const c = new KubernetesComponent(platform.definition, 'Bad', { name: 'bad', stage: Stage.WORKLOADS, description: 'x' });
+    new (require('cdk8s').ApiObject)(c, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { arn: platform.cluster.clusterArn } });
+
+    // WHEN
+    c.explainTokens('The ARN exists once the stack is deployed: pass it as a literal');
+    c.explainTokens('The ARN exists once the stack is deployed: pass it as a literal');
+
+    // THEN
+    expect(c.tokenExplanations).toEqual(['The ARN exists once the stack is deployed: pass it as a literal']);
+    expect(() => GitOpsRendering.folders(platform.definition, platform.gitOps!)).toThrow(
+      "GitOps rendering: ConfigMap 'cm' in 'bad' carries a CloudFormation token; Kubernetes-side props must be literal strings. "
+      + 'The ARN exists once the stack is deployed: pass it as a literal');
+  });
+
   test('README lists every component in apply order with a Mermaid diagram', () => {
     const { platform } = rendered();
     const readme = GitOpsRendering.files(platform.definition, platform.gitOps!).find((f) => f.path === 'README.md')!.content;

@@ -122,6 +122,27 @@ describe('sizeModel', () => {
     });
   });
 
+  describe('reserved memory (LoRA adapter slots)', () => {
+    test('reservedBytesPerGpu leaves less room for KV cache', () => {
+      // 0.9: usable 38,652,189,081.6 - 16.06e9 weights = 22,592,189,081.6 -> 21 sequences of 8192 tokens (1 GiB each);
+      // 4 GiB reserved: 18,297,221,785.6 -> 17 sequences
+      const without = sizeModel(request(ModelSpec.LLAMA_3_1_8B, 8192, 1, ['g6e.xlarge']));
+      const reserved = sizeModel(request(ModelSpec.LLAMA_3_1_8B, 8192, 1, ['g6e.xlarge'], { reservedBytesPerGpu: 4 * GIB }));
+      expect(without.maxConcurrentSequencesAtContext - reserved.maxConcurrentSequencesAtContext).toBe(4);
+    });
+
+    test('a model that no longer fits says how much was reserved', () => {
+      expectValidationError(() => sizeModel(request(ModelSpec.LLAMA_3_1_8B, 131072, 1, ['g6.xlarge'], { reservedBytesPerGpu: GIB })),
+        'no GPU pool can hold Llama 3.1 8B (bf16) at context 131072 x concurrency 1: it needs 15.0 GiB of weights '
+        + '+ 16.0 GiB of KV cache, with 1.0 GiB per GPU reserved (LoRA adapter slots); the largest option offers 16.0 GiB (g6.xlarge, 1 node)');
+    });
+
+    test('negative reserved memory is refused', () => {
+      expectValidationError(() => sizeModel(request(ModelSpec.LLAMA_3_1_8B, 8192, 1, ['g6e.xlarge'], { reservedBytesPerGpu: -1 })),
+        "'reservedBytesPerGpu' (-1) must be zero or more");
+    });
+  });
+
   describe('Llama 3.1 70B', () => {
     test('32768 tokens x 16 sequences: eight H100 (p5.48xlarge), because eight L40S are 4 GiB short', () => {
       // GIVEN weights 70.6e9 x 2 = 141.2e9 B = 131.5 GiB; KV 327680 B/token x 32768 x 16 = 171,798,691,840 B = 160 GiB

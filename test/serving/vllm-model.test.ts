@@ -3,7 +3,7 @@ import { Testing } from 'cdk8s';
 import {
   ContainerImage, DeviceManagement, ENGINE_TYPE_LABEL, GPU_POOL_LABEL, GpuInstanceType, GpuModel, GpuNodePool,
   GpuNodePoolOptions, HelmComponent, KvCacheDType, MODEL_LABEL, ModelOptions, ModelSource, ModelSpec, ModelWorkloadKind,
-  PlatformStack, VllmModel, VllmModelProps, WeightDType,
+  LoraAdapter, PlatformStack, VllmModel, VllmModelProps, WeightDType,
 } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { find, objects, testPlatform } from '../util';
@@ -259,7 +259,7 @@ describe('VllmModel', () => {
 
     test('LoRA adapters turn on LoRA with rank 64 and one slot per adapter', () => {
       // GIVEN / WHEN
-      const f = addLlama({ loraAdapters: [{ name: 'sql', path: 'org/sql-lora' }, { name: 'chat', path: 'org/chat-lora' }] });
+      const f = addLlama({ loraAdapters: [LoraAdapter.fromHuggingFace('sql', 'org/sql-lora'), LoraAdapter.fromHuggingFace('chat', 'org/chat-lora')] });
 
       // THEN
       expect(argsOf(f).slice(DEFAULT_ARGS.length)).toEqual([
@@ -269,7 +269,7 @@ describe('VllmModel', () => {
 
     test('maxLoraRank sets --max-lora-rank', () => {
       // GIVEN / WHEN
-      const f = addLlama({ loraAdapters: [{ name: 'sql', path: 'org/sql-lora' }], maxLoraRank: 16 });
+      const f = addLlama({ loraAdapters: [LoraAdapter.fromHuggingFace('sql', 'org/sql-lora')], maxLoraRank: 16 });
 
       // THEN
       expect(flagValue(argsOf(f), '--max-lora-rank')).toBe('16');
@@ -857,13 +857,13 @@ describe('VllmModel', () => {
   describe('errors', () => {
     test('a LoRA adapter name used twice', () => {
       // GIVEN / WHEN / THEN
-      expect(() => addLlama({ loraAdapters: [{ name: 'sql', path: 'org/sql-a' }, { name: 'sql', path: 'org/sql-b' }] }))
+      expect(() => addLlama({ loraAdapters: [LoraAdapter.fromHuggingFace('sql', 'org/sql-a'), LoraAdapter.fromHuggingFace('sql', 'org/sql-b')] }))
         .toThrow("LoRA adapter name 'sql' is used twice in model 'llama'");
     });
 
     test('a LoRA adapter named like the model', () => {
       // GIVEN / WHEN / THEN
-      expect(() => addLlama({ servedModelName: 'llama', loraAdapters: [{ name: 'llama', path: 'org/lora' }] }))
+      expect(() => addLlama({ servedModelName: 'llama', loraAdapters: [LoraAdapter.fromHuggingFace('llama', 'org/lora')] }))
         .toThrow("LoRA adapter name 'llama' is the model's own served name");
     });
 
@@ -1023,7 +1023,7 @@ describe('VllmModel', () => {
       platform.serving.addModel('Llama', {
         name: 'llama', spec: ModelSpec.LLAMA_3_1_8B, pools: [l40s],
         source: ModelSource.fromHuggingFace(LLAMA_REPO, { revision: 'main', tokenSecret: { name: 'hf-token' } }),
-        loraAdapters: [{ name: 'sql', path: 'org/sql-lora' }], otlpTracesEndpoint: 'http://otel:4317',
+        loraAdapters: [LoraAdapter.fromHuggingFace('sql', 'org/sql-lora')], otlpTracesEndpoint: 'http://otel:4317',
         autoscaling: { maxReplicas: 4, kvCacheUtilization: 0.8 },
       }),
       platform.serving.addModel('Qwen', {

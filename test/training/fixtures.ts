@@ -33,7 +33,7 @@ export function trainingPlatform(): TrainingPlatform {
   });
   const team = platform.teams.add({ name: 'research', gpuQuota: 16 });
   const kueue = new Kueue(platform, 'Kueue', { definition });
-  kueue.addTeamQueue({ team, pools: [{ pool, gpus: 8 }] });
+  const queue = kueue.addTeamQueue({ team, pools: [{ pool, gpus: 8 }] });
   const driver = new FsxCsiDriver(platform, 'Fsx', { definition, cluster: platform.cluster });
   const lustre = new LustreFileSystem(platform, 'Datasets', {
     definition, cluster: platform.cluster, driver, name: 'datasets', namespace: team.namespace,
@@ -45,9 +45,9 @@ export function trainingPlatform(): TrainingPlatform {
   });
   const operator = new KubeRayOperator(platform, 'KubeRay', { definition });
   const rayJob = new RayJob(platform, 'Finetune', {
-    definition, operator, kueue, team, name: 'finetune',
+    definition, operator, queue: queue.defaultQueue, name: 'finetune',
     image: ContainerImage.of({ repository: 'rayproject/ray', tag: '2.49.0-py311-gpu', source: 'test', checked: '2026-12-02' }),
-    rayVersion: '2.49.0', entrypoint: 'python /mnt/data/finetune.py', pool, workers: 2, priority: 'normal',
+    rayVersion: '2.49.0', entrypoint: 'python /mnt/data/finetune.py', pool, workers: 2, priority: kueue.priorityClass('normal'),
     volumes: [{ fileSystem: lustre, mountPath: '/mnt/data' }],
   });
   return { platform, pool, team, kueue, lustre, mlflow, rayJob };

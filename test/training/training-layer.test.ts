@@ -33,7 +33,7 @@ describe('platform.training.addFineTuning', () => {
     expect(job.spec.suspend).toBeUndefined();
     expect(job.spec.runtimeRef).toEqual({ apiGroup: 'trainer.kubeflow.org', kind: 'ClusterTrainingRuntime', name: 'nemo' });
     expect(job.spec.trainer).toMatchObject({
-      image: 'nvcr.io/nvidia/nemo:26.06', command: ['torchrun', ...COMMAND], numNodes: 1, numProcPerNode: 4,
+      image: 'nvcr.io/nvidia/nemo:26.08', command: ['torchrun', ...COMMAND], numNodes: 1, numProcPerNode: 4,
       resourcesPerNode: { limits: { 'nvidia.com/gpu': 4 } },
     });
     expect(job.spec.trainer.env).toEqual(expect.arrayContaining([
@@ -74,6 +74,9 @@ describe('platform.training.addFineTuning', () => {
     expect(runtimes[0].spec.mlPolicy).toEqual({ numNodes: 1, torch: {} });
     expect(node.volumes).toEqual([{ name: 'workspace', emptyDir: {} }, { name: 'dshm', emptyDir: { medium: 'Memory' } }]);
     expect(node.containers[0].securityContext).toBeUndefined();
+    expect(node.initContainers.map((c: { image: string }) => c.image)).toEqual([
+      'ghcr.io/kubeflow/trainer/model-initializer:v2.3.0', 'ghcr.io/kubeflow/trainer/dataset-initializer:v2.3.0',
+    ]);
     expectValidK8sObjects(runtimes);
   });
 
@@ -91,10 +94,13 @@ describe('platform.training.addFineTuning', () => {
 
   test('GIVEN a multi-node full fine-tune on the EFA pool, queued with a priority THEN nemo-efa, EFA devices, Kueue labels, suspended', () => {
     const f = trainerPlatform();
-    const fineTune = f.platform.training.addFineTuning('Full', {
+    const team = f.platform.teams.add({ name: 'research', gpuQuota: 16, podSecurity: PodSecurityLevel.PRIVILEGED });
+    const kueue = f.platform.training.addKueue();
+    const queue = kueue.addTeamQueue({ team, pools: [{ pool: f.efa, gpus: 16 }] });
+    const ft = f.platform.training.addFineTuning('Full', {
       name: 'llama70-full', model: ModelSpec.LLAMA_3_1_70B, pool: f.efa, nodes: 2, method: FineTuneMethod.FULL, command: COMMAND,
       dataset: DatasetSource.fromHuggingFace('tatsu-lab/alpaca'), checkpoints: 's3://ckpt-bucket/llama70',
-      modelSource: ModelSource.fromS3('models-bucket', 'llama-3.1-70b'), queue: 'team-a', priority: 'high',
+      modelSource: ModelSource.fromS3('models-bucket', 'llama-3.1-70b'), queue: queue.defaultQueue, priority: kueue.priorityClass('high'),
       runtimePatches: {
         tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }],
         volumes: [{ name: 'fsx', persistentVolumeClaim: { claimName: 'datasets' } }],
@@ -104,11 +110,15 @@ describe('platform.training.addFineTuning', () => {
     });
     const objs = componentObjects(f, 'training-llama70-full');
     const job = find(objs, 'TrainJob', 'llama70-full');
-    expect(job.metadata.labels).toEqual({ 'kueue.x-k8s.io/queue-name': 'team-a', 'kueue.x-k8s.io/priority-class': 'high' });
+    expect(job.metadata.namespace).toBe('research');
+    expect(ft.namespace).toBe('research');
+    expect(job.metadata.labels).toEqual({ 'kueue.x-k8s.io/queue-name': 'default', 'kueue.x-k8s.io/priority-class': 'high' });
     expect(job.spec.suspend).toBe(true);
+    const component = f.platform.definition.components.find((c) => c.componentName === 'training-llama70-full')!;
+    expect(component.dependencies).toEqual(expect.arrayContaining([kueue.queues, team.component]));
     expect(job.spec.activeDeadlineSeconds).toBe(172800);
-    expect(fineTune.pool).toBe(f.efa);
-    expect(fineTune.activeDeadline?.toHours()).toBe(48);
+    expect(ft.pool).toBe(f.efa);
+    expect(ft.activeDeadline?.toHours()).toBe(48);
     expect(job.spec.runtimeRef.name).toBe('nemo-efa');
     expect(job.spec.trainer.numNodes).toBe(2);
     expect(job.spec.trainer.numProcPerNode).toBe(8);
@@ -127,7 +137,71 @@ describe('platform.training.addFineTuning', () => {
       { name: 'MODEL_DIR', value: '/workspace/model' }, { name: 'DATASET_DIR', value: '/workspace/dataset' },
       { name: 'FI_PROVIDER', value: 'efa' }, { name: 'NCCL_NET_PLUGIN', value: 'ofi' },
     ]);
+  });
+
+  test('GIVEN an EFA fine-tune without a team THEN it runs in the training namespace at Pod Security privileged', () => {
+    const f = trainerPlatform();
+    const ft = f.platform.training.addFineTuning('Full', {
+      name: 'llama70-full', model: ModelSpec.LLAMA_3_1_70B, pool: f.efa, nodes: 2, method: FineTuneMethod.FULL, command: COMMAND,
+      dataset: DatasetSource.fromHuggingFace('tatsu-lab/alpaca'), checkpoints: 's3://ckpt-bucket/llama70',
+    });
+    expect(ft.namespace).toBe('training');
+    expect(ft.trainJob.toJson().spec.suspend).toBeUndefined();
     expect(f.platform.definition.podSecurityOf('training')).toBe('privileged');
+  });
+
+  describe('Kueue queue and priority', () => {
+    const setup = () => {
+      const f = trainerPlatform();
+      const team = f.platform.teams.add({ name: 'research', gpuQuota: 8, podSecurity: PodSecurityLevel.PRIVILEGED });
+      const other = f.platform.teams.add({ name: 'team-b', gpuQuota: 4, podSecurity: PodSecurityLevel.PRIVILEGED });
+      const kueue = f.platform.training.addKueue();
+      const queue = kueue.addTeamQueue({ team, pools: [{ pool: f.l40s, gpus: 8 }], localQueues: ['default', 'sweep'] });
+      const opts = {
+        name: 'ft', model: ModelSpec.LLAMA_3_1_8B, pool: f.l40s, command: COMMAND,
+        dataset: DatasetSource.fromUri('hf://tatsu-lab/alpaca'), checkpoints: 's3://ckpt-bucket/ft',
+      };
+      return { f, team, other, kueue, queue, opts };
+    };
+    test('GIVEN a non-default LocalQueue and a priority THEN its labels, in the queue\'s team namespace', () => {
+      const { f, kueue, queue, opts } = setup();
+      const ft = f.platform.training.addFineTuning('X', { ...opts, queue: queue.localQueue('sweep'), priority: kueue.priorityClass('low') });
+      expect(ft.namespace).toBe('research');
+      expect(ft.trainJob.toJson().metadata.labels).toEqual({ 'kueue.x-k8s.io/queue-name': 'sweep', 'kueue.x-k8s.io/priority-class': 'low' });
+    });
+    test('GIVEN the same team as placement THEN accepted', () => {
+      const { f, team, queue, opts } = setup();
+      expect(f.platform.training.addFineTuning('X', { ...opts, queue: queue.defaultQueue }, { team }).namespace).toBe('research');
+    });
+    test('a priority without a queue', () => {
+      const { f, kueue, opts } = setup();
+      expect(() => f.platform.training.addFineTuning('X', { ...opts, priority: kueue.priorityClass('high') })).toThrow(
+        "'priority' (high) of fine-tune 'ft' needs a 'queue': Kueue reads the priority class of queued workloads only");
+    });
+    test('a queue of another team', () => {
+      const { f, other, queue, opts } = setup();
+      expect(() => f.platform.training.addFineTuning('X', { ...opts, queue: queue.defaultQueue }, { team: other })).toThrow(
+        "'queue' (research/default) of fine-tune 'ft' is a LocalQueue of team 'research', but the fine-tune runs in team 'team-b': a LocalQueue takes jobs of its own namespace only");
+    });
+    test('a queue of another namespace', () => {
+      const { f, queue, opts } = setup();
+      expect(() => f.platform.training.addFineTuning('X', { ...opts, queue: queue.defaultQueue }, { namespace: 'training' })).toThrow(
+        "'queue' (research/default) of fine-tune 'ft' is in namespace 'research', but the fine-tune runs in namespace 'training': a LocalQueue takes jobs of its own namespace only");
+    });
+    test('a pool outside the queue', () => {
+      const { f, queue, opts } = setup();
+      expect(() => f.platform.training.addFineTuning('X', { ...opts, pool: f.efa, queue: queue.defaultQueue })).toThrow(
+        "GPU NodePool 'training' is not in the Kueue queue of team 'research' (its pools: inference): fine-tune 'ft' would never be admitted");
+    });
+    test('more GPUs than the team can ever be admitted on the pool', () => {
+      const f = trainerPlatform();
+      const team = f.platform.teams.add({ name: 'research', gpuQuota: 4, podSecurity: PodSecurityLevel.BASELINE });
+      const queue = f.platform.training.addKueue().addTeamQueue({ team, pools: [{ pool: f.l40s }] });
+      expect(() => f.platform.training.addFineTuning('X', {
+        name: 'ft', model: ModelSpec.LLAMA_3_1_8B, pool: f.l40s, nodes: 2, command: COMMAND, queue: queue.defaultQueue,
+        dataset: DatasetSource.fromUri('hf://tatsu-lab/alpaca'), checkpoints: 's3://ckpt-bucket/ft',
+      })).toThrow("fine-tune 'ft' asks for 8 GPUs (2 x 4) on pool 'inference', more than team 'research' can ever be admitted there (4)");
+    });
   });
 
   test('GIVEN fine-tunes and an NCCL test THEN the platform checks find nothing', () => {

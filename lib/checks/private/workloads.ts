@@ -153,6 +153,41 @@ export function servedModelName(template: Json): string | undefined {
   return undefined;
 }
 
+/**
+ * The LoRA adapter names a vLLM pod template serves (`--lora-modules name=path ...` until the next flag, or the JSON
+ * form `{"name": ...}`); clients reach them with `"model": "<name>"` like the served model name.
+ */
+export function loraAdapterNames(template: Json): string[] {
+  const names: string[] = [];
+  for (const c of list(template, 'spec', 'containers')) {
+    const args = [...(at(c, 'command') as unknown[] ?? []), ...(at(c, 'args') as unknown[] ?? [])].map(String);
+    const i = args.indexOf('--lora-modules');
+    if (i < 0) continue;
+    for (const a of args.slice(i + 1)) {
+      if (a.startsWith('--')) break;
+      if (a.startsWith('{')) {
+        try {
+          const parsed = JSON.parse(a) as { name?: unknown };
+          if (typeof parsed.name === 'string') names.push(parsed.name);
+        } catch {
+          // not JSON: ignored
+        }
+      } else if (a.includes('=')) {
+        names.push(a.slice(0, a.indexOf('=')));
+      }
+    }
+  }
+  return names;
+}
+
+/** The LoRA adapter names behind a Service or an InferencePool (by its selector), sorted; empty when none. */
+export function loraAdaptersBehind(model: ClusterModel, kind: string, name: string, namespace: string | undefined): string[] {
+  const target = model.find(kind, name, namespace);
+  if (!target) return [];
+  const selector = kind === 'InferencePool' ? at(target.object, 'spec', 'selector', 'matchLabels') : at(target.object, 'spec', 'selector');
+  return [...new Set(selectedTemplates(model, namespace, selector).flatMap(loraAdapterNames))].sort();
+}
+
 /** The served model names behind a Service or an InferencePool (by its selector), sorted; empty when unknown. */
 export function servedNamesBehind(model: ClusterModel, kind: string, name: string, namespace: string | undefined): string[] {
   const target = model.find(kind, name, namespace);

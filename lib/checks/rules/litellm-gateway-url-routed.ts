@@ -1,5 +1,5 @@
 import { liteLlmConfigs, matchesPlainPath, routeParents, ruleMatches, serviceOfUrl } from '../private/routes';
-import { Json, at, list, servedNamesBehind } from '../private/workloads';
+import { Json, at, list, loraAdaptersBehind, servedNamesBehind } from '../private/workloads';
 import { ClusterModel, ModelObject, label } from '../model';
 import { IPlatformRule, RuleEvaluation, evaluation } from '../rule';
 
@@ -30,7 +30,7 @@ function rewritten(rule: Json, prefix: string, path: string): string {
 /**
  * A LiteLLM self-hosted model (`hosted_vllm/<name>`) whose `api_base` (`gatewayUrl`) points at a Gateway of the
  * platform reaches a route there: an HTTPRoute without header match takes `<path>/chat/completions`, hands the model
- * server a `/v1/...` path, and leads to pods serving that model name.
+ * server a `/v1/...` path, and leads to pods serving that model name (or a LoRA adapter of that name).
  */
 export const LITELLM_GATEWAY_URL_ROUTED: IPlatformRule = {
   id: 'litellm-gateway-url-routed',
@@ -80,10 +80,14 @@ export const LITELLM_GATEWAY_URL_ROUTED: IPlatformRule = {
           continue;
         }
         const served = e.model.slice(HOSTED_VLLM.length);
-        const names = [...new Set(list(best.rule, 'backendRefs').flatMap((b) => servedNamesBehind(model,
-          String(at(b, 'kind') ?? 'Service'), String(at(b, 'name')), String(at(b, 'namespace') ?? best.route.namespace))))];
-        if (names.length > 0 && !names.includes(served)) {
-          findings.push(`${who}, which ${label(best.route)} sends to pods serving ${names.join(', ')}, not ${served}; point 'gatewayUrl' at the route of ${served}`);
+        const backends = list(best.rule, 'backendRefs').map((b) =>
+          [String(at(b, 'kind') ?? 'Service'), String(at(b, 'name')), String(at(b, 'namespace') ?? best.route.namespace)] as const);
+        const names = [...new Set(backends.flatMap(([k, n, ns]) => servedNamesBehind(model, k, n, ns)))];
+        // A LoRA adapter of the pods is served under its own name, next to the model's.
+        const adapters = [...new Set(backends.flatMap(([k, n, ns]) => loraAdaptersBehind(model, k, n, ns)))];
+        if (names.length > 0 && !names.includes(served) && !adapters.includes(served)) {
+          const withAdapters = adapters.length > 0 ? ` (LoRA adapters: ${adapters.join(', ')})` : '';
+          findings.push(`${who}, which ${label(best.route)} sends to pods serving ${names.join(', ')}${withAdapters}, not ${served}; point 'gatewayUrl' at the route of ${served}`);
         }
       }
     }

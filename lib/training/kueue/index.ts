@@ -1,1 +1,2 @@
 export * from './kueue';
+export * from './queues';

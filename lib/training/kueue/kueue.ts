@@ -1,14 +1,13 @@
 import { Construct } from 'constructs';
 import { teamGpuQuota, placementGroupOf } from './private/facts';
+import { LocalQueue, TeamQueue, WorkloadPriority, WorkloadPriorityClass } from './queues';
 import {
   ClusterQueueV1Beta2, ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohortPolicy, ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort,
   ClusterQueueV1Beta2SpecPreemptionWithinClusterQueue, ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesBorrowingLimit,
   ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesLendingLimit, ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesNominalQuota,
 } from '../../../imports/kueue-clusterqueue-kueue.x-k8s.io';
-import { LocalQueueV1Beta2 } from '../../../imports/kueue-localqueue-kueue.x-k8s.io';
 import { ResourceFlavorV1Beta2 } from '../../../imports/kueue-resourceflavor-kueue.x-k8s.io';
 import { TopologyV1Beta2 } from '../../../imports/kueue-topology-kueue.x-k8s.io';
-import { WorkloadPriorityClassV1Beta2 } from '../../../imports/kueue-workloadpriorityclass-kueue.x-k8s.io';
 import { HelmComponent, KubernetesComponent, Stage } from '../../core/component';
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
@@ -21,10 +20,6 @@ import { ContainerImage, HelmChartVersion } from '../../versions';
 
 /** Namespace of the Kueue controller (upstream's install default). */
 export const KUEUE_NAMESPACE = 'kueue-system';
-/** Label that submits a job (TrainJob, JobSet, RayJob, batch Job) to a LocalQueue. */
-export const QUEUE_NAME_LABEL = 'kueue.x-k8s.io/queue-name';
-/** Label that gives a job a WorkloadPriorityClass. */
-export const PRIORITY_CLASS_LABEL = 'kueue.x-k8s.io/priority-class';
 /** The resource Kueue's quotas count: whole NVIDIA GPUs. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 
@@ -63,16 +58,6 @@ export enum KueueIntegration {
   RAY_CLUSTER = 'ray.io/raycluster',
   /** LeaderWorkerSet. */
   LEADER_WORKER_SET = 'leaderworkerset.x-k8s.io/leaderworkerset',
-}
-
-/** A Kueue `WorkloadPriorityClass`: jobs pick it with the label `kueue.x-k8s.io/priority-class`. */
-export interface WorkloadPriority {
-  /** Name (a DNS label). */
-  readonly name: string;
-  /** Priority; higher is more important (preempts lower within a queue and reclaims across the cohort). */
-  readonly value: number;
-  /** Description. @default - none */
-  readonly description?: string;
 }
 
 /** The default priority classes: `low` (100), `normal` (1000) and `high` (10000). */
@@ -152,20 +137,6 @@ export interface TeamQueueOptions {
   readonly localQueues?: string[];
 }
 
-/** A team's queue: ClusterQueue `<team>` and the LocalQueues of its namespace. */
-export interface TeamQueue {
-  /** The team. */
-  readonly team: Team;
-  /** ClusterQueue name (the team name). */
-  readonly clusterQueueName: string;
-  /** LocalQueue names in the team's namespace. */
-  readonly localQueueNames: string[];
-  /** GPUs guaranteed (nominal) per pool name. */
-  readonly nominalGpus: Readonly<Record<string, number>>;
-  /** GPUs the team may borrow per pool name. */
-  readonly borrowingLimits: Readonly<Record<string, number>>;
-}
-
 const DEFAULT_INTEGRATIONS = [
   KueueIntegration.TRAINJOB, KueueIntegration.JOBSET, KueueIntegration.RAY_JOB, KueueIntegration.RAY_CLUSTER, KueueIntegration.BATCH_JOB,
 ];
@@ -184,8 +155,10 @@ function checkGpuCount(prop: string, value: number | undefined): void {
  * placement group, a `Topology` for topology-aware scheduling.
  *
  * Kubernetes side: component `kueue` (stage CONTROLLERS; the chart owns the Kueue CRDs) and component `kueue-queues`
- * (stage CONFIGURATION). Jobs join a queue with the label `kueue.x-k8s.io/queue-name: <LocalQueue>` (see
- * {@link queueLabels}). Kueue counts GPUs only ({@link KUEUE_EXCLUDED_RESOURCE_PREFIXES}).
+ * (stage CONFIGURATION). Jobs join a queue by reference: `addTeamQueue()` returns the team's {@link LocalQueue}s and
+ * {@link priorityClass} the {@link WorkloadPriorityClass}es, which fine-tunes and RayJobs take as `queue` and
+ * `priority` (labels `kueue.x-k8s.io/queue-name` and `kueue.x-k8s.io/priority-class`). Kueue counts GPUs only
+ * ({@link KUEUE_EXCLUDED_RESOURCE_PREFIXES}).
  */
 export class Kueue extends Construct {
   /** The Kueue chart. */
@@ -198,7 +171,7 @@ export class Kueue extends Construct {
   public readonly integrations: KueueIntegration[];
   private readonly flavors = new Map<string, { pool: GpuNodePool; topology: boolean }>();
   private readonly teamQueues = new Map<string, TeamQueue>();
-  private readonly priorityNames: string[];
+  private readonly priorities = new Map<string, WorkloadPriorityClass>();
   private topology?: TopologyV1Beta2;
 
   constructor(scope: Construct, id: string, props: KueueProps) {
@@ -208,15 +181,11 @@ export class Kueue extends Construct {
     this.integrations = [...new Set(props.integrations ?? DEFAULT_INTEGRATIONS)];
     check(this.integrations.length > 0, "'integrations' must name at least one job framework");
     const priorities = props.priorities ?? DEFAULT_WORKLOAD_PRIORITIES;
-    const seen = new Set<string>();
+    const names = new Set<string>();
     for (const p of priorities) {
-      checkDnsLabel('priorities[].name', p.name);
-      check(!seen.has(p.name), `workload priority class '${p.name}' is defined twice`);
-      seen.add(p.name);
-      check(Number.isInteger(p.value) && Math.abs(p.value) <= 1_000_000_000,
-        `'value' (${p.value}) of workload priority class '${p.name}' must be an integer from -1000000000 to 1000000000`);
+      check(!names.has(p.name), `workload priority class '${p.name}' is defined twice`);
+      names.add(p.name);
     }
-    this.priorityNames = [...seen];
     const image = props.image ?? ContainerImage.KUEUE;
     const integrations = this.integrations;
 
@@ -244,18 +213,30 @@ export class Kueue extends Construct {
       description: `Kueue flavors, priority classes and team queues (cohort '${this.cohort}')`,
     });
     this.queues.addDependency(this.controller);
-    for (const p of priorities) {
-      new WorkloadPriorityClassV1Beta2(this.queues, `Priority-${p.name}`, {
-        metadata: { name: p.name },
-        value: p.value,
-        description: p.description,
-      });
-    }
+    for (const p of priorities) this.addPriorityClass(p);
   }
 
-  /** Names of the workload priority classes. */
-  public get priorityClassNames(): string[] {
-    return [...this.priorityNames];
+  /** The workload priority classes, in the order they were defined. */
+  public get priorityClasses(): WorkloadPriorityClass[] {
+    return [...this.priorities.values()];
+  }
+
+  /**
+   * Adds a `WorkloadPriorityClass` (cluster-scoped, in the `kueue-queues` component) and returns it, to pass as
+   * `priority` of fine-tunes and RayJobs.
+   */
+  public addPriorityClass(priority: WorkloadPriority): WorkloadPriorityClass {
+    check(!this.priorities.has(priority.name), `workload priority class '${priority.name}' is defined twice`);
+    const created = new WorkloadPriorityClass(this.queues, `Priority-${priority.name}`, { ...priority, kueue: this });
+    this.priorities.set(priority.name, created);
+    return created;
+  }
+
+  /** The workload priority class named `name` (e.g. `'high'` of the defaults); refuses a class that is not defined. */
+  public priorityClass(name: string): WorkloadPriorityClass {
+    const p = this.priorities.get(name);
+    check(p !== undefined, `workload priority class '${name}' is not defined (defined: ${[...this.priorities.keys()].join(', ') || 'none'})`);
+    return p;
   }
 
   /** Names of the pools that have a ResourceFlavor. */
@@ -367,16 +348,11 @@ export class Kueue extends Construct {
         }],
       },
     });
-    for (const q of localQueues) {
-      new LocalQueueV1Beta2(this.queues, `LocalQueue-${team.name}-${q}`, {
-        metadata: { name: q, namespace: team.namespace, labels: team.labels },
-        spec: { clusterQueue: team.name },
-      });
-    }
+    const queues = localQueues.map((q) => new LocalQueue(this.queues, `LocalQueue-${team.name}-${q}`, {
+      kueue: this, team, name: q, clusterQueueName: team.name,
+    }));
     this.queues.addDependency(team.component);
-    const result: TeamQueue = {
-      team, clusterQueueName: team.name, localQueueNames: [...localQueues], nominalGpus: { ...nominal }, borrowingLimits: { ...borrowing },
-    };
+    const result = new TeamQueue({ team, clusterQueueName: team.name, localQueues: queues, nominalGpus: nominal, borrowingLimits: borrowing });
     this.teamQueues.set(team.name, result);
     return result;
   }
@@ -387,25 +363,6 @@ export class Kueue extends Construct {
     check(q !== undefined && q.team === team,
       `team '${team.name}' has no Kueue queue: add it with addTeamQueue() first (teams with queues: ${[...this.teamQueues.keys()].join(', ') || 'none'})`);
     return q;
-  }
-
-  /**
-   * The labels that submit a job of `team` to Kueue: `kueue.x-k8s.io/queue-name` (the team's first LocalQueue unless
-   * `localQueue` names another) and, with `priority`, `kueue.x-k8s.io/priority-class`. Refuses unknown teams, queues
-   * and priority classes.
-   */
-  public queueLabels(team: Team, options: { localQueue?: string; priority?: string } = {}): Record<string, string> {
-    const q = this.queueOf(team);
-    const name = options.localQueue ?? q.localQueueNames[0];
-    check(q.localQueueNames.includes(name),
-      `LocalQueue '${name}' is not a queue of team '${team.name}' (its queues: ${q.localQueueNames.join(', ')})`);
-    const labels: Record<string, string> = { [QUEUE_NAME_LABEL]: name };
-    if (options.priority !== undefined) {
-      check(this.priorityNames.includes(options.priority),
-        `workload priority class '${options.priority}' is not defined (defined: ${this.priorityNames.join(', ')})`);
-      labels[PRIORITY_CLASS_LABEL] = options.priority;
-    }
-    return labels;
   }
 
   /** Whether the flavor of a pool uses topology-aware scheduling. */

@@ -11,9 +11,8 @@ import { check, checkDnsLabel, checkLiteral } from '../../core/validation';
 import { EFA_POOL_LABEL, GpuNodePool } from '../../gpu/gpu-node-pool';
 import { FlowPeer, FlowPort } from '../../network/flow';
 import { NetworkFlows } from '../../network/network-flows';
-import { Team } from '../../teams/team';
 import { ContainerImage, HelmChartVersion } from '../../versions';
-import { Kueue } from '../kueue/kueue';
+import { LocalQueue, WorkloadPriorityClass } from '../kueue/queues';
 import { LustreFileSystem } from '../storage/lustre';
 
 /** Namespace of the KubeRay operator. */
@@ -89,10 +88,11 @@ export interface RayJobProps {
   readonly definition: PlatformDefinition;
   /** The KubeRay operator. */
   readonly operator: KubeRayOperator;
-  /** Kueue; the job is submitted to the team's queue. */
-  readonly kueue: Kueue;
-  /** The team that runs the job (its namespace and queue). */
-  readonly team: Team;
+  /**
+   * The Kueue LocalQueue the job is submitted to (from `kueue.addTeamQueue()`): the job runs in the queue's team
+   * namespace, suspended until the team's ClusterQueue admits it.
+   */
+  readonly queue: LocalQueue;
   /** RayJob name (a DNS label). */
   readonly name: string;
   /** Ray image (its Ray version must be `rayVersion`), e.g. `rayproject/ray:2.49.0-py311-gpu`. */
@@ -111,8 +111,8 @@ export interface RayJobProps {
   readonly head?: RayPodResources;
   /** CPU and memory of each worker. @default - 8 CPU, 64 GiB */
   readonly worker?: RayPodResources;
-  /** Kueue priority class. @default - none (priority 0) */
-  readonly priority?: string;
+  /** Kueue priority class (`kueue.priorityClass('normal')`, `kueue.addPriorityClass()`). @default - none (priority 0) */
+  readonly priority?: WorkloadPriorityClass;
   /** Shared volumes mounted into the head and the workers. @default - none */
   readonly volumes?: RayVolumeMount[];
 }
@@ -147,25 +147,23 @@ export class RayJob extends Construct {
     checkLiteral('entrypoint', props.entrypoint);
     check(props.entrypoint.trim().length > 0, `'entrypoint' of RayJob '${props.name}' must not be empty`);
     check(/^\d+\.\d+\.\d+$/.test(props.rayVersion), `'rayVersion' (${props.rayVersion}) of RayJob '${props.name}' must be a Ray version such as 2.49.0`);
-    const team = props.team;
-    const queue = props.kueue.queueOf(team);
+    const team = props.queue.team;
     const pool = props.pool;
-    check(queue.nominalGpus[pool.name] !== undefined,
-      `GPU NodePool '${pool.name}' is not in the Kueue queue of team '${team.name}' (its pools: ${Object.keys(queue.nominalGpus).join(', ')}): RayJob '${props.name}' would never be admitted`);
+    const teamQueue = props.queue.teamQueue;
+    check(teamQueue.gpuCeiling(pool) !== undefined,
+      `GPU NodePool '${pool.name}' is not in the Kueue queue of team '${team.name}' (its pools: ${Object.keys(teamQueue.nominalGpus).join(', ')}): RayJob '${props.name}' would never be admitted`);
     const workers = props.workers ?? 1;
     check(Number.isInteger(workers) && workers >= 1, `'workers' (${workers}) of RayJob '${props.name}' must be an integer of at least 1`);
     const gpus = props.gpusPerWorker ?? pool.minGpusPerNode;
     check(Number.isInteger(gpus) && gpus >= 1 && gpus <= pool.maxGpusPerNode,
       `'gpusPerWorker' (${gpus}) of RayJob '${props.name}' must be an integer from 1 to the ${pool.maxGpusPerNode} GPUs of a node of pool '${pool.name}'`);
-    const ceiling = queue.nominalGpus[pool.name] + queue.borrowingLimits[pool.name];
-    check(workers * gpus <= ceiling,
-      `RayJob '${props.name}' asks for ${workers * gpus} GPUs (${workers} x ${gpus}) on pool '${pool.name}', more than team '${team.name}' can ever be admitted there (${ceiling})`);
+    teamQueue.checkAdmissible(`RayJob '${props.name}'`, pool, workers * gpus, `${workers} x ${gpus}`);
     for (const v of props.volumes ?? []) {
       check(v.fileSystem.namespace === team.namespace,
         `volume '${v.fileSystem.claimName}' of RayJob '${props.name}' is claimed in namespace '${v.fileSystem.namespace}', not in the team's '${team.namespace}'`);
       check(v.mountPath.startsWith('/'), `'mountPath' (${v.mountPath}) of RayJob '${props.name}' must be an absolute path`);
     }
-    const labels = props.kueue.queueLabels(team, { priority: props.priority });
+    const labels = props.queue.labels(props.priority);
     this.namespace = team.namespace;
 
     this.component = new KubernetesComponent(props.definition, `RayJob-${team.name}-${props.name}`, {
@@ -174,7 +172,7 @@ export class RayJob extends Construct {
       stage: Stage.WORKLOADS,
       description: `RayJob '${props.name}' of team '${team.name}': ${workers} worker(s) x ${gpus} GPU(s) on pool '${pool.name}'`,
     });
-    this.component.addDependency(team.component, props.kueue.queues, props.operator.operator);
+    this.component.addDependency(team.component, props.queue.kueue.queues, props.operator.operator);
 
     const head = props.head ?? { cpu: Cpu.cores(2), memory: Size.gibibytes(8) };
     const worker = props.worker ?? { cpu: Cpu.cores(8), memory: Size.gibibytes(64) };

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as fsx from 'aws-cdk-lib/aws-fsx';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { PodIdentityRole } from '../../cluster/pod-identity';
 import { HelmComponent, KubernetesComponent, Stage } from '../../core/component';
 import { JsonObject } from '../../core/deep-merge';
+import { acknowledgeNagFindings, NagFindingRule } from '../../core/nag-acknowledgements';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { SYSTEM_NODE_TOLERATION } from '../../core/scheduling';
 import { check, checkDnsLabel, checkDnsSubdomain } from '../../core/validation';
@@ -85,10 +86,9 @@ export class FsxCsiDriver extends Construct {
       actions: ['iam:CreateServiceLinkedRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy'],
       resources: ['arn:*:iam::*:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/*', 'arn:*:iam::*:role/aws-service-role/fsx.amazonaws.com/*'],
     }));
-    Validations.of(this.identity).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: 'FSx CreateFileSystem/DescribeFileSystems have no resource ARN before the file system exists; the service-linked role ARNs are fixed by AWS with a wildcard account and suffix (aws-fsx-csi-driver docs/install.md)',
-    });
+    // cdk-nag matches acknowledgements by exact finding id: computed from the synthesized policy.
+    acknowledgeNagFindings(this.identity, NagFindingRule.WILDCARDS,
+      'FSx CreateFileSystem/DescribeFileSystems have no resource ARN before the file system exists; the service-linked role ARNs are fixed by AWS with a wildcard account and suffix (aws-fsx-csi-driver docs/install.md)');
   }
 }
 
@@ -129,20 +129,24 @@ export interface LustreFileSystemOptions {
   readonly removalPolicy?: RemovalPolicy;
   /**
    * An existing file system to mount instead of creating one: its literal id, DNS name and mount name. Needed for the
-   * GitOps rendering, whose manifests may not carry CloudFormation tokens (create the file system in one deployment,
-   * then pass its attributes here).
+   * GitOps rendering, whose manifests may not carry CloudFormation tokens: the attributes of a file system this stack
+   * creates are known only after the deployment (the stack outputs them), and the FSx CSI driver's dynamic
+   * provisioning needs the subnet and security group ids, tokens as well.
    * @default - a new file system, its attributes as CloudFormation tokens (CDK rendering only)
    */
   readonly existing?: LustreFileSystemAttributes;
 }
 
-/** Literal attributes of an existing FSx for Lustre file system. */
+/**
+ * Literal attributes of an existing FSx for Lustre file system (`aws fsx describe-file-systems`: `FileSystemId`,
+ * `DNSName`, `LustreConfiguration.MountName`).
+ */
 export interface LustreFileSystemAttributes {
   /** File system id (`fs-0123456789abcdef0`). */
   readonly fileSystemId: string;
   /** DNS name (`fs-0123456789abcdef0.fsx.us-west-2.amazonaws.com`). */
   readonly dnsName: string;
-  /** Lustre mount name (e.g. `abcdefgh`). */
+  /** Lustre mount name (8 characters, e.g. `abcdefgh`; `fsx` on SCRATCH_1). */
   readonly mountName: string;
 }
 
@@ -168,8 +172,9 @@ const THROUGHPUT: Record<LustreDeploymentType, number[] | undefined> = {
  * AWS side: the file system in the cluster's first private subnet, a security group allowing Lustre (TCP 988 and
  * 1018-1023) from the cluster security group and from itself (EFA: all traffic within the group). Kubernetes side:
  * component `lustre-<name>` (stage WORKLOADS) with the PV (CSI `fsx.csi.aws.com`, volume handle the file system id,
- * DNS name and mount name from CloudFormation) and the PVC. The PV carries CloudFormation tokens, so the GitOps
- * rendering needs the values resolved (see the report of the stack outputs); the CDK rendering applies it as is.
+ * DNS name and mount name) and the PVC. A file system the stack creates has these attributes as CloudFormation tokens:
+ * the CDK rendering applies the PV as is and the stack outputs them; the GitOps rendering refuses the PV and says to
+ * pass them as `existing`, the way an existing file system is mounted in both renderings.
  */
 export class LustreFileSystem extends Construct {
   /** The file system (undefined with `existing`). */
@@ -207,24 +212,43 @@ export class LustreFileSystem extends Construct {
     this.namespace = props.namespace;
 
     let attributes: LustreFileSystemAttributes;
+    let tokens: string | undefined;
     if (props.existing !== undefined) {
-      check(/^fs-[0-9a-f]{8,17}$/.test(props.existing.fileSystemId),
-        `'existing.fileSystemId' (${props.existing.fileSystemId}) of Lustre file system '${props.name}' must be an FSx id such as fs-0123456789abcdef0`);
       attributes = { ...props.existing };
+      const e = attributes;
+      if ([e.fileSystemId, e.dnsName, e.mountName].some((v) => Token.isUnresolved(v))) {
+        tokens = `The 'existing' attributes of Lustre file system '${props.name}' are CloudFormation tokens`;
+      } else {
+        check(/^fs-[0-9a-f]{8,17}$/.test(e.fileSystemId),
+          `'existing.fileSystemId' (${e.fileSystemId}) of Lustre file system '${props.name}' must be an FSx id such as fs-0123456789abcdef0`);
+        check(new RegExp(`^${e.fileSystemId}\\.fsx\\.[a-z]{2}(-[a-z]+)+-\\d+\\.amazonaws\\.com(\\.cn)?$`).test(e.dnsName),
+          `'existing.dnsName' (${e.dnsName}) of Lustre file system '${props.name}' must be the DNS name of ${e.fileSystemId}: ${e.fileSystemId}.fsx.<region>.amazonaws.com`);
+        check(/^[a-z0-9]{3,8}$/.test(e.mountName),
+          `'existing.mountName' (${e.mountName}) of Lustre file system '${props.name}' must be its Lustre mount name: 3 to 8 lowercase letters and digits (LustreConfiguration.MountName)`);
+      }
     } else {
       const created = this.createFileSystem(props, type, gib, throughput, efa);
       this.fileSystem = created.fileSystem;
       this.securityGroup = created.securityGroup;
       attributes = { fileSystemId: created.fileSystem.ref, dnsName: created.fileSystem.attrDnsName, mountName: created.fileSystem.attrLustreMountName };
+      new CfnOutput(this, 'FileSystemId', { value: attributes.fileSystemId, description: `FSx for Lustre ${props.name}: existing.fileSystemId` });
+      new CfnOutput(this, 'DnsName', { value: attributes.dnsName, description: `FSx for Lustre ${props.name}: existing.dnsName` });
+      new CfnOutput(this, 'MountName', { value: attributes.mountName, description: `FSx for Lustre ${props.name}: existing.mountName` });
+      tokens = `Lustre file system '${props.name}' is created by this stack, so its id, DNS name and mount name are CloudFormation tokens`;
     }
 
     this.component = new KubernetesComponent(props.definition, `Lustre-${props.name}-${props.namespace}`, {
+      // No component namespace: the PersistentVolume is cluster-scoped, the claim names its own namespace.
       name: `lustre-${props.name}`,
-      namespace: props.namespace,
       stage: Stage.WORKLOADS,
       description: `FSx for Lustre '${props.name}' (${gib} GiB ${type}) as PVC ${props.namespace}/${props.name} (ReadWriteMany)`,
     });
     this.component.addDependency(props.driver.driver);
+    if (tokens !== undefined) {
+      this.component.explainTokens(`${tokens}: create the file system first (deploy the stack once, it outputs FileSystemId, `
+        + `DnsName and MountName; or run aws fsx create-file-system), then pass the literal values as `
+        + `'existing: { fileSystemId, dnsName, mountName }'`);
+    }
     const pvName = `lustre-${props.namespace}-${props.name}`;
     checkDnsSubdomain('PersistentVolume name', pvName);
     const storage = k8s.Quantity.fromString(`${gib}Gi`);

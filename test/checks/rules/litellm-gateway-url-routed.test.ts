@@ -41,6 +41,23 @@ describe('litellm-gateway-url-routed', () => {
     ]);
   });
 
+  test('compliant when the name is a LoRA adapter of the pods behind the route; a name they do not serve lists the adapters', () => {
+    // GIVEN the llama pods serve adapters 'support' and 'sql' next to the base model
+    const llama = gpuDeployment('llama', 'p', 1, 1, 'meta-llama/Llama-3.1-8B-Instruct') as any;
+    llama.spec.template.spec.containers[0].args.push('--enable-lora', '--lora-modules', 'support=/adapters/support/model', '{"name": "sql", "path": "org/sql"}', '--max-loras', '2');
+    const withAdapters = [models[0], models[1], llama, service('llama')];
+
+    // WHEN / THEN
+    const ok = definitionWith({ gateway: [GATEWAY, ...routes], models: withAdapters, litellm: [liteLlmConfig('http://inference-gateway.gateway.svc/llama/v1', 'support')] });
+    expect(run(LITELLM_GATEWAY_URL_ROUTED, ok).status).toBe(RuleStatus.COMPLIANT);
+    const json = definitionWith({ gateway: [GATEWAY, ...routes], models: withAdapters, litellm: [liteLlmConfig('http://inference-gateway.gateway.svc/llama/v1', 'sql')] });
+    expect(run(LITELLM_GATEWAY_URL_ROUTED, json).status).toBe(RuleStatus.COMPLIANT);
+    const bad = definitionWith({ gateway: [GATEWAY, ...routes], models: withAdapters, litellm: [liteLlmConfig('http://inference-gateway.gateway.svc/llama/v1', 'chat')] });
+    expect(messages(run(LITELLM_GATEWAY_URL_ROUTED, bad))).toEqual([
+      "model 'qwen3-32b' of LiteLLM (ConfigMap 'litellm/litellm-config') has 'gatewayUrl' http://inference-gateway.gateway.svc/llama/v1, which HTTPRoute 'models/llama' sends to pods serving meta-llama/Llama-3.1-8B-Instruct (LoRA adapters: sql, support), not chat; point 'gatewayUrl' at the route of chat",
+    ]);
+  });
+
   test('a URL without /v1', () => {
     const definition = definitionWith({ gateway: [GATEWAY, ...routes], models, litellm: [liteLlmConfig('http://inference-gateway.gateway.svc/qwen')] });
     expect(messages(run(LITELLM_GATEWAY_URL_ROUTED, definition))).toEqual([

@@ -47,9 +47,48 @@ describe('Kueue', () => {
     const objs = objectsOf(kueue.queues);
     expect(find(objs, 'ResourceFlavor', 'l40s').spec.topologyName).toBeUndefined();
     expect(find(objs, 'ClusterQueue', 'a').spec.cohortName).toBe('gpus');
-    expect(kueue.queueLabels(team, { localQueue: 'sweep', priority: 'batch' })).toEqual({
+    expect(q.localQueues.map((l) => `${l.namespace}/${l.name} -> ${l.clusterQueueName}`)).toEqual(['a/train -> a', 'a/sweep -> a']);
+    expect(q.defaultQueue.name).toBe('train');
+    expect(kueue.priorityClasses.map((p) => `${p.name}=${p.value}`)).toEqual(['batch=5']);
+    expect(q.localQueue('sweep').labels(kueue.priorityClass('batch'))).toEqual({
       'kueue.x-k8s.io/queue-name': 'sweep', 'kueue.x-k8s.io/priority-class': 'batch',
     });
+    expect(q.defaultQueue.labels()).toEqual({ 'kueue.x-k8s.io/queue-name': 'train' });
+    expect(kueue.queueOf(team)).toBe(q);
+  });
+
+  test('addPriorityClass adds a WorkloadPriorityClass to the queues component and returns it', () => {
+    // GIVEN
+    const platform = testPlatform();
+    const kueue = new Kueue(platform, 'Kueue', { definition: platform.definition });
+
+    // WHEN
+    const urgent = kueue.addPriorityClass({ name: 'urgent', value: 50000, description: 'Incidents' });
+
+    // THEN
+    expect(urgent.name).toBe('urgent');
+    expect(kueue.priorityClass('urgent')).toBe(urgent);
+    expect(kueue.priorityClasses.map((p) => p.name)).toEqual(['low', 'normal', 'high', 'urgent']);
+    expect(find(objectsOf(kueue.queues), 'WorkloadPriorityClass', 'urgent')).toMatchObject({
+      apiVersion: 'kueue.x-k8s.io/v1beta2', value: 50000, description: 'Incidents',
+    });
+    expect(() => kueue.addPriorityClass({ name: 'high', value: 1 })).toThrow("workload priority class 'high' is defined twice");
+    expect(() => kueue.addPriorityClass({ name: 'big', value: 2_000_000_000 })).toThrow(
+      "'value' (2000000000) of workload priority class 'big' must be an integer from -1000000000 to 1000000000");
+  });
+
+  test('a priority class of another Kueue installation is refused by a LocalQueue', () => {
+    // GIVEN
+    const a = testPlatform();
+    const b = testPlatform();
+    const poolA = a.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 8 } });
+    const team = a.teams.add({ name: 'a', gpuQuota: 4 });
+    const queue = new Kueue(a, 'Kueue', { definition: a.definition }).addTeamQueue({ team, pools: [{ pool: poolA }] });
+    const other = new Kueue(b, 'Kueue', { definition: b.definition });
+
+    // WHEN / THEN
+    expect(() => queue.defaultQueue.labels(other.priorityClass('high'))).toThrow(
+      "workload priority class 'high' belongs to another Kueue installation than LocalQueue 'a/default'");
   });
 
   test('errors', () => {
@@ -67,9 +106,10 @@ describe('Kueue', () => {
     expect(() => kueue.addTeamQueue({ team, pools: [{ pool, gpus: 2 }, { pool: pool2 }] })).toThrow(
       "'gpus' of pool 'l4' in the Kueue queue of team 'a' is required when the queue spans 2 pools: split the team's 'gpuQuota' (4) between them");
     expect(() => kueue.queueOf(other)).toThrow("team 'c' has no Kueue queue: add it with addTeamQueue() first (teams with queues: none)");
-    kueue.addTeamQueue({ team, pools: [{ pool, gpus: 2 }, { pool: pool2, gpus: 2 }] });
-    expect(() => kueue.queueLabels(team, { priority: 'urgent' })).toThrow(
+    const q = kueue.addTeamQueue({ team, pools: [{ pool, gpus: 2 }, { pool: pool2, gpus: 2 }] });
+    expect(() => kueue.priorityClass('urgent')).toThrow(
       "workload priority class 'urgent' is not defined (defined: low, normal, high)");
+    expect(() => q.localQueue('sweep')).toThrow("LocalQueue 'sweep' is not a queue of team 'a' (its queues: default)");
     expect(() => new Kueue(platform, 'K2', { definition: platform.definition, priorities: [{ name: 'x', value: 1 }, { name: 'x', value: 2 }] }))
       .toThrow("workload priority class 'x' is defined twice");
   });

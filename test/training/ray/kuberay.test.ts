@@ -18,7 +18,7 @@ describe('RayJob', () => {
     expect(worker.template.spec.volumes).toContainEqual({ name: 'shared-0', persistentVolumeClaim: { claimName: 'datasets' } });
   });
 
-  test('errors: unknown team, pool outside the queue, more GPUs than the team can be admitted', () => {
+  test('errors: team without a queue, pool outside the queue, more GPUs than the team can be admitted', () => {
     const platform = testPlatform();
     const definition = platform.definition;
     const l40s = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 8 } });
@@ -26,11 +26,11 @@ describe('RayJob', () => {
     const team = platform.teams.add({ name: 'a', gpuQuota: 2 });
     const stranger = platform.teams.add({ name: 'b', gpuQuota: 2 });
     const kueue = new Kueue(platform, 'Kueue', { definition });
-    kueue.addTeamQueue({ team, pools: [{ pool: l40s }] });
+    const queue = kueue.addTeamQueue({ team, pools: [{ pool: l40s }] }).defaultQueue;
     const operator = new KubeRayOperator(platform, 'KubeRay', { definition });
     const image = ContainerImage.of({ repository: 'rayproject/ray', tag: '2.49.0-py311-gpu', source: 'test', checked: '2026-12-02' });
-    const base = { definition, operator, kueue, team, image, rayVersion: '2.49.0', entrypoint: 'python x.py', pool: l40s };
-    expect(() => new RayJob(platform, 'A', { ...base, name: 'a', team: stranger })).toThrow(
+    const base = { definition, operator, queue, image, rayVersion: '2.49.0', entrypoint: 'python x.py', pool: l40s };
+    expect(() => kueue.queueOf(stranger)).toThrow(
       "team 'b' has no Kueue queue: add it with addTeamQueue() first (teams with queues: a)");
     expect(() => new RayJob(platform, 'B', { ...base, name: 'b', pool: l4 })).toThrow(
       "GPU NodePool 'l4' is not in the Kueue queue of team 'a' (its pools: l40s): RayJob 'b' would never be admitted");
