@@ -18,6 +18,7 @@ import { RagasEvaluation, RagasEvaluationProps } from './observability/evaluatio
 import { ObservabilityLayer } from './observability/observability-layer';
 import { Team, TeamProps } from './teams/team';
 import { addPrometheusOperatorCrds, MONITORING_NAMESPACE } from './observability/prometheus-operator-crds';
+import { RetrievalLayer, RetrievalLayerOptions } from './retrieval/retrieval-layer';
 import { ServingLayer, ServingLayerOptions } from './serving/serving-layer';
 import { TrainingLayer, TrainingLayerOptions } from './training/training-layer';
 import { CdkRendering } from './rendering/cdk-rendering';
@@ -64,6 +65,8 @@ export interface PlatformStackProps extends StackProps {
   readonly gateway?: GatewayLayerOptions;
   /** Training settings (Trainer chart, runtime images). @default - the catalog's Kubeflow Trainer and images */
   readonly training?: TrainingLayerOptions;
+  /** Retrieval settings (the Milvus operator). @default - the catalog's Milvus operator */
+  readonly retrieval?: RetrievalLayerOptions;
   /**
    * With `Delivery.CDK`: which stacks hold the charts and manifests. Keep the choice a deployed platform was made
    * with: moving a component between stacks uninstalls it. `ComponentStacks.parent()` keeps the layout of releases
@@ -102,6 +105,8 @@ export class PlatformStack extends Stack {
   public readonly serving: ServingLayer;
   /** Fine-tuning on Kubeflow Trainer; add fine-tunes with `training.addFineTuning()`. */
   public readonly training: TrainingLayer;
+  /** Retrieval: Milvus vector stores on S3; add them with `retrieval.addVectorStore()`. */
+  public readonly retrieval: RetrievalLayer;
   /** The gateway; route models with `gateway.routeModel()`. */
   public readonly gateway: GatewayLayer;
   /** Metrics, alerts, dashboards, Langfuse and the OpenTelemetry collector. */
@@ -167,6 +172,7 @@ export class PlatformStack extends Stack {
     this.training = new TrainingLayer(this, 'Training', {
       ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving, secrets: this.secrets,
     });
+    this.retrieval = new RetrievalLayer(this, 'Retrieval', { ...props.retrieval, definition: this.definition, cluster: this.cluster });
     this.gateway = new GatewayLayer(this, 'Gateway', { ...props.gateway, definition: this.definition, serving: this.serving });
     this.observability = new ObservabilityLayer(this, 'Observability', {
       definition: this.definition, cluster: this.cluster, secrets: this.secrets, gpu: this.gpu, serving: this.serving,
