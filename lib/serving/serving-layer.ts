@@ -8,9 +8,9 @@ import { ensureInferenceExtensionCrds } from './llm-d/crds';
 import { InferencePool, InferencePoolOptions } from './llm-d/inference-pool';
 import { LwsController } from './lws';
 import { HuggingFaceTokenSecret, ModelSource, ModelSourceKind } from './model-source';
-import { KvCacheDType } from './model-spec';
 import { ModelLayout, checkTensorParallelFits, sizeModel } from './sizing';
-import { VllmModel, VllmModelOptions } from './vllm-model';
+import { defaultKvCacheDType, VllmModel, VllmModelOptions } from './vllm-model';
+import { ModelTask } from './model-endpoint';
 import { Duration } from 'aws-cdk-lib';
 import { PodIdentityRole } from '../cluster/pod-identity';
 import { KubernetesComponent, Stage } from '../core/component';
@@ -153,7 +153,7 @@ export class ServingLayer extends Construct {
       model: options.spec,
       contextLength: context,
       concurrency: options.concurrency ?? 16,
-      kvCacheDType: options.kvCacheDType ?? (candidates.every((c) => c.gpu.fp8) ? KvCacheDType.FP8 : KvCacheDType.AUTO),
+      kvCacheDType: options.kvCacheDType ?? defaultKvCacheDType(options.task ?? ModelTask.GENERATE, candidates),
       gpuMemoryUtilization: options.gpuMemoryUtilization,
     };
     let layout: ModelLayout | undefined;
