@@ -62,3 +62,4 @@ export * from './training/mlflow';
 export * from './training/ray';
 export * from './training';
 export * from './retrieval';
+export * from './agents/sandbox';

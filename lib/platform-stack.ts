@@ -18,6 +18,7 @@ import { RagasEvaluation, RagasEvaluationProps } from './observability/evaluatio
 import { ObservabilityLayer } from './observability/observability-layer';
 import { Team, TeamProps } from './teams/team';
 import { addPrometheusOperatorCrds, MONITORING_NAMESPACE } from './observability/prometheus-operator-crds';
+import { AgentSandboxes, AgentSandboxesOptions } from './agents/sandbox/agent-sandboxes';
 import { RetrievalLayer, RetrievalLayerOptions } from './retrieval/retrieval-layer';
 import { ServingLayer, ServingLayerOptions } from './serving/serving-layer';
 import { TrainingLayer, TrainingLayerOptions } from './training/training-layer';
@@ -67,6 +68,8 @@ export interface PlatformStackProps extends StackProps {
   readonly training?: TrainingLayerOptions;
   /** Retrieval settings (the Milvus operator). @default - the catalog's Milvus operator */
   readonly retrieval?: RetrievalLayerOptions;
+  /** Agent sandboxes (namespace, controller). @default - namespace 'sandboxes', the catalog's controller */
+  readonly agentSandboxes?: AgentSandboxesOptions;
   /**
    * With `Delivery.CDK`: which stacks hold the charts and manifests. Keep the choice a deployed platform was made
    * with: moving a component between stacks uninstalls it. `ComponentStacks.parent()` keeps the layout of releases
@@ -107,6 +110,11 @@ export class PlatformStack extends Stack {
   public readonly training: TrainingLayer;
   /** Retrieval: Milvus vector stores on S3; add them with `retrieval.addVectorStore()`. */
   public readonly retrieval: RetrievalLayer;
+  /**
+   * Sandboxed tool execution (kubernetes-sigs/agent-sandbox): add SandboxTemplates with
+   * `agentSandboxes.addTemplate()`. Temporary home: it moves under `platform.agents`.
+   */
+  public readonly agentSandboxes: AgentSandboxes;
   /** The gateway; route models with `gateway.routeModel()`. */
   public readonly gateway: GatewayLayer;
   /** Metrics, alerts, dashboards, Langfuse and the OpenTelemetry collector. */
@@ -173,6 +181,7 @@ export class PlatformStack extends Stack {
       ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving, secrets: this.secrets,
     });
     this.retrieval = new RetrievalLayer(this, 'Retrieval', { ...props.retrieval, definition: this.definition, cluster: this.cluster });
+    this.agentSandboxes = new AgentSandboxes(this, 'AgentSandboxes', { ...props.agentSandboxes, definition: this.definition, network: this.network });
     this.gateway = new GatewayLayer(this, 'Gateway', { ...props.gateway, definition: this.definition, serving: this.serving });
     this.observability = new ObservabilityLayer(this, 'Observability', {
       definition: this.definition, cluster: this.cluster, secrets: this.secrets, gpu: this.gpu, serving: this.serving,
