@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AgentSandboxController, AgentSandboxControllerOptions } from './controller';
-import { Sandbox, SandboxOptions, SandboxTemplate, SandboxTemplateOptions } from './sandboxes';
+import { checkSandboxName, Sandbox, SandboxOptions, SandboxTemplate, SandboxTemplateOptions } from './sandboxes';
 import { KubernetesComponent, Stage } from '../../core/component';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { PodSecurityLevel } from '../../core/pod-security';
@@ -68,6 +68,7 @@ export class AgentSandboxes extends Construct {
 
   /** Adds a SandboxTemplate as its own component `sandbox-template-<name>`. */
   public addTemplate(id: string, options: SandboxTemplateOptions): SandboxTemplate {
+    checkSandboxName('sandbox template', options.name);
     check(!this.templates.some((t) => t.templateName === options.name), `sandbox template '${options.name}' is added twice`);
     const component = this.component(`SandboxTemplate${id}`, `sandbox-template-${options.name}`, `SandboxTemplate '${options.name}' (${options.image.uri})`);
     const template = new SandboxTemplate(this, `Template${id}`, { ...options, namespace: this.namespace, component, network: this.network });
@@ -77,6 +78,7 @@ export class AgentSandboxes extends Construct {
 
   /** Adds a standalone Sandbox as its own component `sandbox-<name>`. */
   public addSandbox(id: string, options: SandboxOptions): Sandbox {
+    checkSandboxName('sandbox', options.name);
     check(!this.sandboxes.some((s) => s.sandboxName === options.name), `sandbox '${options.name}' is added twice`);
     const component = this.component(`Sandbox${id}`, `sandbox-${options.name}`, `Sandbox '${options.name}' (${options.image.uri})`);
     const sandbox = new Sandbox(this, `Sandbox${id}`, { ...options, namespace: this.namespace, component, network: this.network });

@@ -228,8 +228,10 @@ export class AgentSandboxController extends Construct {
         },
       },
     });
+    // The metrics Service carries a component label so that the ServiceMonitor selects it and not the webhook Service.
+    const metricsLabels = { ...labels, 'app.kubernetes.io/component': 'metrics' };
     new k8s.KubeService(c, 'MetricsService', {
-      metadata: meta(AGENT_SANDBOX_CONTROLLER),
+      metadata: { ...meta(AGENT_SANDBOX_CONTROLLER), labels: metricsLabels },
       spec: {
         selector: { ...labels },
         ports: [{ name: 'metrics', port: AGENT_SANDBOX_METRICS_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
@@ -247,7 +249,7 @@ export class AgentSandboxController extends Construct {
       new ServiceMonitor(c, 'ServiceMonitor', {
         metadata: { name: AGENT_SANDBOX_CONTROLLER, namespace: ns, labels: { ...labels, release: 'kube-prometheus-stack' } },
         spec: {
-          selector: { matchLabels: { ...labels } },
+          selector: { matchLabels: { ...metricsLabels } },
           endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
         },
       });

@@ -17,7 +17,7 @@ export const SANDBOX_LABEL = 'agentic-eks.io/sandbox';
 
 /** Options of a sandbox template (`platform.agentSandboxes.addTemplate()`). */
 export interface SandboxTemplateOptions extends SandboxPodOptions {
-  /** Name of the SandboxTemplate (a DNS label of at most 50 characters). */
+  /** Name of the SandboxTemplate (a DNS label of at most 46 characters). */
   readonly name: string;
   /** A Service per sandbox (`spec.service`), so clients reach each sandbox by name. @default - true when `port` is set */
   readonly service?: boolean;
@@ -49,7 +49,7 @@ export interface SandboxProps extends SandboxOptions, SandboxPlacementProps {}
 
 /** Options of a standalone sandbox (`platform.agentSandboxes.addSandbox()`). */
 export interface SandboxOptions extends SandboxPodOptions {
-  /** Name of the Sandbox (a DNS label of at most 50 characters). */
+  /** Name of the Sandbox (a DNS label of at most 46 characters). */
   readonly name: string;
   /** A Service for the sandbox (`spec.service`). @default - true when `port` is set */
   readonly service?: boolean;
@@ -57,9 +57,14 @@ export interface SandboxOptions extends SandboxPodOptions {
   readonly suspended?: boolean;
 }
 
-function checkName(kind: string, name: string): void {
+/**
+ * Checks the name of a sandbox object: a DNS label of at most 46 characters (its component is
+ * `sandbox-template-<name>`; the controller derives pod and Service names from it).
+ */
+export function checkSandboxName(kind: string, name: string): void {
   checkDnsLabel('name', name);
-  check(name.length <= 50, `'name' (${name}) of a ${kind} must be at most 50 characters: the controller derives pod and Service names from it`);
+  check(name.length <= 46,
+    `'name' (${name}) of a ${kind} must be at most 46 characters: its component and the controller's pod and Service names derive from it`);
 }
 
 /** Flows of sandbox pods: declared egress, and clients allowed in on the sandbox port. */
@@ -113,7 +118,7 @@ export class SandboxTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxTemplateProps) {
     super(scope, id);
-    checkName('sandbox template', props.name);
+    checkSandboxName('sandbox template', props.name);
     const what = `sandbox template '${props.name}'`;
     checkSandboxPod(what, props);
     this.templateName = props.name;
@@ -179,7 +184,7 @@ export class SandboxWarmPool extends Construct {
     super(scope, id);
     const t = props.template;
     const name = props.name ?? `${t.templateName}-pool`;
-    checkName('sandbox warm pool', name);
+    checkSandboxName('sandbox warm pool', name);
     check(Number.isInteger(props.replicas) && props.replicas >= 0,
       `'replicas' (${props.replicas}) of sandbox warm pool '${name}' must be a whole number`);
     this.poolName = name;
@@ -209,7 +214,7 @@ export class Sandbox extends Construct {
 
   constructor(scope: Construct, id: string, props: SandboxProps) {
     super(scope, id);
-    checkName('sandbox', props.name);
+    checkSandboxName('sandbox', props.name);
     const what = `sandbox '${props.name}'`;
     checkSandboxPod(what, props);
     this.sandboxName = props.name;
