@@ -161,14 +161,14 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
 
   // ---- Retrieval and sandboxed tools for the RAG agent (retrieval layer, embedding model, agent sandboxes) ----
   // The embedding model on the L40S pool, run by vLLM's pooling runner and sized like any model (8192-token chunks,
-  // 64 concurrent inputs); LiteLLM serves it as `embeddings` (below).
+  // 32 concurrent inputs: one GPU); LiteLLM serves it as `embeddings` (below).
   const embeddings = platform.serving.addModel('Embeddings', {
     name: 'qwen3-embedding',
     spec: QWEN3_EMBEDDING_0_6B,
     task: ModelTask.EMBED,
     pools: [inference],
     contextLength: 8192,
-    concurrency: 64,
+    concurrency: 32,
   });
   // The RAG knowledge base: Milvus in cluster mode on a retained, encrypted S3 bucket reached through EKS Pod Identity,
   // Woodpecker as message stream (the WAL in S3: no Pulsar to run), three etcd replicas, two proxies and two query
