@@ -3,6 +3,7 @@ import {
   CapacityReservationSelector, CapacityType, ConsolidationPolicy, Cpu, Delivery, DeviceManagement, GpuModel, ModelSource, ModelSpec,
   ContainerImage, LiteLlmModel, MigLayout, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
   WeightDType, DatasetSource, FineTuneMethod, LoraAdapter, PodSecurityLevel, ShardingStrategy,
+  FlowPeer, ModelTask, SandboxEgress, VectorStoreMode,
 } from '../lib';
 
 /** Llama 3.1 405B (config.json of meta-llama/Llama-3.1-405B-Instruct): 810 GB of bf16 weights, more than one 8 x H100 node. */
@@ -17,6 +18,24 @@ export const LLAMA_3_1_405B = ModelSpec.custom({
   weightDType: WeightDType.BF16,
   maxContextLength: 131072,
   gated: true,
+});
+
+/**
+ * Qwen3-Embedding-0.6B, the retrieval embedding model (1024-dimension vectors): the Qwen3 0.6B shape (28 layers, hidden
+ * 1024, 16 heads, 8 KV heads of 128), 32768-token inputs, 0.6e9 parameters (model card). Not gated (Apache 2.0).
+ * UNCERTAIN: config.json not re-read; the shape is Qwen3-0.6B's, which the card says it is built on.
+ */
+export const QWEN3_EMBEDDING_0_6B = ModelSpec.custom({
+  name: 'Qwen3 Embedding 0.6B',
+  huggingFaceRepo: 'Qwen/Qwen3-Embedding-0.6B',
+  parameters: 0.596e9,
+  layers: 28,
+  hiddenSize: 1024,
+  attentionHeads: 16,
+  kvHeads: 8,
+  headDim: 128,
+  weightDType: WeightDType.BF16,
+  maxContextLength: 32768,
 });
 
 /** Settings of the example platform that a reader would change first. */
@@ -207,6 +226,56 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   const teamA = platform.teams.add({ name: 'team-a', gpuQuota: 8, costCenter: 'cc-1001', liteLlm: { maxBudgetUsd: 500, budgetDuration: Duration.days(30), rpmLimit: 600, models: ['qwen3-32b', 'claude-sonnet'] } });
   const teamB = platform.teams.add({ name: 'team-b', gpuQuota: 2, costCenter: 'cc-1002', liteLlm: { maxBudgetUsd: 200, budgetDuration: Duration.days(30), rpmLimit: 300 } });
 
+  // ---- Retrieval and sandboxed tools for the RAG agent (retrieval layer, embedding model, agent sandboxes) ----
+  // The embedding model on the L40S pool, run by vLLM's pooling runner and sized like any model (8192-token chunks,
+  // 32 concurrent inputs: one GPU); LiteLLM serves it as `embeddings` (below).
+  const embeddings = platform.serving.addModel('Embeddings', {
+    name: 'qwen3-embedding',
+    spec: QWEN3_EMBEDDING_0_6B,
+    task: ModelTask.EMBED,
+    pools: [inference],
+    contextLength: 8192,
+    concurrency: 32,
+  });
+  // The RAG knowledge base: Milvus in cluster mode on a retained, encrypted S3 bucket reached through EKS Pod Identity,
+  // Woodpecker as message stream (the WAL in S3: no Pulsar to run), three etcd replicas, two proxies and two query
+  // nodes sized for about ten million 1024-dimension vectors. Team A's RAG application may query it; the RAG agent's
+  // MCP server connects to `docs.url` (http://docs-milvus.milvus.svc.cluster.local:19530) once allowed the same way.
+  const docs = platform.retrieval.addVectorStore('Docs', {
+    name: 'docs',
+    mode: VectorStoreMode.CLUSTER,
+    etcd: { replicas: 3 },
+    components: {
+      proxy: { replicas: 2, resources: { cpu: { request: Cpu.cores(1) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(4) } } },
+      mixCoord: { resources: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(4) } } },
+      queryNode: { replicas: 2, resources: { cpu: { request: Cpu.cores(4) }, memory: { request: Size.gibibytes(32), limit: Size.gibibytes(32) } } },
+      dataNode: { resources: { cpu: { request: Cpu.cores(2) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) } } },
+      streamingNode: { resources: { cpu: { request: Cpu.cores(2) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) } } },
+    },
+  });
+  docs.allowFrom('team-a', FlowPeer.namespace(teamA.namespace), "team A's RAG application searches the knowledge base");
+  // Code execution for agents: agent-sandbox's Python runtime (an HTTP API on 8888) as a SandboxTemplate with two warm
+  // sandboxes; restricted pods, no ServiceAccount token, read-only root filesystem, no egress but PyPI over HTTPS.
+  const codeSandbox = platform.agentSandboxes.addTemplate('PythonRuntime', {
+    name: 'python-runtime',
+    image: ContainerImage.of({
+      repository: 'registry.k8s.io/agent-sandbox/python-runtime-sandbox', tag: 'v0.5.6',
+      source: 'kubernetes-sigs/agent-sandbox@v0.5.6:examples/python-runtime-sandbox (uvicorn on 8888, user 1000), promoted with the release (dev/tools/tag-promote-images)',
+      checked: '2026-12-02',
+      uncertain: 'the registry listing was not read: the release tag is assumed promoted for this image as for the controller',
+    }),
+    port: 8888,
+    runAsUser: 1000,
+    // A second kernel boundary, once a NodePool's image provides gVisor (runsc) and the RuntimeClass `gvisor`:
+    // runtime: SandboxRuntime.GVISOR, nodeSelector: { 'agentic-eks.io/runtime': 'gvisor' },
+    egress: [SandboxEgress.toUrl('pypi', 'https://pypi.org')],
+  });
+  codeSandbox.addWarmPool('Warm', { replicas: 2 });
+  // LangSmith stays off. To send the collector's traces there too, create the collector above with
+  // `addOtelCollector({ langSmith: { project: 'rag-agents' } })` and store the API key in the AWS secret
+  // agentic/opentelemetry/langsmith-api-key (JSON key api-key).
+  // ---- end of retrieval and sandboxed tools ----
+
   // One OpenAI-compatible endpoint: the self-hosted models through the Gateway, Amazon Bedrock and OpenAI as
   // fallbacks, spend tracking per team, traces to Langfuse. Provider keys live in AWS Secrets Manager, never in code.
   const litellm = platform.gateway.addLiteLlm({
@@ -214,6 +283,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
       LiteLlmModel.selfHosted('qwen3-32b', qwen, { gatewayUrl: `${platform.gateway.url}/qwen/v1` }),
       LiteLlmModel.selfHosted('llama-3.1-8b', llama8b, { gatewayUrl: `${platform.gateway.url}/llama-8b/v1` }),
       LiteLlmModel.selfHosted('support-assistant', supportModel.loraEndpoint('support'), { gatewayUrl: `${platform.gateway.url}/support/v1` }),
+      LiteLlmModel.selfHosted('embeddings', embeddings), // model_info.mode embedding: /v1/embeddings
       LiteLlmModel.bedrock('claude-sonnet', { modelId: 'us.anthropic.claude-sonnet-4-20250514-v1:0', region: EXAMPLE.region }),
       LiteLlmModel.openAi('gpt-4.1-mini', { model: 'gpt-4.1-mini', apiKeySecret: { name: 'openai', key: 'OPENAI_API_KEY' } }),
     ],
@@ -240,3 +310,4 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
 
   return platform;
 }
+

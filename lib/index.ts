@@ -65,3 +65,5 @@ export * from './training/mlflow';
 export * from './training/ray';
 export * from './training';
 export * from './report';
+export * from './retrieval';
+export * from './agents/sandbox';

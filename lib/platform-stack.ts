@@ -15,6 +15,8 @@ import { Karpenter, KarpenterOptions } from './karpenter/karpenter';
 import { ObservabilityLayer } from './observability/observability-layer';
 import { TeamsLayer } from './teams/teams-layer';
 import { addPrometheusOperatorCrds, MONITORING_NAMESPACE } from './observability/prometheus-operator-crds';
+import { AgentSandboxes, AgentSandboxesOptions } from './agents/sandbox/agent-sandboxes';
+import { RetrievalLayer, RetrievalLayerOptions } from './retrieval/retrieval-layer';
 import { ServingLayer, ServingLayerOptions } from './serving/serving-layer';
 import { TrainingLayer, TrainingLayerOptions } from './training/training-layer';
 import { CdkRendering } from './rendering/cdk-rendering';
@@ -61,6 +63,10 @@ export interface PlatformStackProps extends StackProps {
   readonly gateway?: GatewayLayerOptions;
   /** Training settings (Trainer chart, runtime images). @default - the catalog's Kubeflow Trainer and images */
   readonly training?: TrainingLayerOptions;
+  /** Retrieval settings (the Milvus operator). @default - the catalog's Milvus operator */
+  readonly retrieval?: RetrievalLayerOptions;
+  /** Agent sandboxes (namespace, controller). @default - namespace 'sandboxes', the catalog's controller */
+  readonly agentSandboxes?: AgentSandboxesOptions;
   /**
    * With `Delivery.CDK`: which stacks hold the charts and manifests. Keep the choice a deployed platform was made
    * with: moving a component between stacks uninstalls it. `ComponentStacks.parent()` keeps the layout of releases
@@ -99,6 +105,13 @@ export class PlatformStack extends Stack {
   public readonly serving: ServingLayer;
   /** Fine-tuning on Kubeflow Trainer; add fine-tunes with `training.addFineTuning()`. */
   public readonly training: TrainingLayer;
+  /** Retrieval: Milvus vector stores on S3; add them with `retrieval.addVectorStore()`. */
+  public readonly retrieval: RetrievalLayer;
+  /**
+   * Sandboxed tool execution (kubernetes-sigs/agent-sandbox): add SandboxTemplates with
+   * `agentSandboxes.addTemplate()`. Temporary home: it moves under `platform.agents`.
+   */
+  public readonly agentSandboxes: AgentSandboxes;
   /** The gateway; route models with `gateway.routeModel()`, add the LiteLLM proxy with `gateway.addLiteLlm()`. */
   public readonly gateway: GatewayLayer;
   /**
@@ -168,6 +181,8 @@ export class PlatformStack extends Stack {
     this.training = new TrainingLayer(this, 'Training', {
       ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving, secrets: this.secrets,
     });
+    this.retrieval = new RetrievalLayer(this, 'Retrieval', { ...props.retrieval, definition: this.definition, cluster: this.cluster });
+    this.agentSandboxes = new AgentSandboxes(this, 'AgentSandboxes', { ...props.agentSandboxes, definition: this.definition, network: this.network });
     this.gateway = new GatewayLayer(this, 'Gateway', {
       ...props.gateway, definition: this.definition, serving: this.serving, cluster: this.cluster, secrets: this.secrets,
     });

@@ -352,6 +352,21 @@ export class HelmChartVersion {
     checked: '2026-12-02',
     uncertain: 'the stored ray-project/kuberay-helm index.yaml ends at 1.4.2 (2025-07); 1.7.0 is assumed published with the v1.7.0 release',
   });
+
+  // ---- Retrieval (lib/retrieval) ----
+
+  /**
+   * Milvus operator: the `milvus.io` CRDs (Milvus, MilvusCluster, MilvusUpgrade) from its templates (`installCRDs`),
+   * and the controller that deploys Milvus and its in-cluster dependencies (etcd, Pulsar, Kafka) with Helm. Its
+   * bundled cert-manager v1.5.3 sub-chart stays off. Image: {@link ContainerImage.MILVUS_OPERATOR}.
+   */
+  public static readonly MILVUS_OPERATOR = new HelmChartVersion({
+    chart: 'milvus-operator',
+    repository: 'https://zilliztech.github.io/milvus-operator',
+    version: '1.3.8',
+    source: 'zilliztech/milvus-operator@v1.3.8 (31b2ec588d19, 2026-08-14):charts/milvus-operator/{Chart.yaml,values.yaml} (vendored in shared/charts/milvus-operator-1.3.8, published in the gh-pages index.yaml; apps.md sections 9 and 14.11); CRDs stored in shared/schemas/milvus-operator',
+    checked: '2026-12-02',
+  });
 }
 
 /** Properties of a pinned container image. */
@@ -489,6 +504,36 @@ export class ContainerImage {
       + '.github/workflows/build-and-push-images.yaml (dataset-initializer from cmd/initializers/dataset/Dockerfile, tags type=ref,event=tag)',
     checked: '2026-12-02',
     uncertain: 'the ghcr.io listing was not read: the v2.3.0 tag follows from the release workflow, not from the registry',
+  });
+
+  /** Milvus operator controller, pinned explicitly (the chart's default tag is the same release). */
+  public static readonly MILVUS_OPERATOR = new ContainerImage({
+    repository: 'milvusdb/milvus-operator',
+    tag: 'v1.3.8',
+    source: 'zilliztech/milvus-operator@v1.3.8:charts/milvus-operator/values.yaml (image.tag v1.3.8; apps.md section 14.11)',
+    checked: '2026-12-02',
+  });
+
+  /**
+   * Milvus (standalone and every cluster component), the default of operator v1.3.8. Milvus 2.6 replaces the four
+   * coordinators by one mixCoord, adds streaming nodes and the Woodpecker message stream (WAL on object storage).
+   */
+  public static readonly MILVUS = new ContainerImage({
+    repository: 'milvusdb/milvus',
+    tag: 'v2.6.11',
+    source: 'zilliztech/milvus-operator@v1.3.8:pkg/config/config.go (DefaultMilvusVersion v2.6.11; apps.md section 9)',
+    checked: '2026-12-02',
+    uncertain: 'S3 through EKS Pod Identity: the Go object-storage client of Milvus supports it since milvus-io/milvus PR #37089 '
+      + '(minio-go >= v7.0.70, 2024-10); that every S3 client of the 2.6 image (C++ segcore, Woodpecker) does was not verified',
+  });
+
+  /** agent-sandbox controller (kubernetes-sigs/agent-sandbox): Sandbox, and with `--extensions` SandboxTemplate, SandboxClaim, SandboxWarmPool. */
+  public static readonly AGENT_SANDBOX_CONTROLLER = new ContainerImage({
+    repository: 'registry.k8s.io/agent-sandbox/agent-sandbox-controller',
+    tag: 'v0.5.6',
+    source: 'kubernetes-sigs/agent-sandbox@v0.5.6 (211b7579cabe, 2026-08-20):helm/values.yaml (image.repository; the chart requires image.tag) and Dockerfile (distroless static nonroot); apps.md section 14.12',
+    checked: '2026-12-02',
+    uncertain: 'the registry listing was not read: the v0.5.6 tag follows the release tag, as the chart README instructs (--set image.tag=<version>)',
   });
 
   /**

@@ -34,6 +34,10 @@ const CRDS = {
   'kueue-workloadpriorityclass': 'kueue/kueue.x-k8s.io_workloadpriorityclasses.yaml',
   'trainer-trainjob': 'kubeflow-trainer/v2/trainer.kubeflow.org_trainjobs.yaml',
   'trainer-clustertrainingruntime': 'kubeflow-trainer/v2/trainer.kubeflow.org_clustertrainingruntimes.yaml',
+  'milvus-milvus': 'milvus-operator/milvus.io_milvuses.yaml',
+  'agent-sandbox-sandbox': 'agent-sandbox/agents.x-k8s.io_sandboxes.yaml',
+  'agent-sandbox-sandboxtemplate': 'agent-sandbox/extensions.agents.x-k8s.io_sandboxtemplates.yaml',
+  'agent-sandbox-sandboxwarmpool': 'agent-sandbox/extensions.agents.x-k8s.io_sandboxwarmpools.yaml',
 };
 
 if (!fs.existsSync(SCHEMAS)) {

@@ -277,6 +277,14 @@ export const HELM_FACTS: Record<string, HelmChartFacts> = {
     services: () => [{ name: 'kuberay-operator', ports: [{ name: 'http', port: 8080 }] }],
     serviceAccounts: () => ['kuberay-operator'],
   },
+  'milvus-operator': {
+    // CRDs rendered from templates/crds.yaml when installCRDs (default true); a ServiceMonitor with monitoringEnabled.
+    source: 'milvus-operator-1.3.8/templates/{crds,service,servicemonitor,serviceaccount}.yaml (chart.fullname: the release when it contains the chart name)',
+    crds: kinds('milvus.io', 'Milvus', 'MilvusCluster', 'MilvusUpgrade'),
+    usesCrds: (v) => (at(v, 'monitoringEnabled') === true ? kinds('monitoring.coreos.com', 'ServiceMonitor') : []),
+    services: (r, v) => [{ name: `${helmFullname(r, 'milvus-operator', v)}-metrics-service`, ports: [{ name: 'metrics', port: 8443 }] }],
+    serviceAccounts: (r, v) => [helmFullname(r, 'milvus-operator', v)],
+  },
 };
 
 /**

@@ -134,7 +134,10 @@ export class ObservabilityLayer extends Construct {
     return this._langfuse;
   }
 
-  /** An OpenTelemetry collector that receives OTLP (vLLM, the endpoint pickers, LiteLLM, agents) and exports to Langfuse. */
+  /**
+   * An OpenTelemetry collector that receives OTLP (vLLM, the endpoint pickers, LiteLLM, agents) and exports to Langfuse
+   * (and to LangSmith with `langSmith`).
+   */
   public addOtelCollector(options: OtelCollectorOptions = {}): OtelCollector {
     check(this._langfuse !== undefined, 'add Langfuse (observability.addLangfuse) before the OpenTelemetry collector that exports to it');
     this._otel = new OtelCollector(this, 'OtelCollector', {

@@ -8,6 +8,17 @@ export enum ModelWorkloadKind {
   LEADER_WORKER_SET = 'LeaderWorkerSet',
 }
 
+/** What a model server is for (closed set). */
+export enum ModelTask {
+  /** Text generation: `/v1/chat/completions`, `/v1/completions`, `/v1/responses`. */
+  GENERATE = 'generate',
+  /**
+   * Embeddings (`/v1/embeddings`) with vLLM's pooling runner, e.g. for a RAG pipeline's retrieval.
+   * @see https://docs.vllm.ai/en/latest/models/pooling_models.html
+   */
+  EMBED = 'embed',
+}
+
 /** Prefix-caching settings the llm-d prefix scorer must agree with. */
 export interface PrefixCacheSettings {
   /** KV-cache block size in tokens (`--block-size`). */
@@ -39,4 +50,6 @@ export interface IModelEndpoint extends IConstruct {
   readonly prefixCache?: PrefixCacheSettings;
   /** Name of the KEDA ScaledObject target's apiVersion (`apps/v1` or `leaderworkerset.x-k8s.io/v1`). */
   readonly workloadApiVersion: string;
+  /** What the model serves. @default ModelTask.GENERATE */
+  readonly task?: ModelTask;
 }

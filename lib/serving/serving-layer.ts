@@ -10,9 +10,9 @@ import { describeArchitecture, sameArchitecture } from './fine-tune-output';
 import { LoraAdapterSourceKind, resolveLoraServing } from './lora-adapter';
 import { LwsController } from './lws';
 import { HuggingFaceTokenSecret, ModelSource, ModelSourceKind } from './model-source';
-import { KvCacheDType } from './model-spec';
 import { ModelLayout, checkTensorParallelFits, describeModelLayout, sizeModel } from './sizing';
-import { VllmModel, VllmModelOptions } from './vllm-model';
+import { defaultKvCacheDType, VllmModel, VllmModelOptions } from './vllm-model';
+import { ModelTask } from './model-endpoint';
 import { Duration } from 'aws-cdk-lib';
 import { PodIdentityRole } from '../cluster/pod-identity';
 import { KubernetesComponent, Stage } from '../core/component';
@@ -158,7 +158,7 @@ export class ServingLayer extends Construct {
       model: options.spec,
       contextLength: context,
       concurrency: options.concurrency ?? 16,
-      kvCacheDType: options.kvCacheDType ?? (candidates.every((c) => c.gpu.fp8) ? KvCacheDType.FP8 : KvCacheDType.AUTO),
+      kvCacheDType: options.kvCacheDType ?? defaultKvCacheDType(options.task ?? ModelTask.GENERATE, candidates),
       gpuMemoryUtilization: options.gpuMemoryUtilization,
       reservedBytesPerGpu: lora?.bytesPerGpu,
     };

@@ -3,7 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { LORA_ADAPTERS_DIR, LoraAdapter, LoraAdapterSourceKind, LoraServingSettings, resolveLoraServing, VLLM_MAX_LORA_RANKS } from './lora-adapter';
-import { IModelEndpoint, ModelWorkloadKind, PrefixCacheSettings } from './model-endpoint';
+import { IModelEndpoint, ModelTask, ModelWorkloadKind, PrefixCacheSettings } from './model-endpoint';
 import { ModelSource, ModelSourceKind } from './model-source';
 import { KvCacheDType, ModelSpec } from './model-spec';
 import { ServiceMonitor } from '../../imports/prometheus-servicemonitor-monitoring.coreos.com';
@@ -17,6 +17,13 @@ import { GpuInstanceType } from '../gpu/catalog';
 import { DeviceManagement } from '../gpu/device-management/labels';
 import { GPU_POOL_LABEL, GpuNodePool } from '../gpu/gpu-node-pool';
 import { ContainerImage } from '../versions';
+
+/**
+ * The `vllm serve` flags that run an embedding model with vLLM's pooling runner: `--runner pooling` and, for
+ * checkpoints whose architecture is a causal LM (e.g. Qwen3-Embedding's `Qwen3ForCausalLM`), `--convert embed`.
+ * UNCERTAIN at the pinned vLLM: read from the vLLM 0.10-0.18 docs (0.9 and older used `--task embed`).
+ */
+export const DEFAULT_POOLING_RUNNER_ARGS: readonly string[] = ['--runner', 'pooling', '--convert', 'embed'];
 
 /** vLLM's HTTP port (OpenAI API, /health, /metrics). */
 export const VLLM_PORT = 8000;
@@ -32,6 +39,17 @@ export interface VllmModelOptions {
   readonly name: string;
   /** The model. */
   readonly spec: ModelSpec;
+  /**
+   * What the model serves: text generation, or embeddings with vLLM's pooling runner (`poolingRunnerArgs`). An
+   * embedding model is sized like any model; its defaults change: no prefix caching, KV cache in the model's dtype.
+   * @default ModelTask.GENERATE
+   */
+  readonly task?: ModelTask;
+  /**
+   * The flags that select the pooling runner for `ModelTask.EMBED`, for vLLM versions whose flags differ.
+   * @default DEFAULT_POOLING_RUNNER_ARGS (`--runner pooling --convert embed`)
+   */
+  readonly poolingRunnerArgs?: string[];
   /** Public model name (`--served-model-name`). @default - the Hugging Face repository of the spec */
   readonly servedModelName?: string;
   /** Where the weights come from. @default ModelSource.fromHuggingFace(spec.huggingFaceRepo) */
@@ -42,9 +60,9 @@ export interface VllmModelOptions {
   readonly contextLength?: number;
   /** Share of GPU memory vLLM may use (`--gpu-memory-utilization`). @default 0.9 */
   readonly gpuMemoryUtilization?: number;
-  /** KV-cache dtype. @default - FP8 when every GPU of the pool supports FP8, else AUTO */
+  /** KV-cache dtype. @default - FP8 when every GPU of the pool supports FP8 (generation), else AUTO */
   readonly kvCacheDType?: KvCacheDType;
-  /** Automatic prefix caching (needed for llm-d prefix-aware routing). @default true */
+  /** Automatic prefix caching (needed for llm-d prefix-aware routing). @default - true (generation), false (embeddings) */
   readonly prefixCaching?: boolean;
   /** KV block size in tokens (`--block-size`). @default 16 */
   readonly blockSize?: number;
@@ -102,6 +120,14 @@ export interface VllmModelProps extends VllmModelOptions {
   readonly autoscaled?: boolean;
 }
 
+/**
+ * The KV-cache dtype a model gets when none is given: FP8 for generation when every candidate GPU supports it (half
+ * the KV memory), else the model's own dtype; embeddings always keep the model's dtype.
+ */
+export function defaultKvCacheDType(task: ModelTask, candidates: readonly GpuInstanceType[]): KvCacheDType {
+  return task === ModelTask.GENERATE && candidates.every((c) => c.gpu.fp8) ? KvCacheDType.FP8 : KvCacheDType.AUTO;
+}
+
 function quantity(size: Size): string {
   const mib = size.toMebibytes();
   return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
@@ -123,6 +149,7 @@ export class VllmModel extends Construct implements IModelEndpoint {
   public readonly workloadName: string;
   public readonly workloadApiVersion: string;
   public readonly prefixCache?: PrefixCacheSettings;
+  public readonly task: ModelTask;
   /** The model spec. */
   public readonly spec: ModelSpec;
   /** Pool. */
@@ -180,8 +207,15 @@ export class VllmModel extends Construct implements IModelEndpoint {
     const image = props.image ?? ContainerImage.VLLM_OPENAI;
     const source = props.source ?? ModelSource.fromHuggingFace(props.spec.huggingFaceRepo);
     this.source = source;
-    const fp8 = props.kvCacheDType ?? (props.pool.candidates.every((c) => c.gpu.fp8) ? KvCacheDType.FP8 : KvCacheDType.AUTO);
-    const prefixCaching = props.prefixCaching ?? true;
+    const task = props.task ?? ModelTask.GENERATE;
+    this.task = task;
+    const embed = task === ModelTask.EMBED;
+    check(embed || props.poolingRunnerArgs === undefined,
+      `'poolingRunnerArgs' of model '${props.name}' apply to embedding models: set 'task: ModelTask.EMBED'`);
+    const pooling = embed ? [...(props.poolingRunnerArgs ?? DEFAULT_POOLING_RUNNER_ARGS)] : [];
+    check(!embed || pooling.length > 0, `'poolingRunnerArgs' of embedding model '${props.name}' must select vLLM's pooling runner, e.g. --runner pooling`);
+    const fp8 = props.kvCacheDType ?? defaultKvCacheDType(task, props.pool.candidates);
+    const prefixCaching = props.prefixCaching ?? !embed;
     const blockSize = props.blockSize ?? 16;
     check([8, 16, 32, 64, 128].includes(blockSize), `'blockSize' (${blockSize}) must be one of 8, 16, 32, 64, 128`);
     const hashSeed = props.hashSeed ?? '42';
@@ -199,6 +233,7 @@ export class VllmModel extends Construct implements IModelEndpoint {
       '--block-size', String(blockSize),
       prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching',
       '--disable-access-log-for-endpoints=/health,/metrics,/v1/models',
+      ...pooling,
     ];
     if (fp8 === KvCacheDType.FP8) args.push('--kv-cache-dtype', 'fp8');
     if (source.revision) args.push('--revision', source.revision);
@@ -212,7 +247,7 @@ export class VllmModel extends Construct implements IModelEndpoint {
     for (const managed of [
       '--tensor-parallel-size', '--pipeline-parallel-size', '--served-model-name', '--port', '--host', '--max-model-len',
       '--gpu-memory-utilization', '--kv-cache-dtype', '--block-size', '--enable-prefix-caching', '--no-enable-prefix-caching',
-      '--nnodes', '--node-rank', '--master-addr', '--headless',
+      '--nnodes', '--node-rank', '--master-addr', '--headless', '--runner', '--convert', '--task',
     ]) {
       check(!extra.some((a) => a === managed || a.startsWith(`${managed}=`)),
         `'extraArgs' of model '${props.name}' sets ${managed}, which the library derives; use the matching prop`);

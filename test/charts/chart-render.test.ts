@@ -245,7 +245,7 @@ if (!CHARTS_AVAILABLE) {
       HelmChartVersion.AWS_EFA_DEVICE_PLUGIN, HelmChartVersion.KEDA, HelmChartVersion.LWS, HelmChartVersion.AGENTGATEWAY_CRDS,
       HelmChartVersion.AGENTGATEWAY, HelmChartVersion.KGATEWAY_CRDS, HelmChartVersion.KGATEWAY, HelmChartVersion.ARGO_CD,
       HelmChartVersion.CERT_MANAGER, HelmChartVersion.CLICKHOUSE_OPERATOR, HelmChartVersion.KUBEFLOW_TRAINER, HelmChartVersion.KUEUE,
-      HelmChartVersion.AWS_FSX_CSI_DRIVER, HelmChartVersion.KUBERAY_OPERATOR,
+      HelmChartVersion.AWS_FSX_CSI_DRIVER, HelmChartVersion.KUBERAY_OPERATOR, HelmChartVersion.MILVUS_OPERATOR,
     ].map((c) => `${c.chart} ${c.version}`);
     expect([...covered].sort()).toEqual(expect.arrayContaining(expected));
   });

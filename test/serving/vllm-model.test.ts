@@ -1,8 +1,8 @@
 import { Duration, Size, Token } from 'aws-cdk-lib';
 import { Testing } from 'cdk8s';
 import {
-  ContainerImage, DeviceManagement, ENGINE_TYPE_LABEL, GPU_POOL_LABEL, GpuInstanceType, GpuModel, GpuNodePool,
-  GpuNodePoolOptions, HelmComponent, KvCacheDType, MODEL_LABEL, ModelOptions, ModelSource, ModelSpec, ModelWorkloadKind,
+  ContainerImage, DEFAULT_POOLING_RUNNER_ARGS, DeviceManagement, ENGINE_TYPE_LABEL, GPU_POOL_LABEL, GpuInstanceType, GpuModel, GpuNodePool,
+  GpuNodePoolOptions, HelmComponent, KvCacheDType, MODEL_LABEL, ModelOptions, ModelSource, ModelSpec, ModelTask, ModelWorkloadKind,
   LoraAdapter, PlatformStack, VllmModel, VllmModelProps, WeightDType,
 } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
@@ -879,6 +879,8 @@ describe('VllmModel', () => {
       [['--pipeline-parallel-size', '2'], '--pipeline-parallel-size'],
       [['--served-model-name', 'x'], '--served-model-name'],
       [['--port=9000'], '--port'],
+      [['--runner', 'pooling'], '--runner'],
+      [['--convert=embed'], '--convert'],
     ])('extraArgs %j set a managed flag', (extraArgs, flag) => {
       // GIVEN / WHEN / THEN
       expect(() => addLlama({ extraArgs }))
@@ -1049,5 +1051,70 @@ describe('VllmModel', () => {
       'ServiceAccount', 'ServiceMonitor',
     ]);
     expectValidK8sObjects(objs);
+  });
+});
+
+/** Qwen3-Embedding-0.6B (Qwen3 0.6B shape: 28 layers, hidden 1024, 16 heads, 8 KV heads of 128, 32768 context). */
+const QWEN3_EMBEDDING = ModelSpec.custom({
+  name: 'Qwen3 Embedding 0.6B', huggingFaceRepo: 'Qwen/Qwen3-Embedding-0.6B', parameters: 0.596e9,
+  layers: 28, hiddenSize: 1024, attentionHeads: 16, kvHeads: 8, headDim: 128, weightDType: WeightDType.BF16, maxContextLength: 32768,
+});
+
+describe('VllmModel embedding models (ModelTask.EMBED)', () => {
+  /** The embedding model `embed` on an L40S pool, 8192-token inputs. */
+  function addEmbedding(options: Partial<ModelOptions> = {}): Fixture {
+    const platform = testPlatform();
+    const pool = platform.gpu.addNodePool('l40s', L40S_POOL);
+    const model = platform.serving.addModel('Embed', {
+      name: 'embed', spec: QWEN3_EMBEDDING, pools: [pool], task: ModelTask.EMBED, contextLength: 8192, ...options,
+    });
+    return { platform, pool, model, objs: objects(platform.serving.componentOf(model)) };
+  }
+
+  test('sized like any model, run by the pooling runner, without prefix caching or an FP8 KV cache', () => {
+    // GIVEN / WHEN
+    const f = addEmbedding();
+
+    // THEN
+    expect(f.model.task).toBe(ModelTask.EMBED);
+    expect(f.model.tensorParallelSize).toBe(1);
+    expect(f.platform.serving.layoutOf(f.model)!.instanceType.name).toMatch(/^g6e\./);
+    const args = containerOf(f, 'embed').args as string[];
+    expect(args).toEqual([
+      'Qwen/Qwen3-Embedding-0.6B',
+      '--host', '0.0.0.0', '--port', '8000', '--served-model-name', 'Qwen/Qwen3-Embedding-0.6B',
+      '--tensor-parallel-size', '1', '--pipeline-parallel-size', '1', '--max-model-len', '8192',
+      '--gpu-memory-utilization', '0.9', '--block-size', '16', '--no-enable-prefix-caching', ACCESS_LOG,
+      '--runner', 'pooling', '--convert', 'embed',
+    ]);
+    expect(f.model.prefixCache).toBeUndefined();
+    expectValidK8sObjects(f.objs);
+  });
+
+  test('generation models keep their defaults and task GENERATE', () => {
+    // GIVEN / WHEN
+    const f = addLlama();
+
+    // THEN
+    expect(f.model.task).toBe(ModelTask.GENERATE);
+    expect(argsOf(f)).not.toContain('--runner');
+  });
+
+  test('poolingRunnerArgs replace the runner flags; prefixCaching and kvCacheDType still apply', () => {
+    // GIVEN / WHEN
+    const f = addEmbedding({ poolingRunnerArgs: ['--task', 'embed'], prefixCaching: true, kvCacheDType: KvCacheDType.FP8 });
+
+    // THEN
+    const args = containerOf(f, 'embed').args as string[];
+    expect(args.slice(-6)).toEqual(['--enable-prefix-caching', ACCESS_LOG, '--task', 'embed', '--kv-cache-dtype', 'fp8']);
+    expect(args).not.toContain('--runner');
+    expect(DEFAULT_POOLING_RUNNER_ARGS).toEqual(['--runner', 'pooling', '--convert', 'embed']);
+  });
+
+  test('errors', () => {
+    expect(() => addLlama({ poolingRunnerArgs: ['--runner', 'pooling'] })).toThrow(
+      "'poolingRunnerArgs' of model 'llama' apply to embedding models: set 'task: ModelTask.EMBED'");
+    expect(() => addEmbedding({ poolingRunnerArgs: [] })).toThrow(
+      "'poolingRunnerArgs' of embedding model 'embed' must select vLLM's pooling runner, e.g. --runner pooling");
   });
 });

@@ -96,7 +96,8 @@ interface LiteLlmModelProps {
 export class LiteLlmModel {
   /**
    * A model served by this platform's vLLM (`hosted_vllm/<servedModelName>`), called at its Service or at
-   * `gatewayUrl`.
+   * `gatewayUrl`. An embedding model (`task: ModelTask.EMBED`) is declared with `model_info.mode: embedding` and
+   * answers `/v1/embeddings` through the proxy.
    * @param name public model name (LiteLLM `model_name`)
    */
   public static selfHosted(name: string, model: IModelEndpoint, options: SelfHostedModelOptions = {}): LiteLlmModel {

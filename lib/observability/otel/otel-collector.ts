@@ -7,7 +7,7 @@ import { HelmComponent, KubernetesComponent, Stage } from '../../core/component'
 import { JsonObject } from '../../core/deep-merge';
 import { PlatformDefinition } from '../../core/platform-definition';
 import { PodSecurityLevel } from '../../core/pod-security';
-import { check, checkDnsLabel } from '../../core/validation';
+import { check, checkDnsLabel, checkDnsSubdomain, checkLiteral } from '../../core/validation';
 import { FlowPeer, FlowPort } from '../../network/flow';
 import { NetworkFlows } from '../../network/network-flows';
 import { AWS_SECRET_STORE, ExternalSecrets } from '../../secrets/external-secrets';
@@ -23,6 +23,39 @@ export const OTEL_COLLECTOR_NAME = 'otel-collector';
 /** Secret holding `LANGFUSE_AUTH` (base64 of `pk-lf-...:sk-lf-...`). */
 export const LANGFUSE_AUTH_SECRET = 'langfuse-otel-auth';
 
+/** Default LangSmith API base URL (US SaaS). */
+export const LANGSMITH_DEFAULT_ENDPOINT = 'https://api.smith.langchain.com';
+
+/** A key of a Kubernetes Secret, materialized from AWS Secrets Manager. */
+export interface OtelSecretKeyRef {
+  /** Secret name (a DNS subdomain). */
+  readonly name: string;
+  /** Key in the Secret, and JSON property of the AWS secret. */
+  readonly key: string;
+}
+
+/**
+ * LangSmith (managed, or self-hosted) as a second trace destination of the collector, next to Langfuse: every span the
+ * collector receives is sent to both. The spans carry prompts and completions: they leave the cluster.
+ * @see https://docs.langchain.com/langsmith/trace-with-opentelemetry
+ */
+export interface LangSmithExportOptions {
+  /**
+   * LangSmith API base URL; the exporter sends to `<endpoint>/otel/v1/traces`. EU: `https://eu.api.smith.langchain.com`,
+   * AWS-hosted US: `https://aws.api.smith.langchain.com`, or a self-hosted URL.
+   * @default LANGSMITH_DEFAULT_ENDPOINT
+   */
+  readonly endpoint?: string;
+  /** LangSmith project the traces land in (`Langsmith-Project` header). @default - the workspace's default project */
+  readonly project?: string;
+  /**
+   * The API key's Secret in the collector's namespace, materialized by External Secrets from the AWS Secrets Manager
+   * secret `<cluster>/<namespace>/<name>` (JSON property `key`), which the operator creates.
+   * @default { name: 'langsmith-api-key', key: 'api-key' }
+   */
+  readonly apiKeySecret?: OtelSecretKeyRef;
+}
+
 /** Options of {@link OtelCollector}. */
 export interface OtelCollectorOptions {
   /** Namespace. @default 'opentelemetry' */
@@ -37,6 +70,11 @@ export interface OtelCollectorOptions {
   readonly image?: ContainerImage;
   /** Collector replicas. @default 2 */
   readonly replicas?: number;
+  /**
+   * Also export traces to LangSmith, for teams that use it.
+   * @default - Langfuse only
+   */
+  readonly langSmith?: LangSmithExportOptions;
   /** Raw chart values deep-merged after the computed ones (escape hatch). @default - none */
   readonly values?: JsonObject;
 }
@@ -61,6 +99,10 @@ export interface OtelCollectorProps extends OtelCollectorOptions {
  * The exporter authenticates with `Authorization: Basic ${env:LANGFUSE_AUTH}`; `LANGFUSE_AUTH` comes from the
  * Secret `langfuse-otel-auth`, which an `ExternalSecret` template computes from the two generated Langfuse keys
  * (`{{ printf "pk-lf-%s:sk-lf-%s" .pk .sk | b64enc }}`), so no key appears in code or manifests.
+ *
+ * With `langSmith`, a second exporter `otlphttp/langsmith` sends the same traces to `<endpoint>/otel` with
+ * `x-api-key: ${env:LANGSMITH_API_KEY}` (from an ExternalSecret of the operator's AWS secret) and, optionally,
+ * `Langsmith-Project`; the flow `otel-collector-to-langsmith` allows HTTPS out of the collector's namespace.
  */
 export class OtelCollector extends Construct {
   /** The chart. */
@@ -75,6 +117,8 @@ export class OtelCollector extends Construct {
   public readonly otlpHttpEndpoint: string;
   /** The collector configuration given to the chart (`config`). */
   public readonly config: JsonObject;
+  /** The AWS Secrets Manager secret holding the LangSmith API key, when LangSmith is a destination. */
+  public readonly langSmithApiKeySecretName?: string;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
@@ -121,6 +165,31 @@ export class OtelCollector extends Construct {
       },
     });
 
+    const extraEnvs: JsonObject[] = [{ name: 'LANGFUSE_AUTH', valueFrom: { secretKeyRef: { name: LANGFUSE_AUTH_SECRET, key: 'auth' } } }];
+    const exporters: JsonObject = {};
+    const langSmith = props.langSmith;
+    let langSmithEndpoint: string | undefined;
+    if (langSmith !== undefined) {
+      langSmithEndpoint = (langSmith.endpoint ?? LANGSMITH_DEFAULT_ENDPOINT).replace(/\/+$/, '');
+      checkLiteral('langSmith.endpoint', langSmithEndpoint);
+      check(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(langSmithEndpoint),
+        `'langSmith.endpoint' (${langSmith.endpoint}) must be an http:// or https:// base URL such as ${LANGSMITH_DEFAULT_ENDPOINT}`);
+      if (langSmith.project !== undefined) {
+        checkLiteral('langSmith.project', langSmith.project);
+        check(/^[^\r\n]{1,256}$/.test(langSmith.project), `'langSmith.project' (${langSmith.project}) must be one line of at most 256 characters`);
+      }
+      const ref = langSmith.apiKeySecret ?? { name: 'langsmith-api-key', key: 'api-key' };
+      checkDnsSubdomain('langSmith.apiKeySecret.name', ref.name);
+      checkLiteral('langSmith.apiKeySecret.key', ref.key);
+      check(/^[-._a-zA-Z0-9]+$/.test(ref.key), `'langSmith.apiKeySecret.key' (${ref.key}) must consist of letters, digits, '-', '_' or '.'`);
+      this.langSmithApiKeySecretName = props.secrets.referenceSecret(secretsComponent, 'LangSmithApiKey', { namespace: ns, name: ref.name, key: ref.key });
+      extraEnvs.push({ name: 'LANGSMITH_API_KEY', valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+      exporters['otlphttp/langsmith'] = {
+        endpoint: `${langSmithEndpoint}/otel`,
+        headers: { 'x-api-key': '${env:LANGSMITH_API_KEY}', ...(langSmith.project !== undefined ? { 'Langsmith-Project': langSmith.project } : {}) },
+      };
+    }
+
     const headers: JsonObject = { Authorization: 'Basic ${env:LANGFUSE_AUTH}' };
     if (props.langfuse.version === LangfuseVersion.V4) headers['x-langfuse-ingestion-version'] = '4';
     this.config = {
@@ -138,10 +207,11 @@ export class OtelCollector extends Construct {
       },
       exporters: {
         'otlphttp/langfuse': { endpoint: props.langfuse.otelEndpoint, headers },
+        ...exporters,
       },
       service: {
         pipelines: {
-          traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlphttp/langfuse'] },
+          traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlphttp/langfuse', ...Object.keys(exporters)] },
         },
       },
     };
@@ -160,7 +230,7 @@ export class OtelCollector extends Construct {
         fullnameOverride: OTEL_COLLECTOR_NAME,
         replicaCount: replicas,
         image: { repository: image.repository, tag: image.tag },
-        extraEnvs: [{ name: 'LANGFUSE_AUTH', valueFrom: { secretKeyRef: { name: LANGFUSE_AUTH_SECRET, key: 'auth' } } }],
+        extraEnvs,
         config,
       }),
       valueOverrides: props.values,
@@ -172,5 +242,8 @@ export class OtelCollector extends Construct {
     flows.allow({ name: 'teams-to-otel-collector', from: FlowPeer.teams(), to: collector,
       ports: [FlowPort.tcp(OTLP_GRPC_PORT), FlowPort.tcp(OTLP_HTTP_PORT)], description: 'agents of the teams send OTLP traces to the collector' });
     flows.allowToUrl('otel-collector-to-langfuse', collector, props.langfuse.otelEndpoint, 'the collector exports traces to Langfuse');
+    if (langSmithEndpoint !== undefined) {
+      flows.allowToUrl('otel-collector-to-langsmith', collector, langSmithEndpoint, `the collector exports traces to LangSmith at ${langSmithEndpoint}`);
+    }
   }
 }

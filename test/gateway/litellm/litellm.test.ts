@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as yaml from 'js-yaml';
-import { computePrerequisites, GpuModel, KubernetesComponent, ModelSpec, NetworkFlows, PlatformStack, Stage, VllmModel } from '../../../lib';
+import { computePrerequisites, GpuModel, KubernetesComponent, ModelSpec, ModelTask, NetworkFlows, PlatformStack, Stage, VllmModel, WeightDType } from '../../../lib';
 import {
   LiteLlm, LiteLlmDatabase, LiteLlmModel, LiteLlmProps, RoutingStrategy,
 } from '../../../lib/gateway/litellm';
@@ -173,6 +173,30 @@ describe('LiteLlm providers', () => {
     const f = fixture();
     const l = liteLlm(f, { models: [LiteLlmModel.selfHosted('llama', f.llama, { gatewayUrl: 'http://inference-gateway.llm.svc/v1' })] });
     expect(config(l).model_list[0].litellm_params.api_base).toBe('http://inference-gateway.llm.svc/v1');
+  });
+
+  test('a self-hosted embedding model is declared with mode embedding; a generation model has no model_info', () => {
+    // GIVEN
+    const f = fixture();
+    const pool = f.platform.gpu.nodePools[0];
+    const spec = ModelSpec.custom({
+      name: 'Qwen3 Embedding 0.6B', huggingFaceRepo: 'Qwen/Qwen3-Embedding-0.6B', parameters: 0.596e9, layers: 28, hiddenSize: 1024,
+      attentionHeads: 16, kvHeads: 8, headDim: 128, weightDType: WeightDType.BF16, maxContextLength: 32768,
+    });
+    const embed = f.platform.serving.addModel('Embed', { name: 'embed', spec, pools: [pool], task: ModelTask.EMBED });
+
+    // WHEN
+    const l = liteLlm(f, { models: [LiteLlmModel.selfHosted('llama', f.llama), LiteLlmModel.selfHosted('embeddings', embed)] });
+
+    // THEN
+    expect(config(l).model_list).toEqual([
+      { model_name: 'llama', litellm_params: { model: 'hosted_vllm/meta-llama/Llama-3.1-8B-Instruct', api_base: 'http://llama.models.svc:8000/v1' } },
+      {
+        model_name: 'embeddings',
+        litellm_params: { model: 'hosted_vllm/Qwen/Qwen3-Embedding-0.6B', api_base: 'http://embed.models.svc:8000/v1' },
+        model_info: { mode: 'embedding' },
+      },
+    ]);
   });
 
   test('two models sharing one secret name with different keys get one ExternalSecret', () => {

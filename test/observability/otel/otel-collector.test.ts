@@ -1,7 +1,8 @@
-import { PlatformStack } from '../../../lib';
+import { NetworkFlows, PlatformStack } from '../../../lib';
 import { Langfuse, LangfuseVersion } from '../../../lib/observability/langfuse';
 import { OtelCollector, OtelCollectorProps } from '../../../lib/observability/otel';
 import { ContainerImage } from '../../../lib/versions';
+import { CHARTS_AVAILABLE, renderHelmComponent } from '../../charts/helm';
 import { expectValidK8sObjects } from '../../k8s-schema';
 import { find, objects, testPlatform } from '../../util';
 
@@ -106,6 +107,84 @@ describe('OtelCollector props', () => {
     expect(v.replicaCount).toBe(3);
     expect(v.resources).toEqual({ limits: { memory: '1Gi' } });
     expect(c.otlpGrpcEndpoint).toBe('http://otel-collector.otel.svc.cluster.local:4317');
+  });
+});
+
+describe('OtelCollector LangSmith', () => {
+  test('off by default: one exporter, no LangSmith key, no flow to LangSmith', () => {
+    // GIVEN
+    const f = setup();
+    // WHEN
+    const c = collector(f);
+    // THEN
+    expect(Object.keys(c.config.exporters as object)).toEqual(['otlphttp/langfuse']);
+    expect(c.langSmithApiKeySecretName).toBeUndefined();
+    expect(NetworkFlows.of(f.platform.definition).flows.map((x) => x.name)).not.toContain('otel-collector-to-langsmith');
+  });
+
+  test('a second exporter to LangSmith with the API key from AWS Secrets Manager, in the same traces pipeline', () => {
+    // GIVEN
+    const f = setup();
+    // WHEN
+    const c = collector(f, { langSmith: {} });
+    const v = c.chart.values() as Record<string, any>;
+    // THEN
+    expect(v.config.exporters['otlphttp/langsmith']).toEqual({
+      endpoint: 'https://api.smith.langchain.com/otel',
+      headers: { 'x-api-key': '${env:LANGSMITH_API_KEY}' },
+    });
+    expect(v.config.service.pipelines.traces.exporters).toEqual(['otlphttp/langfuse', 'otlphttp/langsmith']);
+    expect(v.extraEnvs).toEqual([
+      { name: 'LANGFUSE_AUTH', valueFrom: { secretKeyRef: { name: 'langfuse-otel-auth', key: 'auth' } } },
+      { name: 'LANGSMITH_API_KEY', valueFrom: { secretKeyRef: { name: 'langsmith-api-key', key: 'api-key' } } },
+    ]);
+    const objs = objects(c.secretsComponent);
+    expectValidK8sObjects(objs);
+    const es = find(objs, 'ExternalSecret', 'langsmith-api-key');
+    expect(es.metadata.namespace).toBe('opentelemetry');
+    expect(es.spec.data).toEqual([{ secretKey: 'api-key', remoteRef: { key: 'test/opentelemetry/langsmith-api-key', property: 'api-key' } }]);
+    expect(c.langSmithApiKeySecretName).toBe('test/opentelemetry/langsmith-api-key');
+    const flow = NetworkFlows.of(f.platform.definition).flows.find((x) => x.name === 'otel-collector-to-langsmith')!;
+    expect(flow.to.toString()).toBe('HTTPS endpoints outside the cluster (0.0.0.0/0)');
+    expect(flow.ports.map((p) => p.toString())).toEqual(['TCP 443']);
+  });
+
+  test('endpoint (trailing slash dropped), project header and the Secret of the key', () => {
+    // GIVEN
+    const f = setup();
+    // WHEN
+    const c = collector(f, {
+      langSmith: { endpoint: 'https://eu.api.smith.langchain.com/', project: 'rag-agents', apiKeySecret: { name: 'langsmith', key: 'LANGSMITH_API_KEY' } },
+    });
+    const v = c.chart.values() as Record<string, any>;
+    // THEN
+    expect(v.config.exporters['otlphttp/langsmith']).toEqual({
+      endpoint: 'https://eu.api.smith.langchain.com/otel',
+      headers: { 'x-api-key': '${env:LANGSMITH_API_KEY}', 'Langsmith-Project': 'rag-agents' },
+    });
+    expect(v.extraEnvs[1]).toEqual({ name: 'LANGSMITH_API_KEY', valueFrom: { secretKeyRef: { name: 'langsmith', key: 'LANGSMITH_API_KEY' } } });
+    expect(c.langSmithApiKeySecretName).toBe('test/opentelemetry/langsmith');
+  });
+
+  (CHARTS_AVAILABLE ? test : test.skip)('the pinned chart renders both exporters into the collector configuration', () => {
+    // GIVEN
+    const c = collector(setup(), { langSmith: { project: 'rag-agents' } });
+    // WHEN
+    const objs = renderHelmComponent(c.chart, '1.36');
+    // THEN
+    expectValidK8sObjects(objs);
+    const cm = objs.find((o) => o.kind === 'ConfigMap') as Record<string, any>;
+    const relay = cm.data.relay as string;
+    expect(relay).toContain('otlphttp/langsmith');
+    expect(relay).toMatch(/exporters:\n\s+- otlphttp\/langfuse\n\s+- otlphttp\/langsmith/);
+  });
+
+  test('errors', () => {
+    expect(() => collector(setup(), { langSmith: { endpoint: 'api.smith.langchain.com' } })).toThrow(
+      "'langSmith.endpoint' (api.smith.langchain.com) must be an http:// or https:// base URL such as https://api.smith.langchain.com");
+    expect(() => collector(setup(), { langSmith: { project: 'a\nb' } })).toThrow("'langSmith.project' (a\nb) must be one line of at most 256 characters");
+    expect(() => collector(setup(), { langSmith: { apiKeySecret: { name: 'LangSmith', key: 'k' } } })).toThrow(
+      "'langSmith.apiKeySecret.name' (LangSmith) must be a DNS subdomain");
   });
 });
 

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as yaml from 'js-yaml';
 import { JsonObject } from '../../../core/deep-merge';
+import { ModelTask } from '../../../serving/model-endpoint';
 import { LiteLlmModel, LiteLlmProvider, LiteLlmSecretRef } from '../model';
 
 /** Environment variable name of a provider secret (`SECRET_<NAME>_<KEY>`). */
@@ -42,6 +43,8 @@ function modelEntry(m: LiteLlmModel): JsonObject {
       params.api_key = `os.environ/${secretEnvName(m.apiKeySecret!)}`;
       break;
   }
+  // An embedding model: LiteLLM's health checks call /embeddings instead of /chat/completions.
+  if (m.endpoint?.task === ModelTask.EMBED) return { model_name: m.name, litellm_params: params, model_info: { mode: 'embedding' } };
   return { model_name: m.name, litellm_params: params };
 }
 

@@ -1,0 +1,4 @@
+export * from './controller';
+export * from './sandbox-pod';
+export * from './sandboxes';
+export * from './agent-sandboxes';

@@ -1,0 +1,4 @@
+export * from './message-stream';
+export * from './milvus-operator';
+export * from './vector-store';
+export * from './retrieval-layer';
