@@ -34,6 +34,11 @@ const CRDS = {
   'kueue-workloadpriorityclass': 'kueue/kueue.x-k8s.io_workloadpriorityclasses.yaml',
   'trainer-trainjob': 'kubeflow-trainer/v2/trainer.kubeflow.org_trainjobs.yaml',
   'trainer-clustertrainingruntime': 'kubeflow-trainer/v2/trainer.kubeflow.org_clustertrainingruntimes.yaml',
+  // agents (lib/agents): kagent v0.9.12 and kmcp v0.3.0
+  'kagent-agent': 'kagent/kagent.dev_agents.yaml',
+  'kagent-modelconfig': 'kagent/kagent.dev_modelconfigs.yaml',
+  'kagent-remotemcpserver': 'kagent/kagent.dev_remotemcpservers.yaml',
+  'kagent-mcpserver': 'kagent/kagent.dev_mcpservers.yaml',
 };
 
 if (!fs.existsSync(SCHEMAS)) {
