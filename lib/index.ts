@@ -61,3 +61,4 @@ export * from './training/storage';
 export * from './training/mlflow';
 export * from './training/ray';
 export * from './training';
+export * from './agents';

@@ -1,4 +1,5 @@
 import { Stack, StackProps, Token } from 'aws-cdk-lib';
+import { AgentsLayer, AgentsLayerOptions } from './agents/agents-layer';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -65,6 +66,11 @@ export interface PlatformStackProps extends StackProps {
   /** Training settings (Trainer chart, runtime images). @default - the catalog's Kubeflow Trainer and images */
   readonly training?: TrainingLayerOptions;
   /**
+   * Agents settings (namespace, kagent database and UI, the agents' AWS permissions boundary, tracing).
+   * @default - namespace 'agents', in-cluster PostgreSQL, no UI, Bedrock-only boundary, traces to the collector
+   */
+  readonly agents?: AgentsLayerOptions;
+  /**
    * With `Delivery.CDK`: which stacks hold the charts and manifests. Keep the choice a deployed platform was made
    * with: moving a component between stacks uninstalls it. `ComponentStacks.parent()` keeps the layout of releases
    * before nested stacks.
@@ -102,6 +108,8 @@ export class PlatformStack extends Stack {
   public readonly serving: ServingLayer;
   /** Fine-tuning on Kubeflow Trainer; add fine-tunes with `training.addFineTuning()`. */
   public readonly training: TrainingLayer;
+  /** Agents on kagent, each with its own identity and egress boundary; add them with `agents.addAgent()`. */
+  public readonly agents: AgentsLayer;
   /** The gateway; route models with `gateway.routeModel()`. */
   public readonly gateway: GatewayLayer;
   /** Metrics, alerts, dashboards, Langfuse and the OpenTelemetry collector. */
@@ -170,6 +178,10 @@ export class PlatformStack extends Stack {
     this.gateway = new GatewayLayer(this, 'Gateway', { ...props.gateway, definition: this.definition, serving: this.serving });
     this.observability = new ObservabilityLayer(this, 'Observability', {
       definition: this.definition, cluster: this.cluster, secrets: this.secrets, gpu: this.gpu, serving: this.serving,
+    });
+    this.agents = new AgentsLayer(this, 'Agents', {
+      ...props.agents,
+      definition: this.definition, cluster: this.cluster, secrets: this.secrets, observability: this.observability,
     });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,
