@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Size } from 'cdk8s';
+import { JsonPatch, Size } from 'cdk8s';
 import { ContainerResources, Cpu, CpuResources, k8s, MemoryResources } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import { AgentEgress } from './egress';
@@ -283,11 +283,13 @@ export class McpServer extends Construct implements IMcpServer {
       automountServiceAccountToken: token,
     });
     if (props.kubernetesAccess !== undefined) {
-      new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      const binding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
         metadata: { name: `${ns}-mcp-${name}-${props.kubernetesAccess.clusterRoleName}` },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: props.kubernetesAccess.clusterRoleName },
         subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: ns }],
       });
+      // Cluster-scoped: no namespace (cdk8s gives every object its chart's).
+      binding.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
 
     const cpu = props.resources?.cpu ?? DEFAULT_CPU;
