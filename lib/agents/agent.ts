@@ -164,7 +164,8 @@ export class Agent extends Construct implements IAgent {
     checkAgentObjectName('an agent', name);
     check(props.model !== undefined && props.model !== null,
       `agent '${name}' needs a 'model': AgentModel.liteLlm(litellm, '<model name>') or AgentModel.bedrock('<model id>', { region })`);
-    checkLiteral(`description of agent '${name}'`, props.description);
+    check(typeof props.description === 'string' && !isToken(props.description) && props.description.trim() !== '',
+      `'description' of agent '${name}' must be a literal, non-empty string: kagent shows it and passes it to the agents that call this one`);
     check(props.systemMessage !== undefined, `agent '${name}' needs a 'systemMessage': SystemMessage.inline(...) or SystemMessage.fromConfigMap(...)`);
     const replicas = props.replicas ?? 1;
     check(!isToken(replicas) && Number.isInteger(replicas) && replicas >= 1, `'replicas' (${replicas}) of agent '${name}' must be an integer of at least 1`);

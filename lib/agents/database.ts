@@ -1,4 +1,4 @@
-import { Size } from 'aws-cdk-lib';
+import { Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import { check, checkDnsSubdomain, checkLiteral } from '../core/validation';
 
 /** Kind of kagent database. */
@@ -39,8 +39,8 @@ export class AgentsDatabase {
   /** A single-replica PostgreSQL StatefulSet with a generated password (fine to start; use RDS for production). */
   public static inCluster(options: AgentsInClusterDatabaseOptions = {}): AgentsDatabase {
     const storage = options.storage ?? Size.gibibytes(10);
-    const gib = storage.toGibibytes({ rounding: 1 });
-    check(gib >= 1, `'storage' (${gib}Gi) of the kagent database must be at least 1Gi`);
+    const mib = storage.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+    check(mib >= 1024, `'storage' (${mib}Mi) of the kagent database must be at least 1Gi`);
     if (options.storageClass !== undefined) checkLiteral('storageClass', options.storageClass);
     return new AgentsDatabase(AgentsDatabaseKind.IN_CLUSTER, { storage, storageClass: options.storageClass });
   }

@@ -93,9 +93,9 @@ function checkTools(server: string, tools: string[] | undefined): string[] | und
 }
 
 /** A duration as kagent's `metav1.Duration` (`30s`). */
-function seconds(prop: string, d: Duration): string {
+function seconds(prop: string, owner: string, d: Duration): string {
   const ms = d.toMilliseconds();
-  check(ms >= 1000 && ms % 1000 === 0, `'${prop}' (${d.toHumanString()}) must be a whole number of seconds, at least 1`);
+  check(ms >= 1000 && ms % 1000 === 0, `'${prop}' (${d.toHumanString()}) of ${owner} must be a whole number of seconds, at least 1`);
   return `${ms / 1000}s`;
 }
 
@@ -134,7 +134,7 @@ export class RemoteMcpServer extends Construct implements IMcpServer {
         url: props.url,
         description: props.description,
         protocol: props.protocol === McpProtocol.SSE ? RemoteMcpServerSpecProtocol.SSE : RemoteMcpServerSpecProtocol.STREAMABLE_UNDERSCORE_HTTP,
-        timeout: seconds('timeout', props.timeout ?? Duration.seconds(30)),
+        timeout: seconds('timeout', `MCP server '${props.name}'`, props.timeout ?? Duration.seconds(30)),
       },
     });
   }
@@ -276,7 +276,7 @@ export class McpServer extends Construct implements IMcpServer {
     this.pods = FlowPeer.pods(ns, selector);
     this.destination = { peer: this.pods, ports: [FlowPort.tcp(port)] };
     const token = props.kubernetesAccess !== undefined;
-    const timeout = seconds('timeout', props.timeout ?? Duration.seconds(30));
+    const timeout = seconds('timeout', `MCP server '${name}'`, props.timeout ?? Duration.seconds(30));
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName, namespace: ns, labels: { 'app.kubernetes.io/instance': name } },
