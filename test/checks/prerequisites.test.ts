@@ -68,6 +68,8 @@ describe('prerequisites', () => {
       'placement-group agentic-h100',
       'capacity-reservation tags agentic-eks.io/pool=h100-efa',
       'one-time-step register 2 LiteLLM team(s)',
+      'one-time-step register LiteLLM virtual key agent-agents-ops',
+      'one-time-step register LiteLLM virtual key agent-agents-rag',
       'one-time-step register LiteLLM virtual key evaluation-team-a-rag-nightly',
     ]);
   });
