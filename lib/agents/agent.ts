@@ -38,7 +38,12 @@ export class SystemMessage {
     return new SystemMessage(undefined, { name, key });
   }
 
-  private constructor(public readonly text?: string, public readonly configMap?: { readonly name: string; readonly key: string }) {}
+  private constructor(
+    /** The inline message. */
+    public readonly text?: string,
+    /** The ConfigMap and key holding the message. */
+    public readonly configMap?: { readonly name: string; readonly key: string },
+  ) {}
 }
 
 /** Options of {@link AgentTool.mcp}. */
@@ -73,9 +78,13 @@ export class AgentTool {
   }
 
   private constructor(
+    /** MCP tools or an agent. */
     public readonly kind: AgentToolKind,
+    /** The MCP server (kind MCP). */
     public readonly server: IMcpServer | undefined,
+    /** The agent (kind AGENT). */
     public readonly agent: IAgent | undefined,
+    /** Tool names and approvals (kind MCP). */
     public readonly options: McpToolOptions,
   ) {}
 }
@@ -140,8 +149,11 @@ export interface AgentProps extends AgentOptions {
  * agents that call it may reach it on port 8080.
  */
 export class Agent extends Construct implements IAgent {
+  /** Agent (and Service) name. */
   public readonly agentName: string;
+  /** Namespace (the agents'). */
   public readonly namespace: string;
+  /** The agent's pods, as a flow peer (`app: kagent`, `kagent: <name>`). */
   public readonly pods: FlowPeer;
   /** The Agent object. */
   public readonly resource: AgentV1Alpha2;

@@ -106,11 +106,17 @@ function seconds(prop: string, owner: string, d: Duration): string {
  * cannot name hosts).
  */
 export class RemoteMcpServer extends Construct implements IMcpServer {
+  /** Name of the kagent object. */
   public readonly serverName: string;
+  /** Namespace (the agents'). */
   public readonly namespace: string;
+  /** Kind of the kagent object an agent's tool entry names. */
   public readonly kind = McpServerKind.REMOTE;
+  /** The URL agents call. */
   public readonly url: string;
+  /** Tool names the server declares, if any. */
   public readonly declaredTools?: string[];
+  /** Where agents' connections go, as a network-flow destination. */
   public readonly destination: { readonly peer: FlowPeer; readonly ports: FlowPort[] };
   /** The RemoteMCPServer object. */
   public readonly resource: KagentRemoteMcpServer;
@@ -156,7 +162,10 @@ export class McpKubernetesAccess {
     return new McpKubernetesAccess(name);
   }
 
-  private constructor(public readonly clusterRoleName: string) {}
+  private constructor(
+    /** The ClusterRole bound to the server's ServiceAccount. */
+    public readonly clusterRoleName: string,
+  ) {}
 }
 
 /** Options of an MCP server run from an image (what `platform.agents.addMcpServer()` takes). */
@@ -229,11 +238,17 @@ const DEFAULT_MEMORY: MemoryResources = { request: Size.mebibytes(256), limit: S
  * Agents call `http://<name>.<namespace>:<port>/mcp`.
  */
 export class McpServer extends Construct implements IMcpServer {
+  /** Name of the kagent object. */
   public readonly serverName: string;
+  /** Namespace (the agents'). */
   public readonly namespace: string;
+  /** Kind of the kagent object an agent's tool entry names. */
   public readonly kind: McpServerKind;
+  /** The URL agents call. */
   public readonly url: string;
+  /** Tool names the server declares, if any. */
   public readonly declaredTools?: string[];
+  /** Where agents' connections go, as a network-flow destination. */
   public readonly destination: { readonly peer: FlowPeer; readonly ports: FlowPort[] };
   /** Port. */
   public readonly port: number;
