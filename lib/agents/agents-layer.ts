@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Agent, AgentOptions } from './agent';
 import { AgentEgress, AgentEgressKind } from './egress';
-import { KAgent, KAGENT_CONTROLLER_LABELS, KAGENT_NAMESPACE, KAgentOptions } from './kagent';
+import { KAgent, KAGENT_CONTROLLER_LABELS, KAGENT_CONTROLLER_PORT, KAGENT_NAMESPACE, KAgentOptions } from './kagent';
 import { checkAgentObjectName, IMcpServer, McpServer, McpServerOptions, RemoteMcpServer, RemoteMcpServerOptions } from './mcp-server';
 import { AgentModelProvider } from './model';
 import { AgentsPermissionsBoundary, AgentsPermissionsBoundaryOptions, checkPermissions } from './permissions';
@@ -269,8 +269,11 @@ export class AgentsLayer extends Construct {
       agentsNamespace: this.namespace,
       tracingEndpoint: collector?.otlpGrpcEndpoint,
     });
+    const flows = NetworkFlows.of(definition);
+    flows.allow({ name: 'teams-to-kagent', from: FlowPeer.teams(), to: FlowPeer.pods(KAGENT_NAMESPACE, { ...KAGENT_CONTROLLER_LABELS }),
+      ports: [FlowPort.tcp(KAGENT_CONTROLLER_PORT)],
+      description: 'team workloads call agents through the kagent controller (A2A at /api/a2a/<namespace>/<agent>)' });
     if (collector !== undefined) {
-      const flows = NetworkFlows.of(definition);
       const target = FlowPeer.namespace(collector.namespace);
       const ports = [FlowPort.tcp(OTLP_GRPC_PORT)];
       flows.allow({ name: 'agents-to-otel-collector', from: FlowPeer.pods(this.namespace, { app: 'kagent' }), to: target, ports,

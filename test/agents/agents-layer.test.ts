@@ -37,17 +37,22 @@ describe('AgentsLayer', () => {
     const ops = platform.agents.addAgent('Ops', {
       name: 'ops', description: 'ops', systemMessage: MESSAGE, model: AgentModel.liteLlm(litellm, 'claude-sonnet'), tools: [AgentTool.mcp(tools, { tools: K8S_READ_TOOLS })],
     });
+    const sandboxed = platform.agents.addMcpServer('Code', { name: 'code', image: TOOLS_IMAGE, runtimeClass: 'gvisor' });
     platform.agents.addAgent('Rag', {
-      name: 'rag', description: 'rag', systemMessage: MESSAGE, model: AgentModel.liteLlm(litellm, 'gpt-4.1-mini'), tools: [AgentTool.agent(ops)],
+      name: 'rag', description: 'rag', systemMessage: MESSAGE, model: AgentModel.liteLlm(litellm, 'gpt-4.1-mini'),
+      tools: [AgentTool.agent(ops), AgentTool.mcp(sandboxed)],
     });
 
     // THEN
     const names = platform.definition.components.map((c) => `${c.componentName}:${c.stage}`).filter((n) => /kagent|agent-|mcp-/.test(n));
-    expect(names).toEqual(['kagent-crds:crds', 'kagent-database:configuration', 'kagent:configuration', 'mcp-k8s-tools:workloads', 'agent-ops:workloads', 'agent-rag:workloads']);
+    expect(names).toEqual([
+      'kagent-crds:crds', 'kagent-database:configuration', 'kagent:configuration', 'mcp-k8s-tools:workloads', 'agent-ops:workloads',
+      'mcp-code:workloads', 'agent-rag:workloads',
+    ]);
     expect([platform.definition.sharedNamespaces.includes('agents'), platform.definition.podSecurityOf('agents')]).toEqual([true, 'restricted']);
     expect(platform.network.policiesFor('agents').map((p: any) => p.metadata.name)).toEqual(expect.arrayContaining(['default-deny', 'allow-dns']));
-    for (const c of ['mcp-k8s-tools', 'agent-ops', 'agent-rag']) expectValidK8sObjects(componentJson(platform, c));
-    expect([platform.agents.agentList.map((a) => a.agentName), platform.agents.mcpServers.map((s) => s.serverName)]).toEqual([['ops', 'rag'], ['k8s-tools']]);
+    for (const c of ['mcp-k8s-tools', 'mcp-code', 'agent-ops', 'agent-rag']) expectValidK8sObjects(componentJson(platform, c));
+    expect([platform.agents.agentList.map((a) => a.agentName), platform.agents.mcpServers.map((s) => s.serverName)]).toEqual([['ops', 'rag'], ['k8s-tools', 'code']]);
     const failed = evaluatePlatformChecks(platform.definition).filter((r) => r.status === RuleStatus.NON_COMPLIANT);
     expect(failed.flatMap((r) => r.findings.map((f) => `[${r.rule.id}] ${f.message}`))).toEqual([]);
   });
@@ -121,6 +126,9 @@ describe('AgentsLayer', () => {
       "flow 'kagent-to-mcp-docs' (pods app.kubernetes.io/name=kagent,app.kubernetes.io/instance=kagent,app.kubernetes.io/component=controller in 'kagent' -> any pod in 'team-a', TCP 8000)",
     ]);
     expect(componentJson(platform, 'mcp-web').map((o) => o.kind)).toEqual(['RemoteMCPServer']);
+    expect(platform.network.describe().filter((l) => l.startsWith("flow 'teams-to-kagent'"))).toEqual([
+      "flow 'teams-to-kagent' (every team namespace -> pods app.kubernetes.io/name=kagent,app.kubernetes.io/instance=kagent,app.kubernetes.io/component=controller in 'kagent', TCP 8083)",
+    ]);
   });
 
   test('egress to a namespace the platform does not have fails when the manifests are rendered', () => {
