@@ -4,6 +4,7 @@ import {
   ContainerImage, LiteLlmModel, MigLayout, PlatformStack, PromptGuardBuiltin, RoutingStrategy,
   WeightDType, DatasetSource, FineTuneMethod, LoraAdapter, PodSecurityLevel, ShardingStrategy,
   FlowPeer, ModelTask, SandboxEgress, VectorStoreMode,
+  AgentModel, AgentTool, McpKubernetesAccess, SystemMessage,
 } from '../lib';
 
 /** Llama 3.1 405B (config.json of meta-llama/Llama-3.1-405B-Instruct): 810 GB of bf16 weights, more than one 8 x H100 node. */
@@ -308,6 +309,43 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     judge: { litellm, model: 'claude-sonnet' }, // a generated LiteLLM virtual key limited to the judge model
   }, { team: teamA });
 
+  // ---- Agents (kagent) -------------------------------------------------------------------------------------------
+  // Every agent gets its own ServiceAccount and Pod Identity role (under the platform's permissions boundary), its
+  // own LiteLLM virtual key limited to its model, and an egress boundary: the `agents` namespace denies everything
+  // an agent does not declare. Traces go to the OpenTelemetry collector, so agent spans land in Langfuse next to
+  // LiteLLM's. Kubernetes read-only tools: kagent's tool server from its pinned image with --read-only, bound to the
+  // built-in `view` ClusterRole (RBAC, not only the tool list, keeps it read-only).
+  const k8sReadTools = ['k8s_get_resources', 'k8s_describe_resource', 'k8s_get_resource_yaml', 'k8s_get_events', 'k8s_get_pod_logs'];
+  const k8sTools = platform.agents.addMcpServer('K8sTools', {
+    name: 'k8s-tools',
+    description: 'Read-only Kubernetes tools (kagent tool server)',
+    image: ContainerImage.KAGENT_TOOLS,
+    port: 8084,
+    args: ['--read-only', '--tools=k8s'],
+    tools: k8sReadTools,
+    kubernetesAccess: McpKubernetesAccess.readOnly(),
+  });
+  const ops = platform.agents.addAgent('Ops', {
+    name: 'ops',
+    description: 'Answers questions about the live cluster (workloads, events, logs); read-only',
+    systemMessage: SystemMessage.inline('You are the platform operations assistant. Use the Kubernetes tools to answer '
+      + 'questions about workloads, events and logs. You cannot change anything: say so when asked to.'),
+    model: AgentModel.liteLlm(litellm, 'claude-sonnet'),
+    tools: [AgentTool.mcp(k8sTools, { tools: k8sReadTools })],
+  });
+  // The RAG agent answers from the self-hosted Qwen3 through LiteLLM and asks the ops agent about the live cluster.
+  platform.agents.addAgent('Rag', {
+    name: 'rag',
+    description: 'Answers questions from the platform documentation, and about the live cluster through the ops agent',
+    systemMessage: SystemMessage.inline('You answer questions about the platform from the documents your retrieval tool '
+      + 'returns, citing them. For the current state of the cluster, ask the ops agent.'),
+    model: AgentModel.liteLlm(litellm, 'qwen3-32b', { temperature: 0.2 }),
+    tools: [
+      // retrieval: MCP server over Milvus is added by the retrieval layer
+      AgentTool.agent(ops),
+    ],
+    replicas: 2,
+  });
   return platform;
 }
 

@@ -67,3 +67,4 @@ export * from './training';
 export * from './report';
 export * from './retrieval';
 export * from './agents/sandbox';
+export * from './agents';

@@ -1,4 +1,5 @@
 import { Stack, StackProps, Token } from 'aws-cdk-lib';
+import { AgentsLayer, AgentsLayerOptions } from './agents/agents-layer';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -68,6 +69,11 @@ export interface PlatformStackProps extends StackProps {
   /** Agent sandboxes (namespace, controller). @default - namespace 'sandboxes', the catalog's controller */
   readonly agentSandboxes?: AgentSandboxesOptions;
   /**
+   * Agents settings (namespace, kagent database and UI, the agents' AWS permissions boundary, tracing).
+   * @default - namespace 'agents', in-cluster PostgreSQL, no UI, Bedrock-only boundary, traces to the collector
+   */
+  readonly agents?: AgentsLayerOptions;
+  /**
    * With `Delivery.CDK`: which stacks hold the charts and manifests. Keep the choice a deployed platform was made
    * with: moving a component between stacks uninstalls it. `ComponentStacks.parent()` keeps the layout of releases
    * before nested stacks.
@@ -113,6 +119,8 @@ export class PlatformStack extends Stack {
    */
   public readonly agentSandboxes: AgentSandboxes;
   /** The gateway; route models with `gateway.routeModel()`, add the LiteLLM proxy with `gateway.addLiteLlm()`. */
+  /** Agents on kagent, each with its own identity and egress boundary; add them with `agents.addAgent()`. */
+  public readonly agents: AgentsLayer;
   public readonly gateway: GatewayLayer;
   /**
    * Metrics, alerts, dashboards, Langfuse, the OpenTelemetry collector and evaluations (`observability.addEvaluation()`).
@@ -190,6 +198,10 @@ export class PlatformStack extends Stack {
       definition: this.definition, cluster: this.cluster, secrets: this.secrets, gpu: this.gpu, serving: this.serving,
     });
     this.teams = new TeamsLayer(this, 'Teams', { definition: this.definition });
+    this.agents = new AgentsLayer(this, 'Agents', {
+      ...props.agents,
+      definition: this.definition, cluster: this.cluster, secrets: this.secrets, observability: this.observability,
+    });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,
       definition: this.definition,

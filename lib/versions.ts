@@ -149,6 +149,33 @@ export class HelmChartVersion {
     uncertain: 'the OCI registry could not be listed: 0.0.5 is the version Langfuse 2.0.0 documents (third-party notes also use 0.0.7); the values were read from upstream main of 2026-08-20, not the 0.0.5 release',
   });
 
+  /**
+   * kagent CRDs (`kagent.dev`: Agent, ModelConfig, ModelProviderConfig, RemoteMCPServer, ToolServer, Memory,
+   * AgentHarness, SandboxAgent, all in `templates/`) with the kmcp-crds 0.3.0 sub-chart (MCPServer).
+   */
+  public static readonly KAGENT_CRDS = new HelmChartVersion({
+    chart: 'kagent-crds',
+    repository: 'oci://ghcr.io/kagent-dev/kagent/helm',
+    version: '0.9.12',
+    source: 'kagent-dev/kagent@v0.9.12 (b45990582595, 2026-07-20):helm/kagent-crds (vendored in shared/charts/kagent-crds-0.9.12; apps.md sections 8 and 14.10); .github/workflows/tag.yaml publishes the chart as VERSION=$(echo $GITHUB_REF | cut -c12-), i.e. 0.9.12 without the v of the tag',
+    checked: '2026-12-02',
+    uncertain: 'the OCI registry could not be listed: the published version 0.9.12 (not v0.9.12) is read from the release workflow',
+  });
+
+  /**
+   * kagent controller, UI and the kmcp 0.3.0 sub-chart (MCPServer controller). Its demo agents, tool servers and
+   * bundled Postgres are switched off by the agents layer. Images: {@link ContainerImage.KAGENT},
+   * {@link ContainerImage.KMCP_CONTROLLER}.
+   */
+  public static readonly KAGENT = new HelmChartVersion({
+    chart: 'kagent',
+    repository: 'oci://ghcr.io/kagent-dev/kagent/helm',
+    version: '0.9.12',
+    source: 'kagent-dev/kagent@v0.9.12 (b45990582595, 2026-07-20):helm/kagent/{Chart-template.yaml,values.yaml,templates} (vendored in shared/charts/kagent-0.9.12; apps.md sections 8 and 14.10); published as 0.9.12 by .github/workflows/tag.yaml (make helm-publish with VERSION cut from the tag)',
+    checked: '2026-12-02',
+    uncertain: 'the OCI registry could not be listed: the published version 0.9.12 (not v0.9.12) is read from the release workflow',
+  });
+
   /** A chart that is not in the catalog. The version must be exact. */
   public static of(props: HelmChartVersionProps): HelmChartVersion {
     return new HelmChartVersion(props);
@@ -534,6 +561,39 @@ export class ContainerImage {
     source: 'kubernetes-sigs/agent-sandbox@v0.5.6 (211b7579cabe, 2026-08-20):helm/values.yaml (image.repository; the chart requires image.tag) and Dockerfile (distroless static nonroot); apps.md section 14.12',
     checked: '2026-12-02',
     uncertain: 'the registry listing was not read: the v0.5.6 tag follows the release tag, as the chart README instructs (--set image.tag=<version>)',
+  });
+
+  /**
+   * kagent controller (`cr.kagent.dev/kagent-dev/kagent/controller`). The UI (`.../ui`), the agent runtime
+   * (`.../app`) and skills-init images carry the same tag: the chart's `tag` value pins all of them.
+   */
+  public static readonly KAGENT = new ContainerImage({
+    repository: 'cr.kagent.dev/kagent-dev/kagent/controller',
+    tag: '0.9.12',
+    source: 'kagent-dev/kagent@v0.9.12:.github/workflows/tag.yaml (images built with VERSION=$(echo $GITHUB_REF | cut -c12-) = 0.9.12), helm/kagent/values.yaml (registry cr.kagent.dev, tag defaults to the chart version)',
+    checked: '2026-12-02',
+    uncertain: 'the registry listing was not read; the tag (without v) follows the release workflow',
+  });
+
+  /** kmcp controller (MCPServer), pinned because the vendored kmcp sub-chart has no appVersion and defaults to `latest`. */
+  public static readonly KMCP_CONTROLLER = new ContainerImage({
+    repository: 'ghcr.io/kagent-dev/kmcp/controller',
+    tag: '0.3.0',
+    source: 'kagent-dev/kagent@v0.9.12:go/go.mod (github.com/kagent-dev/kmcp v0.3.0) and Makefile (kmcp.image.tag=$(KMCP_VERSION), the go.mod version without v); kagent-dev/kmcp@v0.3.0 (1cec6470560f):.github/workflows/tag.yaml (VERSION=$(echo $GITHUB_REF | cut -c12-) = 0.3.0)',
+    checked: '2026-12-02',
+    uncertain: 'the registry listing was not read; the tag follows the kmcp release workflow',
+  });
+
+  /**
+   * kagent tool server (`/tool-server`: Kubernetes, Helm, Istio, Cilium, Argo, Prometheus tools over MCP streamable
+   * HTTP on port 8084, `--read-only` drops the write tools; distroless, uid 65532).
+   */
+  public static readonly KAGENT_TOOLS = new ContainerImage({
+    repository: 'ghcr.io/kagent-dev/kagent/tools',
+    tag: '0.2.1',
+    source: 'kagent-dev/tools@v0.2.1 (9d18d8318c95, 2026-06-10):Makefile (ghcr.io/kagent-dev/kagent/tools:$(VERSION)), .github/workflows/tag.yaml (VERSION cut from the tag: 0.2.1), cmd/main.go (--read-only, --tools), Dockerfile (USER 65532); kagent v0.9.12 pins kagent-tools 0.2.1',
+    checked: '2026-12-02',
+    uncertain: 'the registry listing was not read; the tag (without v) follows the release workflow',
   });
 
   /**

@@ -38,6 +38,11 @@ const CRDS = {
   'agent-sandbox-sandbox': 'agent-sandbox/agents.x-k8s.io_sandboxes.yaml',
   'agent-sandbox-sandboxtemplate': 'agent-sandbox/extensions.agents.x-k8s.io_sandboxtemplates.yaml',
   'agent-sandbox-sandboxwarmpool': 'agent-sandbox/extensions.agents.x-k8s.io_sandboxwarmpools.yaml',
+  // agents (lib/agents): kagent v0.9.12 and kmcp v0.3.0
+  'kagent-agent': 'kagent/kagent.dev_agents.yaml',
+  'kagent-modelconfig': 'kagent/kagent.dev_modelconfigs.yaml',
+  'kagent-remotemcpserver': 'kagent/kagent.dev_remotemcpservers.yaml',
+  'kagent-mcpserver': 'kagent/kagent.dev_mcpservers.yaml',
 };
 
 if (!fs.existsSync(SCHEMAS)) {

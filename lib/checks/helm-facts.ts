@@ -285,6 +285,30 @@ export const HELM_FACTS: Record<string, HelmChartFacts> = {
     services: (r, v) => [{ name: `${helmFullname(r, 'milvus-operator', v)}-metrics-service`, ports: [{ name: 'metrics', port: 8443 }] }],
     serviceAccounts: (r, v) => [helmFullname(r, 'milvus-operator', v)],
   },
+  'kagent-crds': {
+    // CRDs are templates of the chart (always rendered) and of its kmcp-crds sub-chart (kmcp.enabled).
+    source: 'kagent-crds-0.9.12/templates/kagent.dev_*.yaml, charts/kmcp-crds/templates/mcpserver-crd.yaml',
+    crds: kinds('kagent.dev', 'Agent', 'AgentHarness', 'Memory', 'ModelConfig', 'ModelProviderConfig', 'RemoteMCPServer',
+      'SandboxAgent', 'ToolServer', 'MCPServer'),
+  },
+  'kagent': {
+    // Names for fullname = release (nameOverride empty); kmcp's fullname is `<release>-kmcp` (kmcp.nameOverride kmcp).
+    source: 'kagent-0.9.12/templates/{modelconfig,toolserver-kagent,controller-service,ui-service,*-serviceaccount}.yaml, charts/*-agent/templates/agent.yaml, charts/kmcp/templates/service.yaml',
+    usesCrds: (v) => {
+      const out = kinds('kagent.dev', 'ModelConfig');
+      if (at(v, 'kagent-tools.enabled') !== false) out.push(...kinds('kagent.dev', 'RemoteMCPServer'));
+      const agents = ['k8s', 'kgateway', 'istio', 'promql', 'observability', 'argo-rollouts', 'helm', 'cilium-policy', 'cilium-manager', 'cilium-debug'];
+      if (agents.some((a) => at(v, `${a}-agent.enabled`) !== false)) out.push(...kinds('kagent.dev', 'Agent'));
+      return out;
+    },
+    services: (r) => [
+      { name: `${r}-controller`, ports: [{ name: 'controller', port: 8083 }] },
+      { name: `${r}-ui`, ports: [{ name: 'ui', port: 8080 }] },
+      { name: `${r}-kmcp-controller-manager-metrics-service`, ports: [{ name: 'https', port: 8443 }] },
+    ],
+    serviceAccounts: (r) => [`${r}-controller`, `${r}-ui`, `${r}-kmcp-controller-manager`],
+    configMaps: (r) => [`${r}-controller`, `${r}-ui-config`, `${r}-builtin-prompts`],
+  },
 };
 
 /**

@@ -53,6 +53,9 @@ const FREE_FORM: Readonly<Record<string, readonly FreeFormPath[]>> = {
   'argo-cd': [
     { path: 'configs.cm', reason: 'values.yaml: "Any values you put under `.configs.cm` are passed to argocd-cm ConfigMap"' },
   ],
+  'kagent': [
+    { path: 'kmcp.image.tag', reason: 'charts/kmcp/values.yaml documents image.tag in a comment ("Overrides the image tag whose default is the chart\'s appVersion"); templates/_helpers.tpl kmcp.image reads .Values.image.tag' },
+  ],
   'dra-driver-nvidia-gpu': [
     { path: 'controller.affinity', reason: 'a Kubernetes Affinity, written as is into the controller Deployment (templates/controller.yaml `with .Values.controller.affinity`)' },
     { path: 'kubeletPlugin.affinity', reason: 'a Kubernetes Affinity, written as is into the kubelet-plugin DaemonSet' },
@@ -245,7 +248,7 @@ if (!CHARTS_AVAILABLE) {
       HelmChartVersion.AWS_EFA_DEVICE_PLUGIN, HelmChartVersion.KEDA, HelmChartVersion.LWS, HelmChartVersion.AGENTGATEWAY_CRDS,
       HelmChartVersion.AGENTGATEWAY, HelmChartVersion.KGATEWAY_CRDS, HelmChartVersion.KGATEWAY, HelmChartVersion.ARGO_CD,
       HelmChartVersion.CERT_MANAGER, HelmChartVersion.CLICKHOUSE_OPERATOR, HelmChartVersion.KUBEFLOW_TRAINER, HelmChartVersion.KUEUE,
-      HelmChartVersion.AWS_FSX_CSI_DRIVER, HelmChartVersion.KUBERAY_OPERATOR, HelmChartVersion.MILVUS_OPERATOR,
+      HelmChartVersion.AWS_FSX_CSI_DRIVER, HelmChartVersion.KUBERAY_OPERATOR, HelmChartVersion.MILVUS_OPERATOR, HelmChartVersion.KAGENT_CRDS, HelmChartVersion.KAGENT,
     ].map((c) => `${c.chart} ${c.version}`);
     expect([...covered].sort()).toEqual(expect.arrayContaining(expected));
   });

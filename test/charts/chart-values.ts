@@ -57,7 +57,9 @@ function loadDefaults(dir: string, at: string[], schemas: Map<string, Json>, glo
   for (const dep of meta.dependencies) {
     const key = dep.alias ?? dep.name;
     const subdir = subcharts.get(dep.name);
-    if (!subdir) throw new Error(`dependency '${dep.name}' of ${dir} is not under its charts/ folder`);
+    // A dependency that could not be vendored (SOURCES.md: kagent's substrate) adds no defaults: its key in the
+    // parent's values.yaml (its condition) stays known, and the render fails if the values enable it (helm.ts).
+    if (!subdir) continue;
     const sub = loadDefaults(subdir, [...at, key], schemas, globals);
     delete sub.global;
     values[key] = deepMergeDefaults(sub, isRecord(values[key]) ? values[key] as Json : {});

@@ -133,7 +133,8 @@ export function chartSources(): ChartSource[] {
 
 /** The SOURCES.md row of a pinned chart version; the last one when the table lists it twice (a later re-check). */
 export function chartSource(chart: string, version: string): ChartSource | undefined {
-  return chartSources().filter((s) => s.chart === chart && s.version === version).pop();
+  const recorded = SOURCE_VERSIONS[`${chart}@${version}`] ?? version;
+  return chartSources().filter((s) => s.chart === chart && s.version === recorded).pop();
 }
 
 /**
@@ -142,8 +143,15 @@ export function chartSource(chart: string, version: string): ChartSource | undef
  */
 const FOLDER_NAMES: Record<string, string> = {
   'clickhouse-operator-helm@0.0.5': 'clickhouse-operator-helm-main-c6d40fe',
-  'kagent@v0.9.12': 'kagent-0.9.12',
-  'kagent-crds@v0.9.12': 'kagent-crds-0.9.12',
+};
+
+/**
+ * Pinned versions that SOURCES.md records under another spelling: kagent's release workflow publishes its charts as
+ * `0.9.12` (VERSION cut from the tag `v0.9.12`), which the library pins; SOURCES.md names the rows by the git tag.
+ */
+const SOURCE_VERSIONS: Record<string, string> = {
+  'kagent@0.9.12': 'v0.9.12',
+  'kagent-crds@0.9.12': 'v0.9.12',
 };
 
 /** The vendored folder of a chart version, or undefined when it is not vendored. */
@@ -210,7 +218,7 @@ function renderOnce(
   fs.writeFileSync(valuesFile, values);
   try {
     const args = [
-      'template', component.releaseName, dir,
+      'template', component.releaseName, renderableChartDir(dir, JSON.parse(values) as Record<string, unknown>),
       '--namespace', component.namespace,
       '--kube-version', kubernetesVersion,
       '--values', valuesFile,
@@ -225,6 +233,109 @@ function renderOnce(
   } finally {
     fs.rmSync(valuesFile, { force: true });
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sub-charts that could not be vendored
+
+/** A dependency of a chart that its `charts/` folder lacks. */
+export interface MissingDependency {
+  readonly name: string;
+  readonly version: string;
+  /** The dependency's `condition` (comma-separated value paths), if any. */
+  readonly condition?: string;
+}
+
+/**
+ * Dependencies of a chart folder that are not under its `charts/` folder (as an unpacked chart or a `.tgz`): SOURCES.md
+ * records those that could not be vendored (kagent's `substrate` and `substrate-crds`).
+ */
+export function missingDependencies(dir: string): MissingDependency[] {
+  const chart = yaml.load(fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as { dependencies?: Array<Record<string, unknown>> };
+  const chartsDir = path.join(dir, 'charts');
+  const present = new Set<string>();
+  const packaged: string[] = [];
+  if (fs.existsSync(chartsDir)) {
+    for (const entry of fs.readdirSync(chartsDir, { withFileTypes: true })) {
+      const meta = path.join(chartsDir, entry.name, 'Chart.yaml');
+      if (entry.isDirectory() && fs.existsSync(meta)) present.add(String((yaml.load(fs.readFileSync(meta, 'utf8')) as { name?: unknown }).name));
+      else if (entry.isFile() && entry.name.endsWith('.tgz')) packaged.push(entry.name);
+    }
+  }
+  return (chart.dependencies ?? [])
+    .map((d) => ({ name: String(d.name), version: String(d.version), condition: typeof d.condition === 'string' ? d.condition : undefined }))
+    .filter((d) => !present.has(d.name) && !packaged.some((f) => f.startsWith(`${d.name}-`)));
+}
+
+/**
+ * Whether helm enables a dependency: the first path of its condition that holds a boolean in the values decides;
+ * without one (or without a condition) it is enabled. `values` are the chart's defaults merged with the given ones.
+ */
+export function dependencyEnabled(condition: string | undefined, values: Record<string, unknown>): boolean {
+  for (const p of (condition ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+    let cur: unknown = values;
+    for (const k of p.split('.')) cur = typeof cur === 'object' && cur !== null && !Array.isArray(cur) ? (cur as Record<string, unknown>)[k] : undefined;
+    if (typeof cur === 'boolean') return cur;
+  }
+  return true;
+}
+
+function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    const isMap = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+    out[k] = isMap(v) && isMap(b) ? mergeValues(b, v) : v;
+  }
+  return out;
+}
+
+const standIns = new Map<string, string>();
+let standInRoot: string | undefined;
+
+/**
+ * The folder helm renders: `dir` itself, or, when dependencies are missing from its `charts/` folder and the values
+ * disable every one of them, a temporary copy with an empty stand-in chart (`Chart.yaml` only) for each. helm refuses
+ * to render a chart whose dependency is absent even when its condition is false ("found in Chart.yaml, but missing in
+ * charts/ directory"); a disabled dependency renders nothing, so the stand-in changes no object. A missing dependency
+ * that the values enable is an error: its objects would be missing from the render.
+ */
+export function renderableChartDir(dir: string, values: Record<string, unknown>): string {
+  const missing = missingDependencies(dir);
+  if (missing.length === 0) return dir;
+  const defaultsFile = path.join(dir, 'values.yaml');
+  const defaults = fs.existsSync(defaultsFile) ? (yaml.load(fs.readFileSync(defaultsFile, 'utf8')) as Record<string, unknown> | undefined) ?? {} : {};
+  const merged = mergeValues(defaults, values);
+  const enabled = missing.filter((d) => dependencyEnabled(d.condition, merged));
+  if (enabled.length > 0) {
+    throw new Error(`${path.basename(dir)}: sub-chart(s) ${enabled.map((d) => `'${d.name}' ${d.version} (condition ${d.condition ?? 'none'})`).join(', ')} `
+      + 'enabled by the values but not vendored (SOURCES.md); disable them or vendor them');
+  }
+  const key = `${dir}|${missing.map((d) => d.name).join(',')}`;
+  let copy = standIns.get(key);
+  if (copy === undefined) {
+    if (standInRoot === undefined) {
+      standInRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'agentic-eks-standins-'));
+      const root = standInRoot;
+      process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+    }
+    copy = path.join(standInRoot, String(standIns.size), path.basename(dir));
+    fs.cpSync(dir, copy, { recursive: true });
+    // The vendored charts are read-only; the copy's folders must take the stand-ins.
+    fs.chmodSync(copy, 0o755);
+    fs.mkdirSync(path.join(copy, 'charts'), { recursive: true });
+    fs.chmodSync(path.join(copy, 'charts'), 0o755);
+    for (const d of missing) {
+      const standIn = path.join(copy, 'charts', d.name);
+      fs.mkdirSync(standIn);
+      fs.writeFileSync(path.join(standIn, 'Chart.yaml'), yaml.dump({
+        apiVersion: 'v2', name: d.name, version: d.version.replace(/^[~^]/, ''),
+        description: 'stand-in for a disabled sub-chart that could not be vendored (test render only)',
+      }));
+    }
+    standIns.set(key, copy);
+  }
+  return copy;
 }
 
 /** The objects of a multi-document YAML stream; empty documents dropped, `List` kinds flattened. */

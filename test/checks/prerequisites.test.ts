@@ -91,6 +91,8 @@ describe('prerequisites', () => {
       'capacity-reservation tags agentic-eks.io/pool=h100-efa',
       'file-system fs-0a1b2c3d4e5f67890',
       'one-time-step register 2 LiteLLM team(s)',
+      'one-time-step register LiteLLM virtual key agent-agents-ops',
+      'one-time-step register LiteLLM virtual key agent-agents-rag',
       'one-time-step register LiteLLM virtual key evaluation-team-a-rag-nightly',
     ]);
   });

@@ -663,6 +663,11 @@ export class LiteLlm extends Construct implements ILiteLlm {
     return { secret: { name: secretName, key: 'api-key' }, awsSecretName: generated.awsSecretName, keyRequest: { ...keyRequest } };
   }
 
+  /** The public model names this proxy serves (`model_name` of its config), in `models` order without repeats. */
+  public get servedModelNames(): string[] {
+    return [...new Set(this._models.map((m) => m.name))];
+  }
+
   /** The virtual keys as `/key/generate` request bodies without `key` (also in ConfigMap `litellm-keys`). Copies. */
   public get keyRequests(): Record<string, unknown>[] {
     return this._keyRequests.map((r) => ({ ...r }));
