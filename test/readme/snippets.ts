@@ -54,6 +54,7 @@ declare const langfuse: import('agentic-eks').Langfuse;
 declare const litellm: import('agentic-eks').LiteLlm;
 declare const models: import('agentic-eks').LiteLlmModel[];
 declare const image: import('agentic-eks').ContainerImage;
+declare const QWEN3_EMBEDDING_0_6B: import('agentic-eks').ModelSpec;
 `;
 
 /** What a fragment gets imported: the package root's exports and the aws-cdk-lib names the README uses. */
