@@ -257,7 +257,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
   docs.allowFrom('team-a', FlowPeer.namespace(teamA.namespace), "team A's RAG application searches the knowledge base");
   // Code execution for agents: agent-sandbox's Python runtime (an HTTP API on 8888) as a SandboxTemplate with two warm
   // sandboxes; restricted pods, no ServiceAccount token, read-only root filesystem, no egress but PyPI over HTTPS.
-  const codeSandbox = platform.agentSandboxes.addTemplate('PythonRuntime', {
+  const codeSandbox = platform.agents.sandboxes.addTemplate('PythonRuntime', {
     name: 'python-runtime',
     image: ContainerImage.of({
       repository: 'registry.k8s.io/agent-sandbox/python-runtime-sandbox', tag: 'v0.5.6',

@@ -113,11 +113,6 @@ export class PlatformStack extends Stack {
   public readonly training: TrainingLayer;
   /** Retrieval: Milvus vector stores on S3; add them with `retrieval.addVectorStore()`. */
   public readonly retrieval: RetrievalLayer;
-  /**
-   * Sandboxed tool execution (kubernetes-sigs/agent-sandbox): add SandboxTemplates with
-   * `agentSandboxes.addTemplate()`. Temporary home: it moves under `platform.agents`.
-   */
-  public readonly agentSandboxes: AgentSandboxes;
   /** The gateway; route models with `gateway.routeModel()`, add the LiteLLM proxy with `gateway.addLiteLlm()`. */
   /** Agents on kagent, each with its own identity and egress boundary; add them with `agents.addAgent()`. */
   public readonly agents: AgentsLayer;
@@ -190,7 +185,7 @@ export class PlatformStack extends Stack {
       ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving, secrets: this.secrets,
     });
     this.retrieval = new RetrievalLayer(this, 'Retrieval', { ...props.retrieval, definition: this.definition, cluster: this.cluster });
-    this.agentSandboxes = new AgentSandboxes(this, 'AgentSandboxes', { ...props.agentSandboxes, definition: this.definition, network: this.network });
+    const agentSandboxes = new AgentSandboxes(this, 'AgentSandboxes', { ...props.agentSandboxes, definition: this.definition, network: this.network });
     this.gateway = new GatewayLayer(this, 'Gateway', {
       ...props.gateway, definition: this.definition, serving: this.serving, cluster: this.cluster, secrets: this.secrets,
     });
@@ -201,6 +196,7 @@ export class PlatformStack extends Stack {
     this.agents = new AgentsLayer(this, 'Agents', {
       ...props.agents,
       definition: this.definition, cluster: this.cluster, secrets: this.secrets, observability: this.observability,
+      sandboxes: agentSandboxes,
     });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,

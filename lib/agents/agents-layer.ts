@@ -1,3 +1,4 @@
+import { AgentSandboxes } from './sandbox/agent-sandboxes';
 import { Annotations, Aws } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -57,6 +58,8 @@ export interface AgentsLayerProps extends AgentsLayerOptions {
   readonly secrets: ExternalSecrets;
   /** Observability (the OpenTelemetry collector). */
   readonly observability: ObservabilityLayer;
+  /** Sandboxed tool execution (agent-sandbox), reached as `agents.sandboxes`. */
+  readonly sandboxes: AgentSandboxes;
 }
 
 /**
@@ -75,8 +78,14 @@ export class AgentsLayer extends Construct {
   private readonly _servers: IMcpServer[] = [];
   private readonly names = new Map<string, string>();
 
+  /**
+   * Sandboxed tool execution (kubernetes-sigs/agent-sandbox): add SandboxTemplates with `sandboxes.addTemplate()`.
+   */
+  public readonly sandboxes: AgentSandboxes;
+
   constructor(scope: Construct, id: string, props: AgentsLayerProps) {
     super(scope, id);
+    this.sandboxes = props.sandboxes;
     const ns = props.namespace ?? AGENTS_NAMESPACE;
     checkDnsLabel('namespace', ns);
     check(ns !== KAGENT_NAMESPACE && !SYSTEM_NAMESPACES.includes(ns),

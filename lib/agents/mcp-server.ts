@@ -112,7 +112,7 @@ export class RemoteMcpServer extends Construct implements IMcpServer {
   /** Namespace (the agents'). */
   public readonly namespace: string;
   /** Kind of the kagent object an agent's tool entry names. */
-  public readonly kind = McpServerKind.REMOTE;
+  public readonly kind: McpServerKind = McpServerKind.REMOTE;
   /** The URL agents call. */
   public readonly url: string;
   /** Tool names the server declares, if any. */

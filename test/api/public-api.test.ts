@@ -7,14 +7,19 @@ import { ApiReference, compilerOptions, INDEX, publicApiReferences } from './pub
  * is exact: a new one fails the test.
  */
 const IMPORTS_ESCAPE_HATCHES = [
+  'Agent.modelConfig: ModelConfigV1Alpha2',
+  'Agent.resource: AgentV1Alpha2',
   'CapacityReservationSelector.toTerm: Ec2NodeClassSpecCapacityReservationSelectorTerms',
   'Ec2NodeClass.resource: Ec2NodeClass',
   'GatewayRoute.resource: HttpRoute',
+  'LocalQueue.resource: LocalQueueV1Beta2',
   'ModelAutoscaling.scaledObject: ScaledObject',
   'NodePool.resource: NodePool',
   'PlatformAlerts.rule: PrometheusRule',
   'PlatformGateway.resource: Gateway',
   'PlatformSecret.externalSecret: ExternalSecret',
+  'RemoteMcpServer.resource: RemoteMcpServer',
+  'WorkloadPriorityClass.resource: WorkloadPriorityClassV1Beta2',
   'addComponentApplication: Application',
   'addNcclTestsRuntime: ClusterTrainingRuntime',
   'addNemoRuntime: ClusterTrainingRuntime',

@@ -1,4 +1,5 @@
 export * from './controller';
-export * from './sandbox-pod';
+export { SandboxRuntime, SandboxEgress, SANDBOX_CONTAINER } from './sandbox-pod';
+export type { SandboxPodOptions } from './sandbox-pod';
 export * from './sandboxes';
 export * from './agent-sandboxes';

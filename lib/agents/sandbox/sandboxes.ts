@@ -15,7 +15,7 @@ export const SANDBOX_TEMPLATE_LABEL = 'agentic-eks.io/sandbox-template';
 /** Label on the pod of a standalone sandbox: its name. */
 export const SANDBOX_LABEL = 'agentic-eks.io/sandbox';
 
-/** Options of a sandbox template (`platform.agentSandboxes.addTemplate()`). */
+/** Options of a sandbox template (`platform.agents.sandboxes.addTemplate()`). */
 export interface SandboxTemplateOptions extends SandboxPodOptions {
   /** Name of the SandboxTemplate (a DNS label of at most 46 characters). */
   readonly name: string;
@@ -47,7 +47,7 @@ export interface SandboxTemplateProps extends SandboxTemplateOptions, SandboxPla
 /** Props of {@link Sandbox}. */
 export interface SandboxProps extends SandboxOptions, SandboxPlacementProps {}
 
-/** Options of a standalone sandbox (`platform.agentSandboxes.addSandbox()`). */
+/** Options of a standalone sandbox (`platform.agents.sandboxes.addSandbox()`). */
 export interface SandboxOptions extends SandboxPodOptions {
   /** Name of the Sandbox (a DNS label of at most 46 characters). */
   readonly name: string;

@@ -8,19 +8,19 @@ describe('AgentSandboxes', () => {
     // GIVEN
     const platform = testPlatform();
     const names = () => platform.definition.components.map((c) => c.componentName);
-    expect(platform.agentSandboxes.controller).toBeUndefined();
+    expect(platform.agents.sandboxes.controller).toBeUndefined();
     expect(names().filter((n) => n.startsWith('agent-sandbox') || n.startsWith('sandbox'))).toEqual([]);
 
     // WHEN
-    platform.agentSandboxes.addTemplate('Python', { name: 'python', image: PYTHON });
-    platform.agentSandboxes.addSandbox('Tools', { name: 'tools', image: PYTHON });
+    platform.agents.sandboxes.addTemplate('Python', { name: 'python', image: PYTHON });
+    platform.agents.sandboxes.addSandbox('Tools', { name: 'tools', image: PYTHON });
 
     // THEN
     expect(names().filter((n) => n.startsWith('agent-sandbox') || n.startsWith('sandbox')).sort()).toEqual([
       'agent-sandbox', 'agent-sandbox-crds', 'sandbox-template-python', 'sandbox-tools',
     ]);
-    expect(platform.agentSandboxes.templateList.map((t) => t.templateName)).toEqual(['python']);
-    expect(platform.agentSandboxes.sandboxList.map((s) => s.sandboxName)).toEqual(['tools']);
+    expect(platform.agents.sandboxes.templateList.map((t) => t.templateName)).toEqual(['python']);
+    expect(platform.agents.sandboxes.sandboxList.map((s) => s.sandboxName)).toEqual(['tools']);
   });
 
   test('namespace and controller options; flows go to the given NetworkFlows', () => {
@@ -46,7 +46,7 @@ describe('AgentSandboxes', () => {
     const team = platform.teams.add({ name: 'agents', gpuQuota: 0 });
 
     // WHEN
-    const t = platform.agentSandboxes.addTemplate('Python', {
+    const t = platform.agents.sandboxes.addTemplate('Python', {
       name: 'python', image: PYTHON, port: 8888, runtime: SandboxRuntime.GVISOR, egress: [SandboxEgress.internet()],
     });
     t.addWarmPool('Warm', { replicas: 2 });
@@ -58,10 +58,10 @@ describe('AgentSandboxes', () => {
 
   test('errors', () => {
     const platform = testPlatform();
-    platform.agentSandboxes.addTemplate('Python', { name: 'python', image: PYTHON });
-    platform.agentSandboxes.addSandbox('Tools', { name: 'tools', image: PYTHON });
-    expect(() => platform.agentSandboxes.addTemplate('Python2', { name: 'python', image: PYTHON })).toThrow("sandbox template 'python' is added twice");
-    expect(() => platform.agentSandboxes.addSandbox('Tools2', { name: 'tools', image: PYTHON })).toThrow("sandbox 'tools' is added twice");
+    platform.agents.sandboxes.addTemplate('Python', { name: 'python', image: PYTHON });
+    platform.agents.sandboxes.addSandbox('Tools', { name: 'tools', image: PYTHON });
+    expect(() => platform.agents.sandboxes.addTemplate('Python2', { name: 'python', image: PYTHON })).toThrow("sandbox template 'python' is added twice");
+    expect(() => platform.agents.sandboxes.addSandbox('Tools2', { name: 'tools', image: PYTHON })).toThrow("sandbox 'tools' is added twice");
     const definition = testDefinition();
     expect(() => new AgentSandboxes(definition, 'S', { definition, namespace: 'Code' })).toThrow("'namespace' (Code) must be a DNS label");
   });

@@ -10,7 +10,7 @@ import { find, objects, testPlatform } from '../../util';
 const PYTHON = ContainerImage.of({ repository: 'python', tag: '3.12.8-slim', source: 'Docker Hub library/python', checked: '2026-12-02' });
 
 function template(options: Partial<SandboxTemplateOptions> = {}, platform: PlatformStack = testPlatform()): SandboxTemplate {
-  return platform.agentSandboxes.addTemplate('Python', { name: 'python', image: PYTHON, ...options });
+  return platform.agents.sandboxes.addTemplate('Python', { name: 'python', image: PYTHON, ...options });
 }
 
 function resource(t: SandboxTemplate): Record<string, any> {
@@ -65,7 +65,7 @@ describe('SandboxTemplate', () => {
     expect(platform.network.enforcedNamespaces).toContain('sandboxes');
     expect(flows(platform).filter((f) => f.includes('sandbox-template-python'))).toEqual([]);
     expect(t.component.componentName).toBe('sandbox-template-python');
-    expect(t.component.dependencies).toEqual(expect.arrayContaining([platform.agentSandboxes.controller!.component, platform.definition.namespaces]));
+    expect(t.component.dependencies).toEqual(expect.arrayContaining([platform.agents.sandboxes.controller!.component, platform.definition.namespaces]));
   });
 
   test('pod props: command, args, env, port and Service, runtime, user, scratch paths and size, token, placement, resources', () => {
@@ -199,7 +199,7 @@ describe('SandboxTemplate', () => {
 
 describe('Sandbox', () => {
   function sandbox(options: Partial<SandboxOptions> = {}, platform: PlatformStack = testPlatform()) {
-    return platform.agentSandboxes.addSandbox('Tools', { name: 'tools', image: PYTHON, ...options });
+    return platform.agents.sandboxes.addSandbox('Tools', { name: 'tools', image: PYTHON, ...options });
   }
 
   test('a standalone sandbox with the same hardening, running, its own component and label', () => {
