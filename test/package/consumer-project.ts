@@ -43,7 +43,7 @@ export const CONSUMER_TSCONFIG = {
 /** The consumer's app: `node build/app.js <outdir>` writes `<outdir>/cdk.out` and `<outdir>/dist`. */
 export const CONSUMER_APP = `import * as path from 'path';
 import { App, Duration, Size } from 'aws-cdk-lib';
-import { GpuModel, ModelSpec, PlatformStack, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE } from 'agentic-eks';
+import { Cpu, GpuModel, ModelSpec, PlatformStack, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE } from 'agentic-eks';
 
 const outdir = process.argv[2] ?? '.';
 const app = new App({ outdir: path.join(outdir, 'cdk.out') });
@@ -53,7 +53,7 @@ const platform = new PlatformStack(app, '${CONSUMER_STACK}', {
   gitOps: { repoUrl: 'https://github.com/example-org/consumer-gitops.git' },
   serving: { huggingFaceToken: { secretName: 'hf-token' } },
 });
-platform.karpenter.addNodePool('general', { limits: { cpu: 64, memory: Size.gibibytes(256) } });
+platform.karpenter.addNodePool('general', { limits: { cpu: Cpu.cores(64), memory: Size.gibibytes(256) } });
 const inference = platform.gpu.addNodePool('inference', {
   gpus: [GpuModel.L40S],
   limits: { gpus: 8, memory: Size.gibibytes(1024) },

@@ -152,25 +152,28 @@ describe('PlatformReport', () => {
       expect([report.reportVersion, report.platform, report.region]).toEqual([PLATFORM_REPORT_VERSION, 'test', 'us-west-2']);
     });
 
-    test('the example platform: floor $158.51, models at max $189.99, ceiling $710.24, fine-tunes per run', () => {
+    test('the example platform: floor $162.23, models at max $193.71, ceiling $710.24, fine-tunes per run', () => {
       // GIVEN
       const platform = examplePlatform();
 
       // WHEN
       const report = PlatformReport.of(platform.definition).data;
 
-      // THEN floor: 2 x g6e.12xlarge (2 + 4 + 2 GPUs) + 2 x p5.48xlarge (Llama 405B, PP=2) + 1 static p4de.24xlarge;
-      //      at max: 5 x g6e.12xlarge (4 x 2 + 2 x 4 + 2 GPUs); ceiling: 32 x $7.57719 + 64 x $6.88 + $27.44705
-      expect(report.totals).toEqual({ floorUsdPerHour: 158.51233, modelsAtMaxUsdPerHour: 189.99025, ceilingUsdPerHour: 710.23713 });
+      // THEN floor: 2 x g6e.12xlarge (2 + 4 + 2 GPUs) + 2 x g6e.xlarge ($1.861: the LoRA-serving model, the embedding
+      //      model) + 2 x p5.48xlarge (Llama 405B, PP=2) + 1 static p4de.24xlarge;
+      //      at max: 5 x g6e.12xlarge (4 x 2 + 2 x 4 + 2 GPUs) + 2 x g6e.xlarge; ceiling: 32 x $7.57719 + 64 x $6.88 + $27.44705
+      expect(report.totals).toEqual({ floorUsdPerHour: 162.23433, modelsAtMaxUsdPerHour: 193.71225, ceilingUsdPerHour: 710.23713 });
       expect(report.models.map((m) => [m.name, m.instanceType, m.tensorParallelSize, m.pipelineParallelSize, m.minReplicas, m.maxReplicas,
         m.kvCacheTokensPerReplica, m.concurrentSequencesPerReplica])).toEqual([
         ['llama-3-1-8b', 'g6e.12xlarge', 2, 1, 1, 4, 934_515, 57],
         ['qwen3-32b', 'g6e.12xlarge', 4, 1, 1, 2, 679_082, 20],
         ['llama-3-1-405b', 'p5.48xlarge', 8, 2, 1, 1, 1_248_106, 38],
         ['llama-3-1-8b-fp8', 'g6e.12xlarge', 2, 1, 1, 1, 1_041_011, 63],
+        ['llama-3-1-8b-support', 'g6e.xlarge', 1, 1, 1, 1, 342_681, 20],
+        ['qwen3-embedding', 'g6e.xlarge', 1, 1, 1, 1, 326_626, 39],
       ]);
       expect(report.teams.map((t) => [t.name, t.gpuQuota, t.atFullUse?.maxUsdPerHour])).toEqual([
-        ['team-a', 8, 60.61752], ['team-b', 2, 15.15438], ['research', 32, 242.47008],
+        ['research', 32, 242.47008], ['team-a', 8, 60.61752], ['team-b', 2, 15.15438],
       ]);
       // 3 x p5.48xlarge = $165.12/h for at most 72 h; a LoRA on one L40S: 1 node, $1.861 to $30.13118
       expect(report.fineTunes).toEqual([
