@@ -93,7 +93,7 @@ function agentToolProblems(model: ClusterModel, agent: ModelObject, ref: ReturnT
 export const AGENT_REFERENCES_RESOLVE: IPlatformRule = {
   id: 'agent-references-resolve',
   description: "An agent's ModelConfig, MCP servers (with the tool names they declare) and agent tools exist and admit it; a ModelConfig's API-key Secret exists",
-  why: 'kagent does not deploy an agent with an unresolved reference (its status stays not Accepted), and an undeclared tool name is silently absent at run time',
+  why: 'kagent does not deploy an agent with an unresolved reference (its Accepted condition stays False), and a tool name the server does not offer is missing from the agent at run time',
   example: "Agent 'agents/ops' asks MCPServer 'agents/k8s-tools' for tool 'k8s_delete_resource', which it does not declare (its tools: k8s_get_resources, k8s_get_events); fix: use one of them, or add it to the server's 'tools' (annotation agentic-eks.io/mcp-tools)",
   evaluate(model: ClusterModel): RuleEvaluation {
     const findings: string[] = [];

@@ -20,7 +20,7 @@ function count(x: unknown): number | undefined {
 export const MILVUS_DEPENDENCIES_REPLICATED: IPlatformRule = {
   id: 'milvus-dependencies-replicated',
   description: 'A cluster-mode Milvus has no single-replica in-cluster etcd, Kafka or MinIO',
-  why: 'Cluster mode is chosen to survive the loss of a pod or node; one etcd, Kafka broker or MinIO pod makes the whole store unavailable (etcd: read-only metadata, no writes) when it goes',
+  why: 'Cluster mode is chosen to survive the loss of a pod or node; with one etcd, Kafka broker or MinIO pod the whole store is down whenever that pod is (node replacement, Spot interruption, upgrade)',
   example: "Milvus 'milvus/docs' runs in cluster mode with 1 in-cluster etcd replica (dependencies.etcd.inCluster.values.replicaCount): a single replica of a stateful dependency is a single point of failure; fix: 3 or 5 replicas (vector store 'etcd.replicas'), or standalone mode",
   evaluate(model: ClusterModel): RuleEvaluation {
     const clusters = milvusObjects(model).filter((m) => str(rec(m.object.spec).mode) === 'cluster');
