@@ -16,7 +16,6 @@ import { Karpenter, KarpenterOptions } from './karpenter/karpenter';
 import { ObservabilityLayer } from './observability/observability-layer';
 import { TeamsLayer } from './teams/teams-layer';
 import { addPrometheusOperatorCrds, MONITORING_NAMESPACE } from './observability/prometheus-operator-crds';
-import { AgentSandboxes, AgentSandboxesOptions } from './agents/sandbox/agent-sandboxes';
 import { RetrievalLayer, RetrievalLayerOptions } from './retrieval/retrieval-layer';
 import { ServingLayer, ServingLayerOptions } from './serving/serving-layer';
 import { TrainingLayer, TrainingLayerOptions } from './training/training-layer';
@@ -66,11 +65,10 @@ export interface PlatformStackProps extends StackProps {
   readonly training?: TrainingLayerOptions;
   /** Retrieval settings (the Milvus operator). @default - the catalog's Milvus operator */
   readonly retrieval?: RetrievalLayerOptions;
-  /** Agent sandboxes (namespace, controller). @default - namespace 'sandboxes', the catalog's controller */
-  readonly agentSandboxes?: AgentSandboxesOptions;
   /**
-   * Agents settings (namespace, kagent database and UI, the agents' AWS permissions boundary, tracing).
-   * @default - namespace 'agents', in-cluster PostgreSQL, no UI, Bedrock-only boundary, traces to the collector
+   * Agents settings (namespace, kagent database and UI, the agents' AWS permissions boundary, tracing, sandboxes).
+   * @default - namespace 'agents', in-cluster PostgreSQL, no UI, Bedrock-only boundary, traces to the collector,
+   * sandboxes in namespace 'sandboxes'
    */
   readonly agents?: AgentsLayerOptions;
   /**
@@ -185,7 +183,6 @@ export class PlatformStack extends Stack {
       ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving, secrets: this.secrets,
     });
     this.retrieval = new RetrievalLayer(this, 'Retrieval', { ...props.retrieval, definition: this.definition, cluster: this.cluster });
-    const agentSandboxes = new AgentSandboxes(this, 'AgentSandboxes', { ...props.agentSandboxes, definition: this.definition, network: this.network });
     this.gateway = new GatewayLayer(this, 'Gateway', {
       ...props.gateway, definition: this.definition, serving: this.serving, cluster: this.cluster, secrets: this.secrets,
     });
@@ -196,7 +193,6 @@ export class PlatformStack extends Stack {
     this.agents = new AgentsLayer(this, 'Agents', {
       ...props.agents,
       definition: this.definition, cluster: this.cluster, secrets: this.secrets, observability: this.observability,
-      sandboxes: agentSandboxes,
     });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,

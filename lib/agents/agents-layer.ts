@@ -1,4 +1,4 @@
-import { AgentSandboxes } from './sandbox/agent-sandboxes';
+import { AgentSandboxes, AgentSandboxesOptions } from './sandbox/agent-sandboxes';
 import { Annotations, Aws } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -46,6 +46,12 @@ export interface AgentsLayerOptions {
    * @default true
    */
   readonly tracing?: boolean;
+  /**
+   * Sandboxed tool execution (kubernetes-sigs/agent-sandbox), reached as `agents.sandboxes`: the sandboxes'
+   * namespace and the controller.
+   * @default - namespace 'sandboxes', the catalog's controller
+   */
+  readonly sandboxes?: AgentSandboxesOptions;
 }
 
 /** Props of the agents layer. */
@@ -58,8 +64,6 @@ export interface AgentsLayerProps extends AgentsLayerOptions {
   readonly secrets: ExternalSecrets;
   /** Observability (the OpenTelemetry collector). */
   readonly observability: ObservabilityLayer;
-  /** Sandboxed tool execution (agent-sandbox), reached as `agents.sandboxes`. */
-  readonly sandboxes: AgentSandboxes;
 }
 
 /**
@@ -85,7 +89,9 @@ export class AgentsLayer extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentsLayerProps) {
     super(scope, id);
-    this.sandboxes = props.sandboxes;
+    this.sandboxes = new AgentSandboxes(this, 'Sandboxes', {
+      ...props.sandboxes, definition: props.definition, network: NetworkFlows.of(props.definition),
+    });
     const ns = props.namespace ?? AGENTS_NAMESPACE;
     checkDnsLabel('namespace', ns);
     check(ns !== KAGENT_NAMESPACE && !SYSTEM_NAMESPACES.includes(ns),

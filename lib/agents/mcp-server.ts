@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-34';
 import { ContainerResources, Cpu, CpuResources, MemoryResources } from '../core/units';
 import { Construct, IConstruct } from 'constructs';
 import { AgentEgress } from './egress';
+import { declaredToolsAnnotations } from './private/annotations';
 import {
   McpServer as KmcpServer, McpServerSpecDeploymentImagePullPolicy, McpServerSpecDeploymentResourcesLimits, McpServerSpecDeploymentResourcesRequests,
   McpServerSpecTransportType,
@@ -58,7 +59,9 @@ export interface RemoteMcpServerOptions {
   /** Transport. @default McpProtocol.STREAMABLE_HTTP */
   readonly protocol?: McpProtocol;
   /**
-   * The tool names the server offers. When set, an agent asking for a tool not in the list fails at synth.
+   * The tool names the server offers. When set, an agent asking for a tool not in the list fails at synth; the list
+   * is written to the object as annotation `agentic-eks.io/mcp-tools`, which the platform check
+   * `agent-references-resolve` reads (agents added by hand are checked too).
    * @default - not declared: tool names are checked by kagent at run time only
    */
   readonly tools?: string[];
@@ -136,7 +139,7 @@ export class RemoteMcpServer extends Construct implements IMcpServer {
     const target = urlDestination(`url of MCP server '${props.name}'`, props.url);
     this.destination = { peer: target.peer, ports: target.ports };
     this.resource = new KagentRemoteMcpServer(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace },
+      metadata: { name: props.name, namespace: props.namespace, annotations: declaredToolsAnnotations(this.declaredTools) },
       spec: {
         url: props.url,
         description: props.description,
@@ -186,7 +189,8 @@ export interface McpServerOptions {
   /** Literal environment variables (no secret values). @default - none */
   readonly env?: { [name: string]: string };
   /**
-   * The tool names the server offers. When set, an agent asking for a tool not in the list fails at synth.
+   * The tool names the server offers. When set, an agent asking for a tool not in the list fails at synth; the list
+   * is written to the object as annotation `agentic-eks.io/mcp-tools` (see {@link RemoteMcpServerOptions.tools}).
    * @default - not declared
    */
   readonly tools?: string[];
@@ -328,7 +332,7 @@ export class McpServer extends Construct implements IMcpServer {
 
     if (!sandboxed) {
       new KmcpServer(this, 'Resource', {
-        metadata: { name, namespace: ns },
+        metadata: { name, namespace: ns, annotations: declaredToolsAnnotations(this.declaredTools) },
         spec: {
           transportType: McpServerSpecTransportType.HTTP,
           httpTransport: { targetPort: port, path: MCP_PATH },
@@ -399,7 +403,7 @@ export class McpServer extends Construct implements IMcpServer {
       spec: { selector, ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
     });
     new KagentRemoteMcpServer(this, 'Resource', {
-      metadata: { name, namespace: ns },
+      metadata: { name, namespace: ns, annotations: declaredToolsAnnotations(this.declaredTools) },
       spec: { url: this.url, description, protocol: RemoteMcpServerSpecProtocol.STREAMABLE_UNDERSCORE_HTTP, timeout },
     });
   }

@@ -90,6 +90,18 @@ describe('McpServer', () => {
     expect(find(objs, 'Service', 'k8s-tools').spec.selector).toEqual({ 'app.kubernetes.io/instance': 'k8s-tools', 'app.kubernetes.io/managed-by': 'agentic-eks' });
   });
 
+  test('declared tools are written to the object (annotation agentic-eks.io/mcp-tools) for the platform checks; none without tools', () => {
+    // GIVEN / WHEN
+    const kmcp = server({ tools: ['k8s_get_resources', 'k8s_get_events'] }).objs;
+    const sandboxed = server({ tools: ['run'], runtimeClass: 'gvisor' }).objs;
+    const plain = server().objs;
+
+    // THEN
+    expect(find(kmcp, 'MCPServer', 'k8s-tools').metadata.annotations).toEqual({ 'agentic-eks.io/mcp-tools': 'k8s_get_resources,k8s_get_events' });
+    expect(find(sandboxed, 'RemoteMCPServer', 'k8s-tools').metadata.annotations).toEqual({ 'agentic-eks.io/mcp-tools': 'run' });
+    expect(find(plain, 'MCPServer', 'k8s-tools').metadata.annotations).toBeUndefined();
+  });
+
   test('errors', () => {
     expect(() => server({ name: 'K8s' })).toThrow("'name' (K8s) must be a DNS label");
     expect(() => server({ name: '1tools' })).toThrow("'name' (1tools) of MCP server must start with a letter and have at most 50 characters: kagent names a Service after it");
@@ -116,6 +128,8 @@ describe('RemoteMcpServer', () => {
     const { s, objs } = remote({ url: 'http://milvus-mcp.retrieval.svc:8000/sse', protocol: McpProtocol.SSE, tools: ['search'], timeout: Duration.seconds(10) });
     expect([s.destination.peer.namespace, s.destination.ports.map((p) => p.port), s.declaredTools]).toEqual(['retrieval', [8000], ['search']]);
     expect(find(objs, 'RemoteMCPServer', 'docs').spec).toMatchObject({ protocol: 'SSE', timeout: '10s' });
+    expect(find(objs, 'RemoteMCPServer', 'docs').metadata.annotations).toEqual({ 'agentic-eks.io/mcp-tools': 'search' });
+    expect(find(remote().objs, 'RemoteMCPServer', 'docs').metadata.annotations).toBeUndefined();
   });
 
   test('errors', () => {

@@ -23,6 +23,20 @@ describe('AgentSandboxes', () => {
     expect(platform.agents.sandboxes.sandboxList.map((s) => s.sandboxName)).toEqual(['tools']);
   });
 
+  test('the agents options configure the sandboxes: agents.sandboxes of the platform props', () => {
+    // GIVEN
+    const platform = testPlatform({ agents: { sandboxes: { namespace: 'code-exec', controller: { monitoring: false } } } });
+
+    // WHEN
+    const t = platform.agents.sandboxes.addTemplate('Python', { name: 'python', image: PYTHON });
+
+    // THEN
+    expect(platform.agents.sandboxes.namespace).toBe('code-exec');
+    expect(t.namespace).toBe('code-exec');
+    expect(platform.agents.sandboxes.network).toBe(platform.network);
+    expect(platform.network.flows.map((f) => f.name)).not.toContain('monitoring-to-agent-sandbox-controller');
+  });
+
   test('namespace and controller options; flows go to the given NetworkFlows', () => {
     // GIVEN
     const definition = testDefinition();
