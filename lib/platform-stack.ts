@@ -184,7 +184,6 @@ export class PlatformStack extends Stack {
     this.training = new TrainingLayer(this, 'Training', {
       ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving, secrets: this.secrets,
     });
-    this.retrieval = new RetrievalLayer(this, 'Retrieval', { ...props.retrieval, definition: this.definition, cluster: this.cluster });
     const agentSandboxes = new AgentSandboxes(this, 'AgentSandboxes', { ...props.agentSandboxes, definition: this.definition, network: this.network });
     this.gateway = new GatewayLayer(this, 'Gateway', {
       ...props.gateway, definition: this.definition, serving: this.serving, cluster: this.cluster, secrets: this.secrets,
@@ -197,6 +196,9 @@ export class PlatformStack extends Stack {
       ...props.agents,
       definition: this.definition, cluster: this.cluster, secrets: this.secrets, observability: this.observability,
       sandboxes: agentSandboxes,
+    });
+    this.retrieval = new RetrievalLayer(this, 'Retrieval', {
+      ...props.retrieval, definition: this.definition, cluster: this.cluster, agents: this.agents,
     });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,
