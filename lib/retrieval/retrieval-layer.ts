@@ -103,7 +103,7 @@ export class RetrievalLayer extends Construct {
       port: options.port ?? MILVUS_MCP_PORT,
       transport: McpServerTransport.STDIO,
       command: runtime.command,
-      args: [...runtime.args],
+      args: runtime.args.length > 0 ? [...runtime.args] : undefined,
       env: { ...runtime.env, MILVUS_URI: store.url, MILVUS_DB: database },
       secretEnv: options.tokenSecret !== undefined ? [options.tokenSecret] : undefined,
       tools: readOnly ? [...MilvusMcpTools.READ_ONLY] : [...MilvusMcpTools.ALL],
