@@ -135,7 +135,6 @@ export class MilvusMcpServerRuntime {
   public static fromImage(image: ContainerImage, options: MilvusMcpImageOptions = {}): MilvusMcpServerRuntime {
     const command = options.command ?? 'mcp-server-milvus';
     checkLiteral('command', command);
-    check(command.trim() !== '', "'command' of the Milvus MCP server image must not be empty");
     const user = options.user ?? 65532;
     check(Number.isInteger(user) && user >= 1, `'user' (${user}) of the Milvus MCP server image must be a non-root UID (an integer of at least 1)`);
     return new MilvusMcpServerRuntime(image, command, [], {}, [], user, undefined);
