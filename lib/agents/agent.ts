@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-34';
 import { ContainerResources } from '../core/units';
 import { Construct, IConstruct } from 'constructs';
 import { AgentEgress } from './egress';
-import { KAGENT_CONTROLLER_LABELS, KAGENT_CONTROLLER_PORT, KAGENT_NAMESPACE } from './kagent';
+import { KAGENT_CONTROLLER_LABELS, KAGENT_CONTROLLER_PORT, KAGENT_NAMESPACE, KAGENT_RELEASE } from './kagent';
 import { checkAgentObjectName, IMcpServer } from './mcp-server';
 import { AgentModel, AgentModelProvider } from './model';
 import { AgentPermission, checkPermissions } from './permissions';
@@ -166,6 +166,12 @@ export class Agent extends Construct implements IAgent {
   public readonly model: AgentModel;
   /** AWS permissions (copy). */
   public readonly permissions: AgentPermission[];
+  /**
+   * kagent's A2A endpoint of the agent, on the controller:
+   * `http://kagent-controller.kagent.svc.cluster.local:8083/api/a2a/<namespace>/<name>` (callers need a network flow
+   * to the controller).
+   */
+  public readonly a2aUrl: string;
   /** For LiteLLM models: the Secret and key holding the agent's virtual key. */
   public readonly liteLlmKeySecret?: { readonly name: string; readonly key: string };
   private readonly tools: AgentTool[] = [];
@@ -191,6 +197,7 @@ export class Agent extends Construct implements IAgent {
     this.model = props.model;
     this.serviceAccountName = `agent-${name}`;
     this.pods = FlowPeer.pods(ns, { app: 'kagent', kagent: name });
+    this.a2aUrl = `http://${KAGENT_RELEASE}-controller.${KAGENT_NAMESPACE}.svc.cluster.local:${KAGENT_CONTROLLER_PORT}/api/a2a/${ns}/${name}`;
     this.egress = [...(props.egress ?? [])];
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -282,6 +289,11 @@ export class Agent extends Construct implements IAgent {
     return this.tools.filter((t) => t.kind === AgentToolKind.MCP).map((t) => t.server!);
   }
 
+  /** The agent's tool entries: MCP servers' tools and agents, in the order added (copy). */
+  public get toolEntries(): AgentTool[] {
+    return [...this.tools];
+  }
+
   /** Egress declarations (copy). */
   public get egressDeclarations(): AgentEgress[] {
     return [...this.egress];
@@ -300,6 +312,9 @@ export class Agent extends Construct implements IAgent {
         `MCP server '${server.serverName}' (namespace ${server.namespace}) of agent '${this.agentName}' must be in the agents' namespace ${this.namespace}`);
       check(!this.mcpServers.includes(server), `agent '${this.agentName}' takes tools from MCP server '${server.serverName}' twice; list its tools in one entry`);
       const wanted = tool.options.tools;
+      check(wanted !== undefined || server.exposesUndeclaredTools !== true,
+        `agent '${this.agentName}' takes every tool of MCP server '${server.serverName}', which also offers tools it does not declare `
+        + `(e.g. write tools of a read-only server): name the tools, e.g. AgentTool.mcp(server, { tools: ['${server.declaredTools?.[0]}'] })`);
       if (wanted !== undefined) {
         check(wanted.length > 0, `'tools' of MCP server '${server.serverName}' for agent '${this.agentName}' must name at least one tool, or be left out`);
         for (const t of wanted) {

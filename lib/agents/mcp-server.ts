@@ -6,12 +6,12 @@ import { Construct, IConstruct } from 'constructs';
 import { AgentEgress } from './egress';
 import { declaredToolsAnnotations } from './private/annotations';
 import {
-  McpServer as KmcpServer, McpServerSpecDeploymentImagePullPolicy, McpServerSpecDeploymentResourcesLimits, McpServerSpecDeploymentResourcesRequests,
-  McpServerSpecTransportType,
+  McpServer as KmcpServer, McpServerSpecDeploymentImagePullPolicy, McpServerSpecDeploymentInitContainerImagePullPolicy,
+  McpServerSpecDeploymentResourcesLimits, McpServerSpecDeploymentResourcesRequests, McpServerSpecTransportType,
 } from '../../imports/kagent-mcpserver-kagent.dev';
 import { RemoteMcpServer as KagentRemoteMcpServer, RemoteMcpServerSpecProtocol } from '../../imports/kagent-remotemcpserver-kagent.dev';
 import { cpuQuantity, memoryQuantity } from '../core/private/quantities';
-import { check, checkDnsLabel, checkLiteral, isToken } from '../core/validation';
+import { check, checkDnsLabel, checkDnsSubdomain, checkLiteral, isToken } from '../core/validation';
 import { FlowPeer, FlowPort } from '../network/flow';
 import { urlDestination } from '../network/service-url';
 import { ContainerImage } from '../versions';
@@ -22,6 +22,18 @@ export enum McpServerKind {
   REMOTE = 'RemoteMCPServer',
   /** `kagent.dev/v1alpha1` MCPServer: a server kmcp runs from an image. */
   KMCP = 'MCPServer',
+}
+
+/** How an MCP server the platform runs speaks MCP (what kmcp's `transportType` says). */
+export enum McpServerTransport {
+  /** The server itself serves MCP over streamable HTTP at `/mcp` on `port`. */
+  STREAMABLE_HTTP = 'http',
+  /**
+   * The server speaks MCP over standard input and output: kmcp copies its transport adapter (agentgateway) into the
+   * pod, runs it as the container's process, and the adapter spawns `command` with `args` and serves streamable HTTP
+   * at `/mcp` (and SSE at `/sse`) on `port`. For servers that only speak stdio, or whose HTTP mode binds to localhost.
+   */
+  STDIO = 'stdio',
 }
 
 /** MCP transport of a remote server. */
@@ -44,6 +56,18 @@ export interface IMcpServer extends IConstruct {
   readonly url: string;
   /** Tool names the server declares; undefined when it declares none (then any name is accepted). */
   readonly declaredTools?: string[];
+  /**
+   * The server offers tools besides `declaredTools` (e.g. write tools of a server declared read-only): an agent must
+   * then name the tools it takes, since kagent hands an agent without a tool list every tool of the server.
+   * @default false
+   */
+  readonly exposesUndeclaredTools?: boolean;
+  /**
+   * Tools whose results are retrieved documents (RAG contexts), e.g. the search tools of a vector store's server: an
+   * evaluation of an agent scores them as the contexts it retrieved.
+   * @default - none
+   */
+  readonly retrievalTools?: string[];
   /** Where agents' connections go, as a network-flow destination. */
   readonly destination: { readonly peer: FlowPeer; readonly ports: FlowPort[] };
 }
@@ -180,14 +204,33 @@ export interface McpServerOptions {
   readonly description?: string;
   /** The pinned image. It must serve MCP over streamable HTTP at `/mcp` on `port` (the path kagent calls). */
   readonly image: ContainerImage;
-  /** Port the server listens on. @default 3000 */
+  /** Port the server listens on (with `McpServerTransport.STDIO`: the port of kmcp's transport adapter). @default 3000 */
   readonly port?: number;
-  /** Command (entrypoint). @default - the image's entrypoint */
+  /**
+   * How the server speaks MCP. With `STDIO`, kmcp runs its transport adapter as the container's process and the
+   * adapter spawns `command` (required) with `args`.
+   * @default McpServerTransport.STREAMABLE_HTTP
+   */
+  readonly transport?: McpServerTransport;
+  /**
+   * Image of kmcp's transport adapter, copied into the pod by an init container (`McpServerTransport.STDIO` only):
+   * its binary must run in `image` (the musl build is static).
+   * @default ContainerImage.KMCP_TRANSPORT_ADAPTER
+   */
+  readonly transportAdapterImage?: ContainerImage;
+  /** Command (entrypoint). @default - the image's entrypoint (required with `McpServerTransport.STDIO`) */
   readonly command?: string;
   /** Arguments. @default - none */
   readonly args?: string[];
   /** Literal environment variables (no secret values). @default - none */
   readonly env?: { [name: string]: string };
+  /**
+   * Secrets in the agents' namespace whose every key becomes an environment variable of the server (kmcp
+   * `secretRefs`, i.e. `envFrom`), e.g. a Secret with key `MILVUS_TOKEN`. Created outside the platform (an
+   * ExternalSecret), never with values in code.
+   * @default - none
+   */
+  readonly secretEnv?: string[];
   /**
    * The tool names the server offers. When set, an agent asking for a tool not in the list fails at synth; the list
    * is written to the object as annotation `agentic-eks.io/mcp-tools` (see {@link RemoteMcpServerOptions.tools}).
@@ -265,6 +308,8 @@ export class McpServer extends Construct implements IMcpServer {
   public readonly kubernetesAccess?: McpKubernetesAccess;
   /** Egress declarations. */
   public readonly egress: AgentEgress[];
+  /** How the server speaks MCP. */
+  public readonly transport: McpServerTransport;
 
   constructor(scope: Construct, id: string, props: McpServerProps) {
     super(scope, id);
@@ -278,6 +323,22 @@ export class McpServer extends Construct implements IMcpServer {
     const replicas = props.replicas ?? 1;
     check(Number.isInteger(replicas) && replicas >= 1, `'replicas' (${replicas}) of MCP server '${name}' must be an integer of at least 1`);
     if (props.runtimeClass !== undefined) checkDnsLabel('runtimeClass', props.runtimeClass);
+    const transport = props.transport ?? McpServerTransport.STREAMABLE_HTTP;
+    const stdio = transport === McpServerTransport.STDIO;
+    if (stdio) {
+      check(props.command !== undefined && props.command.trim() !== '',
+        `MCP server '${name}' uses McpServerTransport.STDIO and needs a 'command': kmcp's transport adapter spawns it`);
+      check(props.runtimeClass === undefined,
+        `MCP server '${name}' cannot combine McpServerTransport.STDIO with 'runtimeClass' (${props.runtimeClass}): the platform runs sandboxed servers itself, without kmcp's transport adapter; give it an image that serves streamable HTTP`);
+    } else {
+      check(props.transportAdapterImage === undefined,
+        `'transportAdapterImage' of MCP server '${name}' applies to McpServerTransport.STDIO only`);
+    }
+    const secretEnv = [...(props.secretEnv ?? [])];
+    for (const secret of secretEnv) checkDnsSubdomain('secretEnv', secret);
+    check(new Set(secretEnv).size === secretEnv.length, `'secretEnv' of MCP server '${name}' names a Secret twice (${secretEnv.join(', ')})`);
+    check(!(secretEnv.length > 0 && props.runtimeClass !== undefined),
+      `'secretEnv' of MCP server '${name}' is not supported with 'runtimeClass' (${props.runtimeClass}) yet: mount the Secret through kmcp, without a RuntimeClass`);
     for (const k of Object.keys(props.env ?? {})) {
       check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(k), `environment variable name '${k}' of MCP server '${name}' must be letters, digits and '_'`);
     }
@@ -287,6 +348,7 @@ export class McpServer extends Construct implements IMcpServer {
     this.port = port;
     this.kubernetesAccess = props.kubernetesAccess;
     this.egress = [...(props.egress ?? [])];
+    this.transport = transport;
     this.declaredTools = checkTools(name, props.tools);
     this.url = `http://${name}.${ns}:${port}${MCP_PATH}`;
     this.serviceAccountName = `mcp-${name}`;
@@ -334,8 +396,9 @@ export class McpServer extends Construct implements IMcpServer {
       new KmcpServer(this, 'Resource', {
         metadata: { name, namespace: ns, annotations: declaredToolsAnnotations(this.declaredTools) },
         spec: {
-          transportType: McpServerSpecTransportType.HTTP,
-          httpTransport: { targetPort: port, path: MCP_PATH },
+          transportType: stdio ? McpServerSpecTransportType.STDIO : McpServerSpecTransportType.HTTP,
+          httpTransport: stdio ? undefined : { targetPort: port, path: MCP_PATH },
+          stdioTransport: stdio ? {} : undefined,
           timeout,
           deployment: {
             image: props.image.uri,
@@ -344,6 +407,12 @@ export class McpServer extends Construct implements IMcpServer {
             cmd: props.command,
             args: props.args ? [...props.args] : undefined,
             env,
+            secretRefs: secretEnv.length > 0 ? secretEnv.map((n) => ({ name: n })) : undefined,
+            initContainer: stdio ? {
+              image: (props.transportAdapterImage ?? ContainerImage.KMCP_TRANSPORT_ADAPTER).uri,
+              imagePullPolicy: McpServerSpecDeploymentInitContainerImagePullPolicy.IF_NOT_PRESENT,
+              securityContext,
+            } : undefined,
             replicas,
             serviceAccountName: this.serviceAccountName,
             podSecurityContext,

