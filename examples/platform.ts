@@ -254,7 +254,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
       streamingNode: { resources: { cpu: { request: Cpu.cores(2) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) } } },
     },
   });
-  docs.allowFrom('team-a', FlowPeer.namespace(teamA.namespace), "team A's RAG application searches the knowledge base");
+  docs.allowFrom('team-a', FlowPeer.inNamespace(teamA.namespace), "team A's RAG application searches the knowledge base");
   // Code execution for agents: agent-sandbox's Python runtime (an HTTP API on 8888) as a SandboxTemplate with two warm
   // sandboxes; restricted pods, no ServiceAccount token, read-only root filesystem, no egress but PyPI over HTTPS.
   const codeSandbox = platform.agents.sandboxes.addTemplate('PythonRuntime', {
