@@ -120,7 +120,7 @@ const project = new typescript.TypeScriptProject({
       esModuleInterop: true,
     },
   },
-  gitignore: ['cdk.out/', 'dist/', 'dist-lib/', 'dist-pkg/', '.jsii', 'tsconfig.tsbuildinfo', '.bench/', '.cache/', 'test-reports/', 'coverage/', 'jest-results.json'],
+  gitignore: ['node_modules', 'cdk.out/', 'dist/', 'dist-lib/', 'dist-pkg/', '.jsii', 'tsconfig.tsbuildinfo', '.bench/', '.cache/', 'test-reports/', 'coverage/', 'jest-results.json'],
 });
 
 // `npm install`, never `npm ci` (the registry copy lacks other-platform optional packages jest's resolver lists).
