@@ -36,20 +36,28 @@ const project = new typescript.TypeScriptProject({
   // `npm run package` writes the tarball here, not to dist/ (the GitOps rendering, which every synth replaces).
   artifactsDirectory: 'dist-pkg',
 
+  // jsii libraries whose types appear in the public API are peer dependencies (one copy in the user's app).
   peerDeps: [
-    'aws-cdk-lib@^2.258.0',
+    'aws-cdk-lib@^2.276.0',
     'constructs@^10.8.1',
+    'cdk8s@^2.70.106',
+    'cdk8s-plus-34@^2.0.54',
   ],
   peerDependencyOptions: { pinnedDevDependency: false },
   deps: [
     '@aws-cdk/lambda-layer-kubectl-v36@^2.0.1',
-    'cdk8s@^2.70.106',
-    'cdk8s-plus-34@^2.0.54',
-    'js-yaml@^5.5.0',
   ],
+  // Not a jsii library: shipped inside the package (jsii's rule for plain npm dependencies).
+  bundledDeps: ['js-yaml@^5.5.0'],
   devDeps: [
     'aws-cdk-lib@2.276.0',
     'constructs@10.8.1',
+    // The lowest versions the peer ranges allow: what the tests run against (jsii's rule for peer dependencies).
+    'cdk8s@2.70.106',
+    'cdk8s-plus-34@2.0.54',
+    'jsii@~6.0.16',
+    'jsii-pacmak@^1.140.0',
+    'jsii-docgen@^10.12.6',
     'aws-cdk@^2.1148.1',
     'cdk8s-cli@^2.207.60',
     'cdk-nag@^3.0.2',
@@ -61,7 +69,6 @@ const project = new typescript.TypeScriptProject({
     '@types/node@^20',
     '@types/jest@^30.0.0',
     'ts-jest@^29.4.15',
-    'js-yaml@^5.5.0',
   ],
 
   jest: true,
@@ -113,7 +120,7 @@ const project = new typescript.TypeScriptProject({
       esModuleInterop: true,
     },
   },
-  gitignore: ['cdk.out/', 'dist/', 'dist-lib/', 'dist-pkg/', '.bench/', '.cache/', 'test-reports/', 'coverage/', 'jest-results.json'],
+  gitignore: ['node_modules', 'cdk.out/', 'dist/', 'dist-lib/', 'dist-pkg/', '.jsii', 'tsconfig.tsbuildinfo', '.bench/', '.cache/', 'test-reports/', 'coverage/', 'jest-results.json'],
 });
 
 // `npm install`, never `npm ci` (the registry copy lacks other-platform optional packages jest's resolver lists).
@@ -192,10 +199,39 @@ new JsonFile(project, LIB_TSCONFIG, {
   marker: true,
   allowComments: true,
 });
-const COMPILE_LIB = `tsc -p ${LIB_TSCONFIG}`;
+// ---- jsii: one assembly (.jsii) for every CDK language ---------------------------------------------------------
+// jsii compiles the same sources with the same tsconfig.lib.json into dist-lib/ and writes the type model `.jsii`
+// beside package.json (about 35 s). jsii-pacmak turns it into a Python package (code only: the Python registry is out
+// of reach here), jsii-docgen into docs/API.md. test/package/jsii.test.ts runs all three in CI.
+project.addFields({
+  types: 'dist-lib/lib/index.d.ts',
+  repository: { type: 'git', url: 'https://github.com/agentic-eks/agentic-eks.git' },
+  author: { name: 'agentic-eks authors', organization: true },
+  stability: 'experimental',
+  jsii: {
+    outdir: 'dist-pkg',
+    targets: {
+      python: { distName: 'agentic-eks', module: 'agentic_eks' },
+    },
+    tsc: { outDir: 'dist-lib', rootDir: '.' },
+    tsconfig: LIB_TSCONFIG,
+    validateTsconfig: 'minimal',
+    excludeTypescript: ['test', 'bin', 'examples', 'bench', 'scripts', 'projenrc', '.projenrc.ts'],
+  },
+});
+// `reserved-word` warns about names that are keywords in some language (e.g. `default`); jsii-pacmak escapes them.
+const COMPILE_LIB = 'jsii --silence-warnings=reserved-word';
 project.compileTask.reset(COMPILE_LIB);
-project.tasks.tryFind('watch')?.reset(`${COMPILE_LIB} -w`);
+project.tasks.tryFind('watch')?.reset(`${COMPILE_LIB} --watch`);
 project.package.setScript('prepare', COMPILE_LIB);
+project.addTask('package:python', {
+  description: 'Generate the Python package from the jsii assembly into dist-pkg/python (code only, no wheel).',
+  exec: 'jsii-pacmak --code-only --target python --outdir dist-pkg',
+});
+project.addTask('docgen', {
+  description: 'Regenerate docs/API.md from the jsii assembly (run `npm run compile` first).',
+  exec: 'jsii-docgen --output docs/API.md',
+});
 
 // What the tarball holds: the compiled library and generated CRD classes, the CRD files CrdBundleComponent reads at
 // synth (crds/), the changelog; npm adds package.json, README.md and LICENSE itself. Nothing from test/, bench/,
@@ -206,6 +242,7 @@ project.addFields({
     'dist-lib/lib/**/*.d.ts',
     'dist-lib/imports/**/*.js',
     'dist-lib/imports/**/*.d.ts',
+    '.jsii',
     'crds/',
     'CHANGELOG.md',
   ],

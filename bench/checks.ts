@@ -5,7 +5,10 @@
 import { performance } from 'perf_hooks';
 import { App } from 'aws-cdk-lib';
 import { buildExamplePlatform } from '../examples/platform';
-import { ClusterModel, GitOpsRendering, computePrerequisites, evaluatePlatformChecks } from '../lib';
+import { GitOpsRendering } from '../lib';
+import { ClusterModel } from '../lib/checks/model';
+import { computePrerequisites } from '../lib/checks/prerequisites';
+import { evaluatePlatformChecks } from '../lib/checks/run';
 
 const WARMUP = 2;
 const REPEAT = 7;

@@ -3,7 +3,8 @@
 // Applications in dist/ (or $CDK8S_OUTDIR).
 import { App } from 'aws-cdk-lib';
 import { buildExamplePlatform } from '../examples/platform';
-import { PlatformReport, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, computePrerequisites, summarizePrerequisites } from '../lib';
+import { PlatformReport, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE } from '../lib';
+import { computePrerequisites, summarizePrerequisites } from '../lib/checks/prerequisites';
 
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 const platform = buildExamplePlatform(new App());

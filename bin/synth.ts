@@ -9,7 +9,8 @@
 // back on (`npm run synth -- --cfn-validation`); with it, findings are printed as warnings unless the context key
 // `@aws-cdk/core:validateAgainstDefaultRules` is true.
 import { buildExamplePlatform } from '../examples/platform';
-import { computePrerequisites, PlatformApp, PlatformReport, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE, summarizePrerequisites } from '../lib';
+import { PlatformApp, PlatformReport, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE } from '../lib';
+import { computePrerequisites, summarizePrerequisites } from '../lib/checks/prerequisites';
 
 const USAGE = 'usage: npm run synth [-- --cfn-validation]';
 const args = process.argv.slice(2);

@@ -255,7 +255,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
       streamingNode: { resources: { cpu: { request: Cpu.cores(2) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) } } },
     },
   });
-  docs.allowFrom('team-a', FlowPeer.namespace(teamA.namespace), "team A's RAG application searches the knowledge base");
+  docs.allowFrom('team-a', FlowPeer.inNamespace(teamA.namespace), "team A's RAG application searches the knowledge base");
   // The RAG agent's retrieval tool: Zilliz's Milvus MCP server over the knowledge base, run by kmcp in the agents'
   // namespace (stdio behind kmcp's transport adapter), allowed to docs' Milvus port only. It declares only its read
   // tools, so no agent can be given insert/delete/create tools. The image is the platform team's build of the pinned

@@ -114,6 +114,7 @@ export class PlatformStack extends Stack {
   /** The gateway; route models with `gateway.routeModel()`, add the LiteLLM proxy with `gateway.addLiteLlm()`. */
   /** Agents on kagent, each with its own identity and egress boundary; add them with `agents.addAgent()`. */
   public readonly agents: AgentsLayer;
+  /** The gateway layer: Gateway API controller, model routes, LiteLLM. */
   public readonly gateway: GatewayLayer;
   /**
    * Metrics, alerts, dashboards, Langfuse, the OpenTelemetry collector and evaluations (`observability.addEvaluation()`).
@@ -218,6 +219,6 @@ export class PlatformStack extends Stack {
     }
     // After `app.synth()` the CDK rendering's model of the cluster is reused (one synthesis of the manifests, one run
     // of the checks), unless constructs were added since.
-    return GitOpsRendering.write(this.definition, this.gitOps, outdir, this.rendering.model);
+    return GitOpsRendering._writeReusing(this.definition, this.gitOps, outdir, this.rendering._model);
   }
 }

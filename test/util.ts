@@ -109,7 +109,7 @@ export function assemblyTemplates(stack: Stack): Map<string, { body: string; jso
 /** The templates of the nested stacks the CDK rendering created, by nested stack id (synthesizes the App first). */
 export function nestedTemplates(platform: PlatformStack): Map<string, Template> {
   CdkStage.of(platform)!.synth();
-  return new Map([...platform.rendering.nestedStacks].map(([id, s]) => [id, Template.fromJSON(templateOf(s).json)]));
+  return new Map(Object.entries(platform.rendering.nestedStacks).map(([id, s]) => [id, Template.fromJSON(templateOf(s).json)]));
 }
 
 /** Every resource of the parent's and the nested stacks' templates (synthesizes the App first). */

@@ -1,4 +1,4 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { ContainerResources } from '../core/units';
 import { Construct, IConstruct } from 'constructs';
@@ -17,6 +17,7 @@ import { KubernetesComponent } from '../core/component';
 import { cpuQuantity, memoryQuantity } from '../core/private/quantities';
 import { check, checkDnsSubdomain, checkLiteral, isToken } from '../core/validation';
 import { FlowPeer, FlowPort } from '../network/flow';
+import { LiteLlmSecretRef } from '../gateway/litellm/model';
 import { NetworkFlows } from '../network/network-flows';
 
 /** Port of every declarative agent's A2A server (container and Service). */
@@ -43,8 +44,16 @@ export class SystemMessage {
     /** The inline message. */
     public readonly text?: string,
     /** The ConfigMap and key holding the message. */
-    public readonly configMap?: { readonly name: string; readonly key: string },
+    public readonly configMap?: ConfigMapKeyRef,
   ) {}
+}
+
+/** A key of a ConfigMap. */
+export interface ConfigMapKeyRef {
+  /** ConfigMap name. */
+  readonly name: string;
+  /** Key in the ConfigMap's data. */
+  readonly key: string;
 }
 
 /** Options of {@link AgentTool.mcp}. */
@@ -84,7 +93,7 @@ export class AgentTool {
     /** The MCP server (kind MCP). */
     public readonly server: IMcpServer | undefined,
     /** The agent (kind AGENT). */
-    public readonly agent: IAgent | undefined,
+    public readonly calledAgent: IAgent | undefined,
     /** Tool names and approvals (kind MCP). */
     public readonly options: McpToolOptions,
   ) {}
@@ -157,9 +166,9 @@ export class Agent extends Construct implements IAgent {
   /** The agent's pods, as a flow peer (`app: kagent`, `kagent: <name>`). */
   public readonly pods: FlowPeer;
   /** The Agent object. */
-  public readonly resource: AgentV1Alpha2;
+  public readonly resource: ApiObject;
   /** The agent's ModelConfig. */
-  public readonly modelConfig: ModelConfigV1Alpha2;
+  public readonly modelConfig: ApiObject;
   /** The agent's ServiceAccount name (the Pod Identity association's). */
   public readonly serviceAccountName: string;
   /** The model. */
@@ -173,7 +182,7 @@ export class Agent extends Construct implements IAgent {
    */
   public readonly a2aUrl: string;
   /** For LiteLLM models: the Secret and key holding the agent's virtual key. */
-  public readonly liteLlmKeySecret?: { readonly name: string; readonly key: string };
+  public readonly liteLlmKeySecret?: LiteLlmSecretRef;
   private readonly tools: AgentTool[] = [];
   private readonly egress: AgentEgress[];
 
@@ -281,7 +290,7 @@ export class Agent extends Construct implements IAgent {
 
   /** Agents this agent calls as tools (copy). */
   public get calledAgents(): IAgent[] {
-    return this.tools.filter((t) => t.kind === AgentToolKind.AGENT).map((t) => t.agent!);
+    return this.tools.filter((t) => t.kind === AgentToolKind.AGENT).map((t) => t.calledAgent!);
   }
 
   /** MCP servers this agent takes tools from (copy). */
@@ -335,7 +344,7 @@ export class Agent extends Construct implements IAgent {
       if (serverChart !== undefined && serverChart !== component) component.addDependency(serverChart);
       return;
     }
-    const callee = tool.agent!;
+    const callee = tool.calledAgent!;
     check(callee !== this, `agent '${this.agentName}' cannot call itself as a tool`);
     check(callee.namespace === this.namespace,
       `agent '${callee.agentName}' (namespace ${callee.namespace}) called by agent '${this.agentName}' must be in the agents' namespace ${this.namespace}`);
@@ -354,7 +363,7 @@ export class Agent extends Construct implements IAgent {
 
   private renderTool(t: AgentTool): AgentV1Alpha2SpecDeclarativeTools {
     if (t.kind === AgentToolKind.AGENT) {
-      return { type: AgentV1Alpha2SpecDeclarativeToolsType.AGENT, agent: { name: t.agent!.agentName } };
+      return { type: AgentV1Alpha2SpecDeclarativeToolsType.AGENT, agent: { name: t.calledAgent!.agentName } };
     }
     const s = t.server!;
     return {

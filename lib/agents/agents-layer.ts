@@ -152,7 +152,7 @@ export class AgentsLayer extends Construct {
     });
     component.addDependency(kagent.chart, definition.namespaces, this.props.secrets.store);
     const agent = new Agent(component, 'Resource', { ...options, namespace: this.namespace });
-    component.addLateObjects(() => {
+    component._addLateObjects(() => {
       this.checkEgressNamespaces(`agent '${name}'`, agent.egressDeclarations);
       return [];
     });
@@ -215,7 +215,7 @@ export class AgentsLayer extends Construct {
       flows.allow({ name: `mcp-${server.serverName}-to-${e.slug}`, from: server.pods, to: e.peer, ports: e.flowPorts,
         description: `MCP server '${server.serverName}' may reach ${e} ('egress')` });
     }
-    component.addLateObjects(() => {
+    component._addLateObjects(() => {
       this.checkEgressNamespaces(`MCP server '${server.serverName}'`, server.egress);
       return [];
     });
@@ -289,7 +289,7 @@ export class AgentsLayer extends Construct {
       ports: [FlowPort.tcp(KAGENT_CONTROLLER_PORT)],
       description: 'team workloads call agents through the kagent controller (A2A at /api/a2a/<namespace>/<agent>)' });
     if (collector !== undefined) {
-      const target = FlowPeer.namespace(collector.namespace);
+      const target = FlowPeer.inNamespace(collector.namespace);
       const ports = [FlowPort.tcp(OTLP_GRPC_PORT)];
       flows.allow({ name: 'agents-to-otel-collector', from: FlowPeer.pods(this.namespace, { app: 'kagent' }), to: target, ports,
         description: 'agents send their traces (OTLP/gRPC) to the OpenTelemetry collector, which exports them to Langfuse' });

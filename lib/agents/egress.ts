@@ -53,7 +53,7 @@ export class AgentEgress {
 
   /** Addresses of an IPv4 CIDR outside the pod network (a VPC peer, an on-premises range), on `ports`. */
   public static toCidr(cidr: string, options: AgentEgressPortOptions = {}): AgentEgress {
-    FlowPeer.cidr(cidr);
+    FlowPeer.ipv4Cidr(cidr);
     return new AgentEgress(AgentEgressKind.CIDR, cidr, ports(`CIDR ${cidr}`, options.ports));
   }
 
@@ -73,8 +73,8 @@ export class AgentEgress {
   /** The flow destination. */
   public get peer(): FlowPeer {
     switch (this.kind) {
-      case AgentEgressKind.NAMESPACE: return FlowPeer.namespace(this.target);
-      case AgentEgressKind.CIDR: return FlowPeer.cidr(this.target);
+      case AgentEgressKind.NAMESPACE: return FlowPeer.inNamespace(this.target);
+      case AgentEgressKind.CIDR: return FlowPeer.ipv4Cidr(this.target);
       default: return FlowPeer.internet();
     }
   }

@@ -134,7 +134,7 @@ export class KAgent extends Construct {
       stage: Stage.CRDS,
       description: 'kagent CRDs (kagent.dev: Agent, ModelConfig, RemoteMCPServer, ...) and kmcp MCPServer',
       chart: props.crdsChart ?? HelmChartVersion.KAGENT_CRDS,
-      values: () => ({ kmcp: { enabled: true }, substrate: { enabled: false } }),
+      values: { render: () => ({ kmcp: { enabled: true }, substrate: { enabled: false } }) },
     });
 
     this.database = new KubernetesComponent(definition, 'KagentDatabase', {
@@ -150,7 +150,7 @@ export class KAgent extends Construct {
     if (database.kind === AgentsDatabaseKind.IN_CLUSTER) {
       secretName = DATABASE_SECRET;
       const password = props.secrets.addSecret('KagentDatabasePassword', {
-        scope: this.database, namespace: KAGENT_NAMESPACE, name: secretName, key: 'password',
+        consumer: this.database, namespace: KAGENT_NAMESPACE, name: secretName, key: 'password',
         templateData: { url: `postgres://kagent:{{ .password }}@${POSTGRES_NAME}.${KAGENT_NAMESPACE}.svc.cluster.local:${POSTGRES_PORT}/kagent?sslmode=disable` },
       });
       addInClusterPostgres(this.database, {
@@ -181,7 +181,7 @@ export class KAgent extends Construct {
       chart: props.chart ?? HelmChartVersion.KAGENT,
       // The CRDs are kagent-crds' (templates there); this chart has no crds/ folder.
       includesCrds: false,
-      values: () => ({
+      values: { render: () => ({
         registry,
         tag: image.tag,
         controller: {
@@ -211,7 +211,7 @@ export class KAgent extends Construct {
             ? { enabled: false }
             : { enabled: true, exporter: { otlp: { endpoint: tracing, protocol: 'grpc', insecure: true } } },
         },
-      }),
+      }) },
       valueOverrides: props.values,
     });
     this.chart.addDependency(this.crds, this.database, definition.namespaces);

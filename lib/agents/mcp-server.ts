@@ -1,5 +1,5 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { ContainerResources, Cpu, CpuResources, MemoryResources } from '../core/units';
 import { Construct, IConstruct } from 'constructs';
@@ -12,7 +12,7 @@ import {
 import { RemoteMcpServer as KagentRemoteMcpServer, RemoteMcpServerSpecProtocol } from '../../imports/kagent-remotemcpserver-kagent.dev';
 import { cpuQuantity, memoryQuantity } from '../core/private/quantities';
 import { check, checkDnsLabel, checkDnsSubdomain, checkLiteral, isToken } from '../core/validation';
-import { FlowPeer, FlowPort } from '../network/flow';
+import { FlowDestination, FlowPeer, FlowPort } from '../network/flow';
 import { urlDestination } from '../network/service-url';
 import { ContainerImage } from '../versions';
 
@@ -69,7 +69,7 @@ export interface IMcpServer extends IConstruct {
    */
   readonly retrievalTools?: string[];
   /** Where agents' connections go, as a network-flow destination. */
-  readonly destination: { readonly peer: FlowPeer; readonly ports: FlowPort[] };
+  readonly destination: FlowDestination;
 }
 
 /** Options of a RemoteMCPServer (what `platform.agents.addRemoteMcpServer()` takes). */
@@ -145,9 +145,9 @@ export class RemoteMcpServer extends Construct implements IMcpServer {
   /** Tool names the server declares, if any. */
   public readonly declaredTools?: string[];
   /** Where agents' connections go, as a network-flow destination. */
-  public readonly destination: { readonly peer: FlowPeer; readonly ports: FlowPort[] };
+  public readonly destination: FlowDestination;
   /** The RemoteMCPServer object. */
-  public readonly resource: KagentRemoteMcpServer;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: RemoteMcpServerProps) {
     super(scope, id);
@@ -297,7 +297,7 @@ export class McpServer extends Construct implements IMcpServer {
   /** Tool names the server declares, if any. */
   public readonly declaredTools?: string[];
   /** Where agents' connections go, as a network-flow destination. */
-  public readonly destination: { readonly peer: FlowPeer; readonly ports: FlowPort[] };
+  public readonly destination: FlowDestination;
   /** Port. */
   public readonly port: number;
   /** The server's pods, as a flow peer. */

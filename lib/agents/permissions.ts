@@ -124,7 +124,7 @@ export class AgentsPermissionsBoundary extends Construct {
    * Throws when an agent's permissions are not all within the boundary: every (action, resource) pair must be covered
    * by one statement of the boundary.
    */
-  public checkWithin(agent: string, permissions: readonly AgentPermission[]): void {
+  public checkWithin(agent: string, permissions: AgentPermission[]): void {
     for (const p of permissions) {
       for (const action of p.actions) {
         for (const resource of p.resources) {

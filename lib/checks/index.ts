@@ -1,15 +1,9 @@
-export * from './rule';
-export * from './model';
-export * from './model-types';
-export * from './pack';
-export * from './run';
-export * from './prerequisites';
-export * from './acknowledgements';
-export * from './helm-facts';
-export * from './rules/crds-installed-first';
-export * from './rules/service-selects-pods';
-export * from './rules/monitor-selects-service';
-export * from './rules/routes-resolve';
-export * from './rules/references-exist';
-export * from './rules/pods-schedulable';
-export * from './rules/keda-targets';
+// The public side of the platform checks. The engine (the cluster model, the rules, the Helm chart facts) is internal:
+// the library's own code and tests import it from its modules.
+export { RuleStatus } from './rule';
+export type { RuleFinding, RuleEvaluation, PlatformRuleInfo } from './rule';
+export type { AcknowledgedFinding, PlatformCheckResult } from './run';
+export type { PlatformCheckAcknowledgementOptions, PlatformCheckAcknowledgement, ConsumedSecret } from './acknowledgements';
+export { PrerequisiteKind } from './prerequisites';
+export type { Prerequisite } from './prerequisites';
+export { PlatformChecks, Prerequisites } from './platform-checks';

@@ -50,7 +50,7 @@ export class ClusterModel {
     const objects: ModelObject[] = [];
     const helm: HelmComponent[] = [];
     // Every manifest component rendered in one pass (cdk8s prepares the definition once, not once per component).
-    const manifests: Map<IComponent, Record<string, unknown>[]> = KubernetesComponent.toJsonAll(
+    const manifests: Map<IComponent, Record<string, unknown>[]> = KubernetesComponent._toJsonAll(
       this.components.filter((c): c is KubernetesComponent => KubernetesComponent.isKubernetesComponent(c)));
     for (const c of this.components) {
       if (HelmComponent.isHelmComponent(c)) {
@@ -84,7 +84,7 @@ export class ClusterModel {
    * a caller that changes them (as `eks.KubernetesManifest` adds its prune label) must copy them first.
    */
   public manifestsOf(component: IComponent): Record<string, unknown>[] {
-    return this.manifests.get(component) ?? (KubernetesComponent.isKubernetesComponent(component) ? component.toJson() : []);
+    return this.manifests.get(component) ?? (KubernetesComponent.isKubernetesComponent(component) ? component._objects() : []);
   }
 
   /**

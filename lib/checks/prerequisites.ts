@@ -38,7 +38,7 @@ const GENERATED = new WeakMap<PlatformDefinition, Set<string>>();
  * construct of the platform's definition.
  */
 export function addPrerequisite(scope: IConstruct, prerequisite: Prerequisite): void {
-  const definition = PlatformDefinition.of(scope);
+  const definition = PlatformDefinition.ofConstruct(scope);
   const list = EXPLICIT.get(definition) ?? [];
   list.push(prerequisite);
   EXPLICIT.set(definition, list);
@@ -49,7 +49,7 @@ export function addPrerequisite(scope: IConstruct, prerequisite: Prerequisite): 
  * ExternalSecrets reading it are not prerequisites. `scope` is any construct of the platform's definition.
  */
 export function markGeneratedSecret(scope: IConstruct, awsSecretName: string): void {
-  const definition = PlatformDefinition.of(scope);
+  const definition = PlatformDefinition.ofConstruct(scope);
   const set = GENERATED.get(definition) ?? new Set<string>();
   set.add(awsSecretName);
   GENERATED.set(definition, set);

@@ -24,11 +24,23 @@ export interface RuleEvaluation {
   readonly findings: RuleFinding[];
 }
 
+/** What a platform rule checks (the README table's columns). */
+export interface PlatformRuleInfo {
+  /** Stable id, kebab-case (`service-selects-pods`); findings are acknowledged by it. */
+  readonly id: string;
+  /** What the rule checks, one line. */
+  readonly description: string;
+  /** Why it matters: what fails in the cluster without it. */
+  readonly why: string;
+  /** An example finding message. */
+  readonly example: string;
+}
+
 /**
  * A platform check: one rule per file under `lib/checks/rules/`, listed in the pack (`PLATFORM_RULES`). Rules read
  * the {@link ClusterModel} (every object the platform applies plus what its Helm charts provide) and never change it.
  */
-export interface IPlatformRule {
+export interface IPlatformRule extends PlatformRuleInfo {
   /** Stable id, kebab-case (`service-selects-pods`); users acknowledge findings by it. */
   readonly id: string;
   /** What the rule checks, one line (README table). */

@@ -1,11 +1,11 @@
 import { platformCheckAcknowledgements } from './acknowledgements';
 import { ClusterModel } from './model';
 import { PLATFORM_RULES } from './pack';
-import { IPlatformRule, RuleEvaluation, RuleFinding, RuleStatus } from './rule';
+import { IPlatformRule, PlatformRuleInfo, RuleEvaluation, RuleFinding, RuleStatus } from './rule';
 import { PlatformDefinition } from '../core/platform-definition';
 import { PlatformValidationError } from '../core/validation';
 
-/** A finding acknowledged with `acknowledgePlatformCheck`, and the reason given. */
+/** A finding acknowledged with `PlatformChecks.acknowledge`, and the reason given. */
 export interface AcknowledgedFinding extends RuleFinding {
   /** Why it was acknowledged. */
   readonly reason: string;
@@ -14,7 +14,7 @@ export interface AcknowledgedFinding extends RuleFinding {
 /** The outcome of one rule, with the rule. */
 export interface PlatformCheckResult extends RuleEvaluation {
   /** The rule. */
-  readonly rule: IPlatformRule;
+  readonly rule: PlatformRuleInfo;
   /** Findings acknowledged on the definition; they do not fail the renderings (`findings` holds the others). */
   readonly acknowledged: AcknowledgedFinding[];
 }

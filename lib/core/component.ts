@@ -1,7 +1,7 @@
 import { ApiObject, Chart, ChartProps, DependencyGraph } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { JsonObject, deepMerge } from './deep-merge';
-import { checkDnsLabel, check } from './validation';
+import { PlatformValidationError, checkDnsLabel, check } from './validation';
 import { HelmChartVersion } from '../versions';
 
 /**
@@ -22,9 +22,13 @@ export enum Stage {
 /** Marks KubernetesComponent instances: cdk8s Chart's own `instanceof` is true for every chart. */
 const KUBERNETES_COMPONENT = Symbol.for('agentic-eks.KubernetesComponent');
 
-function addUnique(list: IComponent[], components: IComponent[]): void {
+function addUnique(list: IComponent[], components: IConstruct[]): void {
   for (const c of components) {
-    if (!list.includes(c)) list.push(c);
+    const component = c as Partial<IComponent>;
+    if (typeof component.componentName !== 'string' || component.stage === undefined) {
+      throw new PlatformValidationError(`'${c.node.path}' is not a component of the platform: a component can only depend on components (KubernetesComponent, HelmComponent)`);
+    }
+    if (!list.includes(c as IComponent)) list.push(c as IComponent);
   }
 }
 
@@ -59,16 +63,14 @@ export interface ComponentOptions {
 export interface IComponent extends IConstruct {
   /** Component name (DNS label). */
   readonly componentName: string;
-  /** Namespace, if any. */
-  readonly namespace?: string;
   /** Stage. */
   readonly stage: Stage;
   /** One-line description. */
   readonly description: string;
   /** Components that must be applied before this one. */
   readonly dependencies: IComponent[];
-  /** Adds components that must be applied before this one. */
-  addDependency(...components: IComponent[]): void;
+  /** Adds components that must be applied before this one (components only: anything else is refused). */
+  addDependency(...components: IConstruct[]): void;
 }
 
 /** The chart of a Kubernetes component: plain manifests defined with cdk8s. */
@@ -107,7 +109,7 @@ export class KubernetesComponent extends Chart implements IComponent {
     return [...this._dependencies];
   }
 
-  public addDependency(...components: IComponent[]): void {
+  public addDependency(...components: IConstruct[]): void {
     addUnique(this._dependencies, components);
   }
 
@@ -115,8 +117,9 @@ export class KubernetesComponent extends Chart implements IComponent {
    * Adds objects rendered late, when a rendering reads the component: for objects whose number depends on calls
    * made after construction (NetworkPolicies generated from flow declarations, Namespaces of Helm components).
    * `produce` returns plain Kubernetes JSON and is called on every {@link toJson}.
+   * @internal
    */
-  public addLateObjects(produce: () => Record<string, unknown>[]): void {
+  public _addLateObjects(produce: () => Record<string, unknown>[]): void {
     this._lateObjects.push(produce);
   }
 
@@ -129,8 +132,9 @@ export class KubernetesComponent extends Chart implements IComponent {
    * component, which grows with the square of its size. This prepares each App once, with the first component's
    * `toJson()`, and renders the others without preparing it again: the same objects in the same order, as long as no
    * construct is added meanwhile (a rendering reads a finished definition).
+   * @internal
    */
-  public static toJsonAll(components: readonly KubernetesComponent[]): Map<KubernetesComponent, Record<string, unknown>[]> {
+  public static _toJsonAll(components: readonly KubernetesComponent[]): Map<KubernetesComponent, Record<string, unknown>[]> {
     const out = new Map<KubernetesComponent, Record<string, unknown>[]>();
     const prepared = new Set<IConstruct>();
     for (const c of components) {
@@ -139,7 +143,7 @@ export class KubernetesComponent extends Chart implements IComponent {
       if (prepared.has(root) && c.toJson === KubernetesComponent.prototype.toJson) {
         out.set(c, c.renderPrepared());
       } else {
-        out.set(c, c.toJson());
+        out.set(c, c._objects());
         prepared.add(root);
       }
     }
@@ -161,7 +165,15 @@ export class KubernetesComponent extends Chart implements IComponent {
   }
 
   /** The component's objects: its cdk8s ApiObjects, then the late objects. */
-  public toJson(): Record<string, unknown>[] {
+  public toJson(): unknown[] {
+    return this._objects();
+  }
+
+  /**
+   * {@link toJson}, typed as the plain Kubernetes JSON objects it is.
+   * @internal
+   */
+  public _objects(): Record<string, unknown>[] {
     return [...super.toJson(), ...this.lateJson()];
   }
 
@@ -182,6 +194,12 @@ export class KubernetesComponent extends Chart implements IComponent {
   }
 }
 
+/** Chart values computed late, when a rendering asks for them (`{ render: () => ({ ... }) }`). */
+export interface IHelmValues {
+  /** The values. */
+  render(): JsonObject;
+}
+
 /** Options of a Helm-installed third-party component. */
 export interface HelmComponentProps extends ComponentOptions {
   /** The pinned chart. */
@@ -189,7 +207,7 @@ export interface HelmComponentProps extends ComponentOptions {
   /** Helm release name. @default - the component name */
   readonly releaseName?: string;
   /** Values computed by the library from typed props; evaluated late, when a rendering asks for them. */
-  readonly values?: () => JsonObject;
+  readonly values?: IHelmValues;
   /**
    * Escape hatch: raw chart values deep-merged after the computed values (objects merge, arrays replace).
    * @default - none
@@ -216,6 +234,7 @@ export class HelmComponent extends Construct implements IComponent {
   }
 
   public readonly componentName: string;
+  /** Namespace the chart is installed in. */
   public readonly namespace: string;
   public readonly stage: Stage;
   public readonly description: string;
@@ -244,7 +263,8 @@ export class HelmComponent extends Construct implements IComponent {
     this.chart = props.chart;
     this.releaseName = props.releaseName ?? props.name;
     this.includesCrds = props.includesCrds ?? true;
-    this.computeValues = props.values ?? (() => ({}));
+    const late = props.values;
+    this.computeValues = late !== undefined ? () => late.render() : () => ({});
     this.overrides = props.valueOverrides ?? {};
   }
 
@@ -252,7 +272,7 @@ export class HelmComponent extends Construct implements IComponent {
     return [...this._dependencies];
   }
 
-  public addDependency(...components: IComponent[]): void {
+  public addDependency(...components: IConstruct[]): void {
     addUnique(this._dependencies, components);
   }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_SYSTEM_INSTANCE_TYPES } from './scheduling';
 import { App, YamlOutputType } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { IComponent, HelmComponent, KubernetesComponent, Stage } from './component';
 import { PodSecurityLevel, mostPermissive, podSecurityLabels } from './pod-security';
 import { PlatformValidationError, check, checkDnsLabel } from './validation';
@@ -40,7 +41,7 @@ const STAGE_ORDER = [Stage.CRDS, Stage.CONTROLLERS, Stage.CONFIGURATION, Stage.W
  */
 export class PlatformDefinition extends App {
   /** Returns the definition a construct belongs to. */
-  public static of(construct: { node: { root: unknown } }): PlatformDefinition {
+  public static ofConstruct(construct: IConstruct): PlatformDefinition {
     const root = construct.node.root;
     if (!(root instanceof PlatformDefinition)) {
       throw new PlatformValidationError('construct is not part of a PlatformDefinition');
@@ -48,8 +49,11 @@ export class PlatformDefinition extends App {
     return root;
   }
 
+  /** Name of the EKS cluster. */
   public readonly clusterName: string;
+  /** AWS region of the cluster. */
   public readonly region: string;
+  /** Kubernetes version of the cluster (`1.36`). */
   public readonly kubernetesVersion: string;
   /** Instance types of the system managed node group. */
   public readonly systemNodeInstanceTypes: string[];
@@ -110,7 +114,7 @@ export class PlatformDefinition extends App {
         stage: Stage.CRDS,
         description: 'Namespaces of the platform, with Pod Security labels',
       });
-      component.addLateObjects(() => this.namespaceObjects());
+      component._addLateObjects(() => this.namespaceObjects());
       this.namespacesComponent = component;
     }
     return this.namespacesComponent;

@@ -118,10 +118,10 @@ export class GatewayController extends Construct {
       description: spec.description,
       chart: spec.chart,
       includesCrds: false,
-      values: () => ({
+      values: { render: () => ({
         tolerations: [SYSTEM_NODE_TOLERATION],
         ...(inference ? { inferenceExtension: { enabled: true } } : {}),
-      }),
+      }) },
       valueOverrides: props.values,
     });
     this.controller.addDependency(this.crds, this.gatewayApiCrds);

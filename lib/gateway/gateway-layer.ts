@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { GatewayController, GatewayImplementation } from './gateway-controller';
 import { LiteLlm, LiteLlmOptions } from './litellm/litellm';
-import { GatewayRoute, GatewayTlsOptions, PlatformGateway, PromptGuardOptions } from './platform-gateway';
+import { CanaryRouteOptions, GatewayRoute, GatewayTlsOptions, HeaderMatch, PlatformGateway, PromptGuardRuleOptions } from './platform-gateway';
 import { JsonObject } from '../core/deep-merge';
 import { PlatformDefinition } from '../core/platform-definition';
 import { check } from '../core/validation';
@@ -40,7 +40,7 @@ export interface RouteModelOptions {
   /** Path prefix. @default '/' */
   readonly pathPrefix?: string;
   /** Only requests carrying this header (e.g. a model or tenant header). @default - every request */
-  readonly headerMatch?: { readonly name: string; readonly value: string };
+  readonly headerMatch?: HeaderMatch;
   /** Request timeout (long generations). @default Duration.seconds(300) */
   readonly timeout?: Duration;
   /** Route name. @default - the model's InferencePool name, or its Service name */
@@ -88,7 +88,7 @@ export class GatewayLayer extends Construct {
   }
 
   /** Weighted canary between versions of a model (weights add up to 100). */
-  public addCanary(id: string, options: { name: string; namespace: string; backends: { model: VllmModel; weight: number }[]; pathPrefix?: string; headerMatch?: { name: string; value: string } }): GatewayRoute {
+  public addCanary(id: string, options: CanaryRouteOptions): GatewayRoute {
     return this.gateway.addCanaryRoute(id, options);
   }
 
@@ -98,7 +98,7 @@ export class GatewayLayer extends Construct {
   }
 
   /** Prompt guard on a route (agentgateway): deny patterns and built-in detectors, rejected before the model. */
-  public addPromptGuard(id: string, route: GatewayRoute, options: Omit<PromptGuardOptions, 'route'>) {
+  public addPromptGuard(id: string, route: GatewayRoute, options: PromptGuardRuleOptions = {}) {
     return this.gateway.addPromptGuard(id, { ...options, route });
   }
 

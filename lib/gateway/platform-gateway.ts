@@ -17,6 +17,7 @@ import {
 } from '../../imports/gateway-api-gateway-gateway.networking.k8s.io';
 import {
   HttpRoute,
+  HttpRouteSpec,
   HttpRouteSpecParentRefs,
   HttpRouteSpecRulesBackendRefs,
   HttpRouteSpecRulesMatches,
@@ -184,20 +185,32 @@ export interface RateLimitOptions {
 }
 
 /** An HTTPRoute attached to a {@link PlatformGateway}. */
-export class GatewayRoute extends Construct implements HttpRouteReference {
+export class GatewayRoute extends Construct {
   /** HTTPRoute name. */
   public readonly routeName: string;
   /** Namespace of the HTTPRoute. */
   public readonly namespace: string;
   /** The HTTPRoute object. */
-  public readonly resource: HttpRoute;
+  public readonly resource: ApiObject;
 
-  /** @internal */
-  constructor(scope: Construct, id: string, routeName: string, namespace: string, resource: (scope: Construct) => HttpRoute) {
+  /**
+   * An HTTPRoute `routeName` in `namespace` with `spec`, attached by a gateway's `add*Route` methods.
+   * @internal
+   */
+  public static _create(scope: Construct, id: string, routeName: string, namespace: string, spec: HttpRouteSpec): GatewayRoute {
+    return new GatewayRoute(scope, id, routeName, namespace, spec);
+  }
+
+  private constructor(scope: Construct, id: string, routeName: string, namespace: string, spec: HttpRouteSpec) {
     super(scope, id);
     this.routeName = routeName;
     this.namespace = namespace;
-    this.resource = resource(this);
+    this.resource = new HttpRoute(this, 'Resource', { metadata: { name: routeName, namespace }, spec });
+  }
+
+  /** The route as a reference (`route` of rate limits and prompt guards). */
+  public get reference(): HttpRouteReference {
+    return { routeName: this.routeName, namespace: this.namespace };
   }
 }
 
@@ -221,7 +234,7 @@ export class PlatformGateway extends Construct {
   /** The component holding the Gateway, its routes and policies. */
   public readonly component: KubernetesComponent;
   /** The Gateway object. */
-  public readonly resource: Gateway;
+  public readonly resource: ApiObject;
   /** The controller. */
   public readonly controller: GatewayController;
   private readonly listeners: string[];
@@ -289,12 +302,12 @@ export class PlatformGateway extends Construct {
    */
   private declareFlows(): void {
     const flows = NetworkFlows.of(this.component);
-    const proxies = FlowPeer.namespace(this.namespace);
+    const proxies = FlowPeer.inNamespace(this.namespace);
     const g = this.gatewayName;
     flows.allow({ name: `clients-to-gateway-${g}`, from: FlowPeer.anywhere(), to: proxies,
       description: `clients reach Gateway '${g}' through its load balancer` });
     flows.allow({ name: `teams-to-gateway-${g}`, from: FlowPeer.teams(), to: proxies, description: `team workloads call models through Gateway '${g}'` });
-    flows.allow({ name: `gateway-${g}-to-controller`, from: proxies, to: FlowPeer.namespace(this.controller.namespace),
+    flows.allow({ name: `gateway-${g}-to-controller`, from: proxies, to: FlowPeer.inNamespace(this.controller.namespace),
       description: `proxies of Gateway '${g}' read their configuration (xDS) from the ${this.implementation} controller` });
     flows.allow({ name: `gateway-${g}-to-teams`, from: proxies, to: FlowPeer.teams(), description: `routes of Gateway '${g}' may point at team Services` });
   }
@@ -304,7 +317,7 @@ export class PlatformGateway extends Construct {
     const flows = NetworkFlows.of(this.component);
     const flowName = `gateway-${this.gatewayName}-to-${kind}-${namespace}-${name}`;
     if (flows.flows.some((f) => f.name === flowName)) return;
-    flows.allow({ name: flowName, from: FlowPeer.namespace(this.namespace), to, ports: [FlowPort.tcp(port)],
+    flows.allow({ name: flowName, from: FlowPeer.inNamespace(this.namespace), to, ports: [FlowPort.tcp(port)],
       description: `Gateway '${this.gatewayName}' forwards requests to ${kind} '${namespace}/${name}'` });
   }
 
@@ -490,9 +503,7 @@ export class PlatformGateway extends Construct {
       this.dependOnModel(model);
       this.allowToBackend('model', model.namespace, model.serviceName, FlowPeer.pods(model.namespace, model.podLabels), model.port);
     }
-    return new GatewayRoute(this.component, id, name, namespace, (scope) => new HttpRoute(scope, 'Resource', {
-      metadata: { name, namespace },
-      spec: {
+    return GatewayRoute._create(this.component, id, name, namespace, {
         parentRefs,
         rules: [{
           matches: [match],
@@ -504,8 +515,7 @@ export class PlatformGateway extends Construct {
           backendRefs,
           timeouts: { request: timeout },
         }],
-      },
-    }));
+    });
   }
 
   /** The gateway component is applied after the component of a routed model (its namespace, Service and pool). */
@@ -539,17 +549,20 @@ export enum PromptGuardAction {
 
 /** Built-in detectors of agentgateway's regex prompt guard. */
 export enum PromptGuardBuiltin {
+  /** Credit card numbers. */
   CREDIT_CARD = 'CreditCard',
+  /** E-mail addresses. */
   EMAIL = 'Email',
+  /** Phone numbers. */
   PHONE_NUMBER = 'PhoneNumber',
+  /** US social security numbers. */
   SSN = 'Ssn',
+  /** Canadian social insurance numbers. */
   CA_SIN = 'CaSin',
 }
 
-/** Options of a prompt guard. */
-export interface PromptGuardOptions {
-  /** The route it applies to. */
-  readonly route: HttpRouteReference;
+/** What a prompt guard rejects, and how (`gateway.addPromptGuard(id, route, options)`). */
+export interface PromptGuardRuleOptions {
   /** Regular expressions (Rust `regex` syntax, e.g. `(?i)ignore previous instructions`) that must not appear in prompts. @default - none */
   readonly denyPatterns?: string[];
   /** Built-in detectors (credit cards, e-mail addresses, ...). @default - none */
@@ -560,4 +573,10 @@ export interface PromptGuardOptions {
   readonly rejectMessage?: string;
   /** Policy name. @default '<route>-prompt-guard' */
   readonly name?: string;
+}
+
+/** Options of a prompt guard. */
+export interface PromptGuardOptions extends PromptGuardRuleOptions {
+  /** The route it applies to. */
+  readonly route: HttpRouteReference;
 }

@@ -109,9 +109,11 @@ export class GpuLayer extends Construct {
     if (this._dra === undefined) {
       this._dra = new NvidiaDraDriver(this, 'DraDriver', {
         definition: this.props.definition,
-        migOffers: () => this.pools.filter((p) => p.deviceManagement === DeviceManagement.DRA).map((p) => ({
-          pool: p.name, layout: p.migLayout?.name, gpus: [...new Set(p.candidates.map((c) => c.gpu.displayName))], profiles: Object.keys(p.migDevices ?? {}),
-        })),
+        migOffers: {
+          migOffers: () => this.pools.filter((p) => p.deviceManagement === DeviceManagement.DRA).map((p) => ({
+            pool: p.name, layout: p.migLayout?.name, gpus: [...new Set(p.candidates.map((c) => c.gpu.displayName))], profiles: Object.keys(p.migDevices ?? {}),
+          })),
+        },
       });
     }
     return this._dra;

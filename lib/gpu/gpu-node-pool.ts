@@ -197,7 +197,7 @@ export class GpuNodePool extends NodePool {
         `GPU NodePool '${name}': Bottlerocket NVIDIA nodes already run the device plugin; deviceManagement must be ${DeviceManagement.BOTTLEROCKET_BUILTIN}, not ${mode}`);
     }
     if (mode === DeviceManagement.DRA) {
-      const version = PlatformDefinition.of(scope).kubernetesVersion;
+      const version = PlatformDefinition.ofConstruct(scope).kubernetesVersion;
       const [major, minor] = version.split('.').map((x) => parseInt(x, 10));
       check(major > 1 || minor >= 34,
         `GPU NodePool '${name}' uses DRA, which needs Kubernetes 1.34 or later (resource.k8s.io/v1); the platform runs ${version}`);

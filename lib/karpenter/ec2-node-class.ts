@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
@@ -35,7 +36,8 @@ export class CapacityReservationSelector {
   private constructor(private readonly term: Ec2NodeClassSpecCapacityReservationSelectorTerms) {}
 
   /** The `capacityReservationSelectorTerms` entry. */
-  public toTerm(): Ec2NodeClassSpecCapacityReservationSelectorTerms {
+  /** @internal */
+  public _toTerm(): Ec2NodeClassSpecCapacityReservationSelectorTerms {
     return { ...this.term, tags: this.term.tags ? { ...this.term.tags } : undefined };
   }
 }
@@ -106,7 +108,7 @@ export class Ec2NodeClass extends Construct {
   /** AMI alias. */
   public readonly amiAlias: string;
   /** The generated `karpenter.k8s.aws/v1` object. */
-  public readonly resource: Ec2NodeClassL1;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: Ec2NodeClassProps) {
     super(scope, id);
@@ -158,7 +160,7 @@ export class Ec2NodeClass extends Construct {
         },
         tags: props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined,
         capacityReservationSelectorTerms: props.capacityReservations && props.capacityReservations.length > 0
-          ? props.capacityReservations.map((c) => c.toTerm()) : undefined,
+          ? props.capacityReservations.map((c) => c._toTerm()) : undefined,
         placementGroupSelector: props.placementGroupName !== undefined ? { name: props.placementGroupName } : undefined,
         networkInterfaces: efa > 0 ? efaNetworkInterfaces(efa) : undefined,
         instanceStorePolicy: props.instanceStoreRaid0 ? Ec2NodeClassSpecInstanceStorePolicy.RAID0 : undefined,

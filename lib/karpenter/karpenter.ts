@@ -149,7 +149,7 @@ export class Karpenter extends Construct {
       description: 'Karpenter controller: launches and consolidates nodes for pending pods',
       chart,
       includesCrds: false,
-      values: () => ({
+      values: { render: () => ({
         settings: {
           clusterName: this.clusterName,
           interruptionQueue: queueName,
@@ -162,7 +162,7 @@ export class Karpenter extends Construct {
         controller: {
           resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
         },
-      }),
+      }) },
       valueOverrides: props.values,
     });
     this.controller.addDependency(this.crds);
@@ -200,7 +200,7 @@ export class Karpenter extends Construct {
   }
 
   /** Cluster name and node role name the pools of this Karpenter need. */
-  public get nodePoolContext(): { clusterName: string; nodeRoleName: string } {
+  public get nodePoolContext(): NodePoolContext {
     return { clusterName: this.clusterName, nodeRoleName: Karpenter.nodeRoleName(this.clusterName) };
   }
 
@@ -208,4 +208,12 @@ export class Karpenter extends Construct {
   public get nodePoolList(): NodePool[] {
     return [...this.pools];
   }
+}
+
+/** What the NodePools of a Karpenter need from it. */
+export interface NodePoolContext {
+  /** The cluster's name. */
+  readonly clusterName: string;
+  /** Name of the node role of its EC2NodeClasses. */
+  readonly nodeRoleName: string;
 }

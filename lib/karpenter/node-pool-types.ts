@@ -12,11 +12,17 @@ export enum CapacityType {
 
 /** Operators of a NodePool requirement. */
 export enum RequirementOperator {
+  /** The label's value is one of `values`. */
   IN = 'In',
+  /** The label's value is none of `values` (or the label is absent). */
   NOT_IN = 'NotIn',
+  /** The label is present, whatever its value. */
   EXISTS = 'Exists',
+  /** The label is absent. */
   DOES_NOT_EXIST = 'DoesNotExist',
+  /** The label's value, as an integer, is greater than the one value. */
   GT = 'Gt',
+  /** The label's value, as an integer, is less than the one value. */
   LT = 'Lt',
 }
 
@@ -34,8 +40,11 @@ export interface NodeRequirement {
 
 /** Taint effects. */
 export enum TaintEffect {
+  /** Pods without a toleration are not scheduled on the node. */
   NO_SCHEDULE = 'NoSchedule',
+  /** The scheduler avoids the node for pods without a toleration. */
   PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  /** Pods without a toleration are evicted and not scheduled. */
   NO_EXECUTE = 'NoExecute',
 }
 
@@ -59,8 +68,11 @@ export enum ConsolidationPolicy {
 
 /** Reasons a disruption budget applies to. */
 export enum DisruptionReason {
+  /** Nodes whose pods fit elsewhere (consolidation). */
   UNDERUTILIZED = 'Underutilized',
+  /** Nodes without workload pods. */
   EMPTY = 'Empty',
+  /** Nodes that no longer match their NodePool or EC2NodeClass. */
   DRIFTED = 'Drifted',
 }
 

@@ -1,5 +1,5 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Ec2NodeClass, Ec2NodeClassOptions } from './ec2-node-class';
 import {
@@ -84,7 +84,7 @@ export class NodePool extends Construct {
   /** The EC2NodeClass the pool launches with. */
   public readonly nodeClass: Ec2NodeClass;
   /** The generated `karpenter.sh/v1` object. */
-  public readonly resource: NodePoolL1;
+  public readonly resource: ApiObject;
   /** Capacity types. */
   public readonly capacityTypes: CapacityType[];
   /** Limits. */

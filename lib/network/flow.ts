@@ -29,7 +29,12 @@ export class FlowPort {
     return new FlowPort(Protocol.UDP, port);
   }
 
-  private constructor(public readonly protocol: Protocol, public readonly port: number) {
+  private constructor(
+    /** Transport protocol. */
+    public readonly protocol: Protocol,
+    /** Port number. */
+    public readonly port: number,
+  ) {
     check(Number.isInteger(port) && port >= 1 && port <= 65535, `flow port (${port}) must be a whole number from 1 to 65535`);
   }
 
@@ -57,13 +62,13 @@ export class FlowPeer {
   /** Pods of `namespace` that carry every label of `labels`. */
   public static pods(namespace: string, labels: Record<string, string>): FlowPeer {
     checkDnsLabel('namespace', namespace);
-    check(Object.keys(labels).length > 0, `FlowPeer.pods('${namespace}') needs at least one label; use FlowPeer.namespace() for every pod`);
+    check(Object.keys(labels).length > 0, `FlowPeer.pods('${namespace}') needs at least one label; use FlowPeer.inNamespace() for every pod`);
     Object.entries(labels).forEach(([k, v]) => { checkLiteral(`label ${k}`, v); });
     return new FlowPeer(FlowPeerKind.PODS, { namespace, labels: { ...labels } });
   }
 
   /** Every pod of `namespace`. */
-  public static namespace(namespace: string): FlowPeer {
+  public static inNamespace(namespace: string): FlowPeer {
     checkDnsLabel('namespace', namespace);
     return new FlowPeer(FlowPeerKind.PODS, { namespace });
   }
@@ -106,7 +111,7 @@ export class FlowPeer {
   }
 
   /** An IPv4 CIDR outside the pod network (e.g. an external database). */
-  public static cidr(cidr: string): FlowPeer {
+  public static ipv4Cidr(cidr: string): FlowPeer {
     checkLiteral('cidr', cidr);
     check(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/.test(cidr) && cidr.split('/')[0].split('.').every((o) => Number(o) <= 255),
       `'cidr' (${cidr}) must be an IPv4 CIDR such as 10.0.0.0/16`);
@@ -185,4 +190,12 @@ export interface NetworkFlow {
 export function describeFlow(flow: NetworkFlow): string {
   const ports = flow.ports.length === 0 ? 'any port' : flow.ports.map((p) => p.toString()).join(', ');
   return `flow '${flow.name}' (${flow.from} -> ${flow.to}, ${ports})`;
+}
+
+/** Where connections go, as a network-flow destination: the pods and the ports they listen on. */
+export interface FlowDestination {
+  /** The destination pods (or addresses). */
+  readonly peer: FlowPeer;
+  /** Ports the destination listens on. */
+  readonly ports: FlowPort[];
 }

@@ -23,7 +23,7 @@ const FLOW_NAME = /^[a-z0-9]([-a-z0-9]{0,243}[a-z0-9])?$/;
  *
  * ```ts
  * NetworkFlows.of(this).allow({
- *   name: 'litellm-to-langfuse', from: FlowPeer.pods('litellm', { app: 'litellm' }), to: FlowPeer.namespace('langfuse'),
+ *   name: 'litellm-to-langfuse', from: FlowPeer.pods('litellm', { app: 'litellm' }), to: FlowPeer.inNamespace('langfuse'),
  *   ports: [FlowPort.tcp(3000)], description: 'LiteLLM sends traces to Langfuse',
  * });
  * ```
@@ -31,7 +31,7 @@ const FLOW_NAME = /^[a-z0-9]([-a-z0-9]{0,243}[a-z0-9])?$/;
 export class NetworkFlows extends Construct {
   /** The flows of the platform `scope` belongs to (created on first use). Throws outside a PlatformDefinition. */
   public static of(scope: IConstruct): NetworkFlows {
-    const definition = PlatformDefinition.of(scope);
+    const definition = PlatformDefinition.ofConstruct(scope);
     const existing = definition.node.tryFindChild(ID);
     return existing instanceof NetworkFlows ? existing : new NetworkFlows(definition);
   }
@@ -66,7 +66,7 @@ export class NetworkFlows extends Construct {
     });
     this.component.addDependency(definition.namespaces);
     // A team namespace's policies are rendered by its team's component, even when it is also declared shared.
-    this.component.addLateObjects(() => this.definition.sharedNamespaces.filter((ns) => !this._teams.includes(ns))
+    this.component._addLateObjects(() => this.definition.sharedNamespaces.filter((ns) => !this._teams.includes(ns))
       .flatMap((ns) => this.policiesFor(ns)));
   }
 
@@ -97,7 +97,7 @@ export class NetworkFlows extends Construct {
     checkDnsLabel('namespace', namespace);
     check(!this._teams.includes(namespace), `team namespace '${namespace}' is added twice`);
     this._teams.push(namespace);
-    component.addLateObjects(() => this.policiesFor(namespace));
+    component._addLateObjects(() => this.policiesFor(namespace));
   }
 
   /** Declared flows, in declaration order (copy). */

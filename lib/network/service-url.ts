@@ -24,6 +24,6 @@ export function urlDestination(prop: string, url: string): UrlDestination {
   check(m !== null, `'${prop}' (${url}) must be an http:// or https:// URL`);
   const port = m[3] !== undefined ? Number(m[3]) : (m[1] === 'https' ? 443 : 80);
   const service = SERVICE_HOST.exec(m[2]);
-  if (service !== null) return { peer: FlowPeer.namespace(service[2]), ports: [FlowPort.tcp(port)] };
+  if (service !== null) return { peer: FlowPeer.inNamespace(service[2]), ports: [FlowPort.tcp(port)] };
   return { peer: FlowPeer.internet(), ports: [FlowPort.tcp(port)] };
 }

@@ -171,7 +171,7 @@ export class ObservabilityLayer extends Construct {
     }
     const evaluation = new RagasEvaluation(component, 'Resource', { ...options, namespace });
     const network = NetworkFlows.of(definition);
-    const pods = FlowPeer.namespace(namespace);
+    const pods = FlowPeer.inNamespace(namespace);
     const langfuseUrl = options.langfuse?.url ?? options.langfuseHost;
     const litellmUrl = options.judge.litellm?.url ?? options.judge.litellmUrl;
     if (langfuseUrl !== undefined) {

@@ -55,13 +55,21 @@ const CRD_BUNDLE_RELEASE_NAMESPACE = 'kube-system';
  * parent stack. With GitOps delivery it installs Argo CD and the root Application, in the parent stack, instead.
  */
 export class CdkRendering extends Construct {
-  /** What was attached, by component name (available after synthesis). */
-  public readonly attached = new Map<string, Construct>();
-  /** The nested stacks holding the components with {@link Delivery.CDK}, by construct id (available after synthesis). */
-  public readonly nestedStacks = new Map<string, NestedStack>();
+  private readonly _attached = new Map<string, Construct>();
+  private readonly _nestedStacks = new Map<string, NestedStack>();
   private rendered = false;
-  private _model?: ClusterModel;
+  private _checkedModel?: ClusterModel;
   private _report?: PlatformReport;
+
+  /** What was attached, by component name (available after synthesis; a copy). */
+  public get attached(): { [componentName: string]: Construct } {
+    return Object.fromEntries(this._attached);
+  }
+
+  /** The nested stacks holding the components with {@link Delivery.CDK}, by construct id (available after synthesis; a copy). */
+  public get nestedStacks(): { [id: string]: NestedStack } {
+    return Object.fromEntries(this._nestedStacks);
+  }
 
   constructor(scope: Construct, id: string, private readonly props: CdkRenderingProps) {
     super(scope, id);
@@ -106,9 +114,10 @@ export class CdkRendering extends Construct {
   /**
    * The model of the cluster this rendering checked at synthesis (undefined before `app.synth()`). The GitOps rendering
    * of the same platform reuses it in the same process while the definition is unchanged.
+   * @internal
    */
-  public get model(): ClusterModel | undefined {
-    return this._model !== undefined && this._model.isCurrent() ? this._model : undefined;
+  public get _model(): ClusterModel | undefined {
+    return this._checkedModel !== undefined && this._checkedModel.isCurrent() ? this._checkedModel : undefined;
   }
 
   private render(): void {
@@ -116,7 +125,7 @@ export class CdkRendering extends Construct {
     this.rendered = true;
     const model = ClusterModel.of(this.props.definition);
     assertPlatformChecks(this.props.definition, PLATFORM_RULES, model);
-    this._model = model;
+    this._checkedModel = model;
     // One info message for `cdk synth` instead of one per model: the report's summary and the prerequisites. Without a
     // stack trace: the CLI would print a source location of the bundled app, which helps no one.
     const stack = Stack.of(this);
@@ -141,7 +150,7 @@ export class CdkRendering extends Construct {
 
   /** The objects of a manifest component, as the checks of this rendering read them (rendered once per synthesis). */
   private manifestsOf(c: IComponent): Record<string, unknown>[] {
-    return this._model!.manifestsOf(c);
+    return this._checkedModel!.manifestsOf(c);
   }
 
   private helmChart(scope: Construct, id: string, c: HelmComponent): eks.HelmChart {
@@ -222,12 +231,12 @@ export class CdkRendering extends Construct {
           attached = prerenderedManifest(nested, `k8s-${c.componentName}`, this.props.cluster, manifests.get(c)!);
         }
         for (const d of c.dependencies) {
-          const dep = this.attached.get(d.componentName);
+          const dep = this._attached.get(d.componentName);
           if (dep) attached.node.addDependency(dep);
         }
-        this.attached.set(c.componentName, attached);
+        this._attached.set(c.componentName, attached);
       }
-      this.nestedStacks.set(chunk.id, nested);
+      this._nestedStacks.set(chunk.id, nested);
       current.push(nested);
     }
   }
@@ -261,10 +270,10 @@ export class CdkRendering extends Construct {
       for (const p of previous) attached.node.addDependency(p);
       byStage.set(c.stage, [...(byStage.get(c.stage) ?? []), attached]);
       for (const d of c.dependencies) {
-        const dep = this.attached.get(d.componentName);
+        const dep = this._attached.get(d.componentName);
         if (dep) attached.node.addDependency(dep);
       }
-      this.attached.set(c.componentName, attached);
+      this._attached.set(c.componentName, attached);
     }
   }
 
@@ -287,8 +296,8 @@ export class CdkRendering extends Construct {
     const root = addRootApplication(new Chart(new App(), 'root', { disableResourceNameHashes: true }), options);
     const manifest = this.props.cluster.addManifest('platform-root', root.toJson());
     manifest.node.addDependency(argo);
-    this.attached.set('argo-cd', argo);
-    this.attached.set('platform-root', manifest);
+    this._attached.set('argo-cd', argo);
+    this._attached.set('platform-root', manifest);
   }
 }
 

@@ -32,11 +32,17 @@ export interface GitOpsOptions {
 
 /** GitOps options with every default filled in. */
 export interface ResolvedGitOpsOptions {
+  /** Git repository Argo CD reads. */
   readonly repoUrl: string;
+  /** Folder of the rendering in the repository. */
   readonly path: string;
+  /** Branch, tag or commit Argo CD follows. */
   readonly targetRevision: string;
+  /** Argo CD project of the Applications. */
   readonly project: string;
+  /** Namespace of Argo CD. */
   readonly argoCdNamespace: string;
+  /** Whether Argo CD syncs automatically (with pruning and self-heal). */
   readonly automated: boolean;
 }
 

@@ -48,7 +48,7 @@ export function renderGitOpsReadme(
 ): string {
   const components = definition.components;
   const rows = components.map((c, i) =>
-    `| ${i + 1} | ${syncWave(c.stage)} | \`${HelmComponent.isHelmComponent(c) ? 'apps/' : c.componentName + '/'}\` | ${c.componentName} | ${c.namespace ?? '(cluster-scoped)'} | ${c.description} | ${source(c)} |`,
+    `| ${i + 1} | ${syncWave(c.stage)} | \`${HelmComponent.isHelmComponent(c) ? 'apps/' : c.componentName + '/'}\` | ${c.componentName} | ${(c as { readonly namespace?: string }).namespace ?? '(cluster-scoped)'} | ${c.description} | ${source(c)} |`,
   );
   return [
     `# GitOps rendering of platform \`${definition.clusterName}\``,

@@ -55,7 +55,11 @@ function fileName(obj: Record<string, unknown>, taken: Set<string>): string {
  */
 export class GitOpsRendering {
   /** The folders and their objects, without writing anything. Throws if an object carries a CloudFormation token. */
-  public static folders(definition: PlatformDefinition, gitOps: GitOpsOptions, model?: ClusterModel): RenderedFolder[] {
+  public static folders(definition: PlatformDefinition, gitOps: GitOpsOptions): RenderedFolder[] {
+    return GitOpsRendering.foldersOf(definition, gitOps);
+  }
+
+  private static foldersOf(definition: PlatformDefinition, gitOps: GitOpsOptions, model?: ClusterModel): RenderedFolder[] {
     const options = resolveGitOpsOptions(gitOps);
     const cluster = assertPlatformChecks(definition, PLATFORM_RULES, model ?? ClusterModel.of(definition));
     const argo = buildArgoCdCharts(definition, options, new App());
@@ -89,8 +93,8 @@ export class GitOpsRendering {
    * Every file of the GitOps output (YAML files, README.md, prerequisites.json and the platform report REPORT.md +
    * report.json), in a stable order.
    */
-  public static files(definition: PlatformDefinition, gitOps: GitOpsOptions, reuse?: ClusterModel): RenderedFile[] {
-    return [...GitOpsRendering.render(definition, gitOps, reuse).files];
+  public static files(definition: PlatformDefinition, gitOps: GitOpsOptions): RenderedFile[] {
+    return [...GitOpsRendering.render(definition, gitOps).files];
   }
 
   /**
@@ -99,7 +103,15 @@ export class GitOpsRendering {
    * worker thread while the YAML of the next ones is rendered.
    * @returns the written paths, relative to `outdir`
    */
-  public static write(definition: PlatformDefinition, gitOps: GitOpsOptions, outdir: string, reuse?: ClusterModel): string[] {
+  public static write(definition: PlatformDefinition, gitOps: GitOpsOptions, outdir: string): string[] {
+    return GitOpsRendering._writeReusing(definition, gitOps, outdir);
+  }
+
+  /**
+   * {@link write}, reusing the cluster model a CloudFormation rendering of the same definition already built.
+   * @internal
+   */
+  public static _writeReusing(definition: PlatformDefinition, gitOps: GitOpsOptions, outdir: string, reuse?: ClusterModel): string[] {
     const rendered = GitOpsRendering.render(definition, gitOps, reuse);
     return writeFileTree(outdir, rendered.files, rendered.count >= BACKGROUND_WRITE_FILES);
   }
@@ -113,7 +125,7 @@ export class GitOpsRendering {
     // One model of the cluster for the checks and the prerequisites of this rendering (or the CDK rendering's, when
     // both renderings run in one process and the definition has not changed since).
     const model = reuse !== undefined && reuse.definition === definition && reuse.isCurrent() ? reuse : ClusterModel.of(definition);
-    const folders = GitOpsRendering.folders(definition, gitOps, model);
+    const folders = GitOpsRendering.foldersOf(definition, gitOps, model);
     const prerequisites = computePrerequisites(definition, model);
     const last: RenderedFile[] = [
       { path: 'README.md', content: renderGitOpsReadme(definition, options, prerequisites) },

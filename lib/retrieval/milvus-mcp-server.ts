@@ -5,7 +5,7 @@ import { AgentEgress } from '../agents/egress';
 import { IMcpServer, McpServer, McpServerKind } from '../agents/mcp-server';
 import { ContainerResources } from '../core/units';
 import { check, checkLiteral } from '../core/validation';
-import { FlowPeer, FlowPort } from '../network/flow';
+import { FlowDestination, FlowPeer } from '../network/flow';
 import { ContainerImage, PythonPackageVersion } from '../versions';
 
 /**
@@ -233,7 +233,7 @@ export class MilvusMcpServer extends Construct implements IMcpServer {
   /** The search and query tools, whose results an evaluation of an agent scores as its retrieved contexts. */
   public readonly retrievalTools?: string[];
   /** Where agents' connections go, as a network-flow destination. */
-  public readonly destination: { readonly peer: FlowPeer; readonly ports: FlowPort[] };
+  public readonly destination: FlowDestination;
   /** The vector store it searches. */
   public readonly vectorStore: IVectorStore;
   /** Whether it declares only read tools. */

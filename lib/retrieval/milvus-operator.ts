@@ -66,14 +66,14 @@ export class MilvusOperator extends Construct {
       stage: Stage.CONTROLLERS,
       description: 'Milvus operator: milvus.io CRDs and the controller that deploys Milvus vector stores and their etcd',
       chart: props.chart ?? HelmChartVersion.MILVUS_OPERATOR,
-      values: () => ({
+      values: { render: () => ({
         image: { repository: image.repository, tag: image.tag },
         installCRDs: true,
         enableWebhook: false,
         'cert-manager': { enabled: false },
         monitoringEnabled: monitoring,
         tolerations: [SYSTEM_NODE_TOLERATION],
-      }),
+      }) },
       valueOverrides: props.values,
     });
   }

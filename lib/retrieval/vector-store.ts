@@ -502,7 +502,7 @@ export class MilvusVectorStore extends Construct implements IVectorStore {
     if (stream.inClusterService) {
       // The Pulsar and Kafka charts the operator deploys label their pods by release; their brokers, bookies and
       // ZooKeeper talk on several ports among themselves.
-      const namespace = FlowPeer.namespace(this.namespace);
+      const namespace = FlowPeer.inNamespace(this.namespace);
       flows.allow({ name: `milvus-${name}-to-${stream.type}`, from: milvus, to: namespace,
         description: `vector store '${name}' writes its WAL to the in-cluster ${stream.type}` });
       flows.allow({ name: `milvus-${name}-${stream.type}-internal`, from: namespace, to: namespace,

@@ -89,13 +89,13 @@ export class ExternalSecrets extends Construct {
       stage: Stage.CONTROLLERS,
       description: 'External Secrets Operator: materializes AWS Secrets Manager secrets as Kubernetes Secrets',
       chart: props.chart ?? HelmChartVersion.EXTERNAL_SECRETS,
-      values: () => ({
+      values: { render: () => ({
         installCRDs: true,
         serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT },
         ...system,
         webhook: { ...system },
         certController: { ...system },
-      }),
+      }) },
       valueOverrides: props.values,
     });
 
@@ -129,11 +129,21 @@ export class ExternalSecrets extends Construct {
    * (inside the prefix the operator may read). Create that AWS secret before the workload starts.
    * @returns the AWS secret name the operator must create
    */
-  public referenceSecret(scope: Construct, id: string, target: { namespace: string; name: string; key: string }): string {
+  public referenceSecret(scope: Construct, id: string, target: SecretKeyTarget): string {
     checkDnsLabel('namespace', target.namespace);
     checkDnsSubdomain('name', target.name);
     const awsSecretName = `${this.secretNamePrefix}${target.namespace}/${target.name}`;
     externalSecretFor(scope, id, { ...target, awsSecretName });
     return awsSecretName;
   }
+}
+
+/** A key of a Kubernetes Secret by namespace and name. */
+export interface SecretKeyTarget {
+  /** Namespace of the Secret. */
+  readonly namespace: string;
+  /** Name of the Secret (a DNS subdomain). */
+  readonly name: string;
+  /** The key (also the JSON property of the AWS secret). */
+  readonly key: string;
 }

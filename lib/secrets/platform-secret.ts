@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -16,7 +17,7 @@ export interface PlatformSecretOptions {
    * Where the `ExternalSecret` goes: a construct inside the Kubernetes component that uses the secret (so the
    * secret is applied with, and in the namespace of, its consumer).
    */
-  readonly scope: Construct;
+  readonly consumer: Construct;
   /** Namespace of the Kubernetes Secret. */
   readonly namespace: string;
   /** Name of the Kubernetes Secret. */
@@ -63,7 +64,7 @@ export class PlatformSecret extends Construct {
   /** Key of the value in the Kubernetes Secret. */
   public readonly key: string;
   /** The ExternalSecret object. */
-  public readonly externalSecret: ExternalSecret;
+  public readonly externalSecret: ApiObject;
 
   constructor(scope: Construct, id: string, props: PlatformSecretProps) {
     super(scope, id);
@@ -99,8 +100,8 @@ export class PlatformSecret extends Construct {
       id: 'AwsSolutions-SMG4',
       reason: 'Generated platform credential consumed through External Secrets; rotation needs the consuming application to support it and is left to the operator',
     });
-    markGeneratedSecret(props.scope, this.awsSecretName);
-    this.externalSecret = externalSecretFor(props.scope, `${id}ExternalSecret`, {
+    markGeneratedSecret(props.consumer, this.awsSecretName);
+    this.externalSecret = externalSecretFor(props.consumer, `${id}ExternalSecret`, {
       namespace: props.namespace,
       name: props.name,
       key: this.key,

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { describeArchitecture, FineTuneOutput, FineTuneOutputKind, sameArchitecture } from './fine-tune-output';
 import { ModelSpec } from './model-spec';
 import { check } from '../core/validation';
+import { S3Location } from '../core/s3-location';
 
 /** Where a LoRA adapter comes from (closed set). */
 export enum LoraAdapterSourceKind {
@@ -91,7 +92,7 @@ export class LoraAdapter {
     /** LoRA rank. */
     public readonly rank?: number,
     /** S3 bucket and prefix. */
-    public readonly s3?: { readonly bucket: string; readonly prefix: string },
+    public readonly s3?: S3Location,
     /** The fine-tune that writes it. */
     public readonly fineTuneName?: string,
   ) {

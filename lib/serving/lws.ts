@@ -53,9 +53,9 @@ export class LwsController extends Construct {
       description: 'LeaderWorkerSet controller: multi-node model servers as groups of pods led by one',
       chart: props.chart ?? HelmChartVersion.LWS,
       includesCrds: true,
-      values: () => ({
+      values: { render: () => ({
         tolerations: [SYSTEM_NODE_TOLERATION],
-      }),
+      }) },
       valueOverrides: props.values,
     });
   }

@@ -50,6 +50,6 @@ export interface IModelEndpoint extends IConstruct {
   readonly prefixCache?: PrefixCacheSettings;
   /** Name of the KEDA ScaledObject target's apiVersion (`apps/v1` or `leaderworkerset.x-k8s.io/v1`). */
   readonly workloadApiVersion: string;
-  /** What the model serves. @default ModelTask.GENERATE */
-  readonly task?: ModelTask;
+  /** What the model serves (generation, embeddings). */
+  readonly task: ModelTask;
 }

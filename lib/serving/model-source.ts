@@ -1,10 +1,14 @@
 import { describeArchitecture, FineTuneOutput, FineTuneOutputKind } from './fine-tune-output';
 import { check, checkDnsSubdomain } from '../core/validation';
+import { S3Location } from '../core/s3-location';
 
 /** Kinds of model sources. */
 export enum ModelSourceKind {
+  /** A Hugging Face repository. */
   HUGGING_FACE = 'hugging-face',
+  /** Objects in S3, streamed by vLLM. */
   S3 = 's3',
+  /** A PersistentVolumeClaim mounted into the pod. */
   PVC = 'pvc',
 }
 
@@ -16,13 +20,21 @@ export interface HuggingFaceTokenSecret {
   readonly key?: string;
 }
 
+/** Options of {@link ModelSource.fromHuggingFace}. */
+export interface HuggingFaceModelOptions {
+  /** Revision (commit, branch or tag) to pin. @default - the repository's default branch */
+  readonly revision?: string;
+  /** Token Secret for gated models. @default - none (public models) */
+  readonly tokenSecret?: HuggingFaceTokenSecret;
+}
+
 /** Where vLLM loads a model's weights from. */
 export class ModelSource {
   /**
    * A Hugging Face repository, optionally pinned to a revision; gated models need a token Secret.
    * @see https://docs.vllm.ai/en/latest/serving/engine_args.html
    */
-  public static fromHuggingFace(repo: string, options: { revision?: string; tokenSecret?: HuggingFaceTokenSecret } = {}): ModelSource {
+  public static fromHuggingFace(repo: string, options: HuggingFaceModelOptions = {}): ModelSource {
     check(/^[\w.-]+\/[\w.-]+$/.test(repo), `Hugging Face repository (${repo}) must look like 'org/name'`);
     if (options.tokenSecret) checkDnsSubdomain('tokenSecret.name', options.tokenSecret.name);
     return new ModelSource(ModelSourceKind.HUGGING_FACE, repo, options.revision, options.tokenSecret);
@@ -70,7 +82,7 @@ export class ModelSource {
     /** PVC name. */
     public readonly claimName?: string,
     /** S3 bucket and prefix. */
-    public readonly s3?: { readonly bucket: string; readonly prefix: string },
+    public readonly s3?: S3Location,
     /** The fine-tune whose full weights these are. */
     public readonly fineTune?: FineTuneOutput,
   ) {}

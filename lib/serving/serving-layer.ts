@@ -132,7 +132,7 @@ export class ServingLayer extends Construct {
    * not a shared namespace of the definition. Used by the training layer for gated models and datasets.
    */
   public huggingFaceTokenFor(namespace: string, token?: HuggingFaceTokenSecret, namespaceComponent?: KubernetesComponent):
-  { readonly secret: HuggingFaceTokenSecret; readonly component: KubernetesComponent } | undefined {
+  HuggingFaceTokenInNamespace | undefined {
     const fallback = this.props.huggingFaceToken;
     const secret = token ?? (fallback !== undefined ? { name: fallback.secretName, key: fallback.key ?? 'HF_TOKEN' } : undefined);
     if (secret === undefined) return undefined;
@@ -362,4 +362,12 @@ export class ServingLayer extends Construct {
     check(pool !== undefined, `instance type ${instanceType} belongs to none of the given pools`);
     return pool;
   }
+}
+
+/** A Hugging Face token Secret in a namespace, and the component that materializes it. */
+export interface HuggingFaceTokenInNamespace {
+  /** The Secret and key. */
+  readonly secret: HuggingFaceTokenSecret;
+  /** The component that creates it (depend on it). */
+  readonly component: KubernetesComponent;
 }

@@ -451,7 +451,7 @@ export class VllmModel extends Construct implements IModelEndpoint {
         description: `leader and workers of model '${name}' exchange tensors and control messages across nodes` });
     }
     // EFA needs IPC_LOCK, a capability outside the baseline profile.
-    if (ipcLock) PlatformDefinition.of(this).requirePodSecurity(this.namespace, PodSecurityLevel.PRIVILEGED);
+    if (ipcLock) PlatformDefinition.ofConstruct(this).requirePodSecurity(this.namespace, PodSecurityLevel.PRIVILEGED);
   }
 
   /** The LoRA adapters served next to the model. */
@@ -479,6 +479,7 @@ export class VllmModel extends Construct implements IModelEndpoint {
 
 /** The endpoint of a LoRA adapter of a {@link VllmModel} (see {@link VllmModel.loraEndpoint}). */
 class LoraEndpoint extends Construct implements IModelEndpoint {
+  public readonly task = ModelTask.GENERATE;
   public readonly servedModelName: string;
   public readonly namespace: string;
   public readonly serviceName: string;

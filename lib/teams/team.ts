@@ -189,14 +189,14 @@ export class Team extends Construct {
     flows.addTeamNamespace(name, c);
     flows.allow({
       name: `team-${name}-internal`,
-      from: FlowPeer.namespace(name),
-      to: FlowPeer.namespace(name),
+      from: FlowPeer.inNamespace(name),
+      to: FlowPeer.inNamespace(name),
       description: `pods of team '${name}' reach each other`,
     });
     flows.allow({
       name: `monitoring-to-team-${name}`,
       from: FlowPeer.monitoring(),
-      to: FlowPeer.namespace(name),
+      to: FlowPeer.inNamespace(name),
       description: `Prometheus scrapes the ServiceMonitors and PodMonitors of team '${name}'`,
     });
   }

@@ -1,5 +1,6 @@
 import { check } from '../core/validation';
 import { HuggingFaceTokenSecret } from '../serving/model-source';
+import { S3Location } from '../core/s3-location';
 
 /** Kinds of training dataset sources. */
 export enum DatasetSourceKind {
@@ -12,13 +13,19 @@ export enum DatasetSourceKind {
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const HF_REPO = /^[\w.-]+\/[\w.-]+$/;
 
+/** Options of {@link DatasetSource.fromHuggingFace}. */
+export interface HuggingFaceDatasetOptions {
+  /** Token Secret for gated datasets. @default - the platform's Hugging Face token of the fine-tune's namespace */
+  readonly tokenSecret?: HuggingFaceTokenSecret;
+}
+
 /**
  * Where a fine-tune reads its dataset. Downloaded into `/workspace/dataset` of every training node before training
  * starts (the Kubeflow dataset initializer, as an init container).
  */
 export class DatasetSource {
   /** A Hugging Face dataset repository, `org/name`; gated datasets use the platform's Hugging Face token. */
-  public static fromHuggingFace(repo: string, options: { tokenSecret?: HuggingFaceTokenSecret } = {}): DatasetSource {
+  public static fromHuggingFace(repo: string, options: HuggingFaceDatasetOptions = {}): DatasetSource {
     check(HF_REPO.test(repo), `Hugging Face dataset repository (${repo}) must look like 'org/name'`);
     return new DatasetSource(DatasetSourceKind.HUGGING_FACE, `hf://${repo}`, options.tokenSecret);
   }
@@ -47,7 +54,7 @@ export class DatasetSource {
     /** Hugging Face token Secret. */
     public readonly tokenSecret?: HuggingFaceTokenSecret,
     /** S3 bucket and prefix. */
-    public readonly s3?: { readonly bucket: string; readonly prefix: string },
+    public readonly s3?: S3Location,
   ) {}
 }
 

@@ -40,7 +40,7 @@ export interface TrainingRuntimePatches {
   /** Pod volumes (Kubernetes form, e.g. `{ name: 'fsx', persistentVolumeClaim: { claimName: 'datasets' } }`). @default - none */
   readonly volumes?: Record<string, unknown>[];
   /** Where the trainer container mounts them (`{ name, mountPath, readOnly? }`). @default - none */
-  readonly volumeMounts?: Array<{ readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }>;
+  readonly volumeMounts?: TrainingVolumeMount[];
 }
 
 /** Options of `platform.training.addFineTuning()`. */
@@ -123,7 +123,7 @@ export interface FineTuningProps extends FineTuningOptions {
   /** Hugging Face token Secret of the dataset, resolved. */
   readonly datasetToken?: HuggingFaceTokenSecret;
   /** Resolved nodes, processes per node, method, strategy, EFA. */
-  readonly resolved: { nodes: number; processesPerNode: number; method: FineTuneMethod; strategy: ShardingStrategy; efa: boolean };
+  readonly resolved: FineTuneLayout;
   /** The memory check's result. */
   readonly memory: FineTuneMemory;
   /** ServiceAccount of the pods. */
@@ -245,4 +245,28 @@ export class FineTuning extends Construct {
 /** The initializer's `STORAGE_URI` of a model source: `hf://org/name` or `s3://bucket/prefix`. */
 export function storageUri(source: ModelSource): string {
   return source.s3 !== undefined ? source.uri : `hf://${source.uri}`;
+}
+
+/** Where the trainer container mounts a pod volume. */
+export interface TrainingVolumeMount {
+  /** Name of the volume (one of the patch's `volumes`). */
+  readonly name: string;
+  /** Mount path in the container. */
+  readonly mountPath: string;
+  /** Mount read-only. @default false */
+  readonly readOnly?: boolean;
+}
+
+/** How a fine-tune runs, as resolved from its options and pool. */
+export interface FineTuneLayout {
+  /** Training nodes. */
+  readonly nodes: number;
+  /** Processes (GPUs) per node. */
+  readonly processesPerNode: number;
+  /** Full fine-tune or LoRA. */
+  readonly method: FineTuneMethod;
+  /** Sharding strategy. */
+  readonly strategy: ShardingStrategy;
+  /** Whether EFA is used. */
+  readonly efa: boolean;
 }

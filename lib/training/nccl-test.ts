@@ -36,7 +36,7 @@ export interface NcclTestProps extends NcclTestOptions {
   /** Namespace. */
   readonly namespace: string;
   /** Resolved name and nodes. */
-  readonly resolved: { name: string; nodes: number; gpusPerNode: number };
+  readonly resolved: NcclTestLayout;
 }
 
 /**
@@ -97,4 +97,14 @@ export class NcclTest extends Construct {
       },
     });
   }
+}
+
+/** An NCCL test's resolved name and size. */
+export interface NcclTestLayout {
+  /** TrainJob name. */
+  readonly name: string;
+  /** Nodes. */
+  readonly nodes: number;
+  /** GPUs per node. */
+  readonly gpusPerNode: number;
 }

@@ -51,7 +51,7 @@ export class KubeflowTrainer extends Construct {
       description: 'Kubeflow Trainer v2: TrainJobs run as JobSets from training runtimes (with the JobSet controller)',
       chart,
       includesCrds: true,
-      values: () => ({
+      values: { render: () => ({
         crds: { enabled: true },
         image: { tag: `v${chart.version}` },
         manager: { tolerations: [SYSTEM_NODE_TOLERATION] },
@@ -62,7 +62,7 @@ export class KubeflowTrainer extends Construct {
         },
         runtimes: { defaultEnabled: false },
         dataCache: { enabled: false },
-      }),
+      }) },
       valueOverrides: props.values,
     });
   }

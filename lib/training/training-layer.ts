@@ -1,6 +1,6 @@
 import { Kueue, KueueOptions } from './kueue/kueue';
 import { MlflowOptions, MlflowTrackingServer } from './mlflow/mlflow';
-import { KubeRayOperator, RayJob, RayJobProps } from './ray/kuberay';
+import { KubeRayOperator, RayJob, RayJobOptions } from './ray/kuberay';
 import { FsxCsiDriver, LustreFileSystem, LustreFileSystemOptions } from './storage/lustre';
 import { ExternalSecrets } from '../secrets/external-secrets';
 import { Annotations, Aws, Token } from 'aws-cdk-lib';
@@ -63,7 +63,7 @@ export interface TrainingLayerProps extends TrainingLayerOptions {
 }
 
 /** Options of {@link TrainingLayer.addRayJob}: a RayJob of a team, submitted to its Kueue queue. */
-export interface TrainingRayJobOptions extends Omit<RayJobProps, 'definition' | 'operator'> {}
+export interface TrainingRayJobOptions extends RayJobOptions {}
 
 /** Options of {@link TrainingLayer.addLustreFileSystem}. */
 export interface TrainingLustreOptions extends LustreFileSystemOptions {}

@@ -114,7 +114,7 @@ describe('Agent', () => {
 
     // THEN
     expect(a.a2aUrl).toBe('http://kagent-controller.kagent.svc.cluster.local:8083/api/a2a/agents/a2a-caller');
-    expect(a.toolEntries.map((t) => [t.kind, t.server?.serverName ?? t.agent?.agentName])).toEqual([['mcp', 'k8s-tools'], ['agent', 'a2a-callee']]);
+    expect(a.toolEntries.map((t) => [t.kind, t.server?.serverName ?? t.calledAgent?.agentName])).toEqual([['mcp', 'k8s-tools'], ['agent', 'a2a-callee']]);
     a.toolEntries.pop();
     expect(a.toolEntries).toHaveLength(2);
   });

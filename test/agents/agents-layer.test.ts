@@ -1,7 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import {
-  AgentEgress, AgentModel, AgentTool, evaluatePlatformChecks, KubernetesComponent, McpKubernetesAccess, RuleStatus, SystemMessage,
-} from '../../lib';
+import { AgentEgress, AgentModel, AgentTool, KubernetesComponent, McpKubernetesAccess, RuleStatus, SystemMessage } from '../../lib';
+import { evaluatePlatformChecks } from '../../lib/checks/run';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { template } from '../util';
 import { agentsPlatform, K8S_READ_TOOLS, TOOLS_IMAGE } from './fixtures';

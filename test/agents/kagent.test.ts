@@ -42,7 +42,7 @@ describe('KAgent', () => {
 
   test('in-cluster database: PostgreSQL and a generated password whose Secret also carries the URL the controller reads', () => {
     const { k } = kagent({ database: AgentsDatabase.inCluster({ storage: Size.gibibytes(20), storageClass: 'gp3' }) });
-    const objs = k.database.toJson();
+    const objs = k.database.toJson() as any[];
     expectValidK8sObjects(objs);
     const pg = find(objs, 'StatefulSet', 'kagent-postgres');
     expect(pg.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'gp3', resources: { requests: { storage: '20Gi' } } });
@@ -54,7 +54,7 @@ describe('KAgent', () => {
 
   test('external database: the URL from AWS Secrets Manager, no PostgreSQL', () => {
     const { k } = kagent({ database: AgentsDatabase.external({ urlSecret: 'rds-kagent' }) });
-    const objs = k.database.toJson();
+    const objs = k.database.toJson() as any[];
     expect(objs.map((o) => o.kind)).toEqual(['ExternalSecret']);
     expect(find(objs, 'ExternalSecret', 'rds-kagent').spec.data).toEqual([{ secretKey: 'url', remoteRef: { key: 'test/kagent/rds-kagent', property: 'url' } }]);
     expect(k.requiredSecret).toBe('test/kagent/rds-kagent');

@@ -1,4 +1,8 @@
-import { PlatformValidationError, SERVICE_SELECTS_PODS, acknowledgePlatformCheck, assertPlatformChecks, evaluatePlatformChecks } from '../../lib';
+import { assertPlatformChecks } from '../../lib/checks/run';
+import { PlatformValidationError } from '../../lib/core/validation';
+import { SERVICE_SELECTS_PODS } from '../../lib/checks/rules/service-selects-pods';
+import { acknowledgePlatformCheck } from '../../lib/checks/acknowledgements';
+import { evaluatePlatformChecks } from '../../lib/checks/run';
 import { addComponent, definition, deployment, service } from './fixtures';
 
 function brokenService() {

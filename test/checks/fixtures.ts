@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { IPlatformRule, KubernetesComponent, PlatformDefinition, RuleStatus, Stage } from '../../lib';
+import { KubernetesComponent, PlatformDefinition, RuleStatus, Stage } from '../../lib';
+import { IPlatformRule } from '../../lib/checks/rule';
 import { ClusterModel } from '../../lib/checks/model';
 import { testDefinition } from '../util';
 

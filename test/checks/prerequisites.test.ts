@@ -1,4 +1,6 @@
-import { CapacityReservationSelector, GpuModel, KubernetesComponent, PrerequisiteKind, Stage, addPrerequisite, computePrerequisites, renderPrerequisites, summarizePrerequisites } from '../../lib';
+import { CapacityReservationSelector, GpuModel, KubernetesComponent, PrerequisiteKind, Stage } from '../../lib';
+import { addPrerequisite, renderPrerequisites } from '../../lib/checks/prerequisites';
+import { computePrerequisites, summarizePrerequisites } from '../../lib/checks/prerequisites';
 import { PREREQUISITES_FILE, GitOpsRendering } from '../../lib';
 import { examplePlatform, testPlatform } from '../util';
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { PLATFORM_RULES } from '../../lib';
+import { PLATFORM_RULES } from '../../lib/checks/pack';
 
 /** The README's "Platform checks" table is the rules' own description, reason and example, in pack order. */
 describe('README platform checks table', () => {

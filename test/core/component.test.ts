@@ -144,7 +144,7 @@ describe('KubernetesComponent', () => {
       second.node.addDependency(first);
       const cm = new ApiObject(c, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', data: { c: '1' } });
       cm.node.addDependency(first);
-      c.addLateObjects(() => [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'late' } }]);
+      c._addLateObjects(() => [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'late' } }]);
       return [a, b, c];
     }
 
@@ -153,7 +153,7 @@ describe('KubernetesComponent', () => {
       const components = threeComponents();
 
       // WHEN
-      const all = KubernetesComponent.toJsonAll(components);
+      const all = KubernetesComponent._toJsonAll(components);
 
       // THEN
       expect([...all.keys()]).toEqual(components);
@@ -168,7 +168,7 @@ describe('KubernetesComponent', () => {
       const chartToJson = jest.spyOn(Chart.prototype, 'toJson');
 
       // WHEN
-      KubernetesComponent.toJsonAll(components);
+      KubernetesComponent._toJsonAll(components);
 
       // THEN cdk8s' Chart.toJson() (which prepares the whole App, then renders one chart) ran for the first only
       expect(chartToJson).toHaveBeenCalledTimes(1);
@@ -181,7 +181,7 @@ describe('KubernetesComponent', () => {
       const [, b2] = threeComponents();
 
       // WHEN
-      const all = KubernetesComponent.toJsonAll([a1, b2]);
+      const all = KubernetesComponent._toJsonAll([a1, b2]);
 
       // THEN
       expect(all.get(a1)).toEqual(a1.toJson());
@@ -199,7 +199,7 @@ describe('KubernetesComponent', () => {
       const custom = new Custom(a.node.scope!, 'Custom', { name: 'custom', stage: Stage.WORKLOADS, description: 'custom' });
 
       // WHEN
-      const all = KubernetesComponent.toJsonAll([a, custom]);
+      const all = KubernetesComponent._toJsonAll([a, custom]);
 
       // THEN
       expect(all.get(custom)).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'custom' } }]);
@@ -310,7 +310,7 @@ describe('HelmComponent', () => {
 
     test('are the computed values', () => {
       // GIVEN / WHEN
-      const component = newHelmComponent({ values: () => ({ replicas: 2, image: { tag: 'v1' } }) });
+      const component = newHelmComponent({ values: { render: () => ({ replicas: 2, image: { tag: 'v1' } }) } });
 
       // THEN
       expect(component.values()).toEqual({ replicas: 2, image: { tag: 'v1' } });
@@ -319,7 +319,7 @@ describe('HelmComponent', () => {
     test('are computed when asked for, not at construction', () => {
       // GIVEN
       let replicas = 1;
-      const component = newHelmComponent({ values: () => ({ replicas }) });
+      const component = newHelmComponent({ values: { render: () => ({ replicas }) } });
 
       // WHEN
       replicas = 3;
@@ -331,7 +331,7 @@ describe('HelmComponent', () => {
     test('overrides are deep-merged over the computed values', () => {
       // GIVEN / WHEN
       const component = newHelmComponent({
-        values: () => ({ image: { repository: 'demo', tag: 'v1' }, replicas: 2 }),
+        values: { render: () => ({ image: { repository: 'demo', tag: 'v1' }, replicas: 2 }) },
         valueOverrides: { image: { tag: 'v2' } },
       });
 
@@ -342,7 +342,7 @@ describe('HelmComponent', () => {
     test('override arrays replace computed arrays', () => {
       // GIVEN / WHEN
       const component = newHelmComponent({
-        values: () => ({ tolerations: [{ key: 'a', operator: 'Exists' }] }),
+        values: { render: () => ({ tolerations: [{ key: 'a', operator: 'Exists' }] }) },
         valueOverrides: { tolerations: [{ key: 'b', operator: 'Exists' }] },
       });
 

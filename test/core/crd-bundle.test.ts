@@ -191,9 +191,9 @@ describe('CrdBundleComponent', () => {
       expect(JSON.stringify(chart.Properties!.ChartAssetURL)).toMatch(/^\{"Fn::Sub":"s3:\/\/cdk-[a-z0-9]+-assets-\$\{AWS::AccountId\}-us-west-2\/[0-9a-f]{64}\.zip"\}$/);
       for (const { body } of templates.values()) expect(body).not.toContain('CustomResourceDefinition');
       // The model's manifests wait for the chart (through their nested stacks).
-      const attachedModel = platform.rendering.attached.get(platform.serving.componentOf(model).componentName)!;
+      const attachedModel = platform.rendering.attached[platform.serving.componentOf(model).componentName]!;
       expect(findResource(platform, 'Custom::AWSCDK-EKS-KubernetesResource', (p) => String(p.Manifest).includes('"kind":"InferencePool"'))).toBeDefined();
-      expect(waitsFor(attachedModel, platform.rendering.attached.get('inference-extension-crds')!)).toBe(true);
+      expect(waitsFor(attachedModel, platform.rendering.attached['inference-extension-crds']!)).toBe(true);
     });
 
     test('CDK: the chart asset holds exactly the bundle objects, applied through .Files (no templating)', () => {

@@ -57,7 +57,7 @@ describe('PlatformDefinition', () => {
       const child = new Construct(component, 'Child');
 
       // THEN
-      expect(PlatformDefinition.of(child)).toBe(definition);
+      expect(PlatformDefinition.ofConstruct(child)).toBe(definition);
     });
 
     test('throws for a construct outside any definition', () => {
@@ -65,7 +65,7 @@ describe('PlatformDefinition', () => {
       const chart = Testing.chart();
 
       // WHEN / THEN
-      expect(() => PlatformDefinition.of(chart)).toThrow('construct is not part of a PlatformDefinition');
+      expect(() => PlatformDefinition.ofConstruct(chart)).toThrow('construct is not part of a PlatformDefinition');
     });
   });
 

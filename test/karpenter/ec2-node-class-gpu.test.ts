@@ -41,17 +41,17 @@ describe('CapacityReservationSelector', () => {
       const selector = CapacityReservationSelector.byId(RESERVATION_ID);
 
       // THEN
-      expect(selector.toTerm()).toEqual({ id: RESERVATION_ID });
+      expect(selector._toTerm()).toEqual({ id: RESERVATION_ID });
     });
 
     test('accepts a short id of lower-case letters and digits', () => {
       // GIVEN / WHEN / THEN
-      expect(CapacityReservationSelector.byId('cr-a1').toTerm()).toEqual({ id: 'cr-a1' });
+      expect(CapacityReservationSelector.byId('cr-a1')._toTerm()).toEqual({ id: 'cr-a1' });
     });
 
     test('the term carries neither tags nor owner', () => {
       // GIVEN / WHEN
-      const term = CapacityReservationSelector.byId(RESERVATION_ID).toTerm();
+      const term = CapacityReservationSelector.byId(RESERVATION_ID)._toTerm();
 
       // THEN
       expect(term.tags).toBeUndefined();
@@ -79,8 +79,8 @@ describe('CapacityReservationSelector', () => {
       const selector = CapacityReservationSelector.byTags({ team: 'ml', purpose: 'training' });
 
       // THEN
-      expect(selector.toTerm()).toEqual({ tags: { team: 'ml', purpose: 'training' } });
-      expect(selector.toTerm().ownerId).toBeUndefined();
+      expect(selector._toTerm()).toEqual({ tags: { team: 'ml', purpose: 'training' } });
+      expect(selector._toTerm().ownerId).toBeUndefined();
     });
 
     test('selects reservations of one owner account', () => {
@@ -88,12 +88,12 @@ describe('CapacityReservationSelector', () => {
       const selector = CapacityReservationSelector.byTags({ team: 'ml' }, ACCOUNT);
 
       // THEN
-      expect(selector.toTerm()).toEqual({ tags: { team: 'ml' }, ownerId: ACCOUNT });
+      expect(selector._toTerm()).toEqual({ tags: { team: 'ml' }, ownerId: ACCOUNT });
     });
 
     test("accepts '*' as a tag value (any value)", () => {
       // GIVEN / WHEN / THEN
-      expect(CapacityReservationSelector.byTags({ 'capacity-block': '*' }).toTerm()).toEqual({ tags: { 'capacity-block': '*' } });
+      expect(CapacityReservationSelector.byTags({ 'capacity-block': '*' })._toTerm()).toEqual({ tags: { 'capacity-block': '*' } });
     });
 
     test('accepts 20 tags', () => {
@@ -101,7 +101,7 @@ describe('CapacityReservationSelector', () => {
       const tags = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, `v${i}`]));
 
       // WHEN / THEN
-      expect(CapacityReservationSelector.byTags(tags).toTerm().tags).toEqual(tags);
+      expect(CapacityReservationSelector.byTags(tags)._toTerm().tags).toEqual(tags);
     });
 
     test('copies the tags it is given', () => {
@@ -114,7 +114,7 @@ describe('CapacityReservationSelector', () => {
       tags.extra = 'x';
 
       // THEN
-      expect(selector.toTerm().tags).toEqual({ team: 'ml' });
+      expect(selector._toTerm().tags).toEqual({ team: 'ml' });
     });
 
     test('toTerm returns a copy', () => {
@@ -122,10 +122,10 @@ describe('CapacityReservationSelector', () => {
       const selector = CapacityReservationSelector.byTags({ team: 'ml' });
 
       // WHEN
-      selector.toTerm().tags!.team = 'changed';
+      selector._toTerm().tags!.team = 'changed';
 
       // THEN
-      expect(selector.toTerm().tags).toEqual({ team: 'ml' });
+      expect(selector._toTerm().tags).toEqual({ team: 'ml' });
     });
 
     test('rejects no tags', () => {

@@ -12,7 +12,7 @@ describe('NetworkFlows', () => {
     const flows = NetworkFlows.of(definition);
     // WHEN (declared after the component exists: rendered late)
     flows.allow({
-      name: 'litellm-to-langfuse', from: FlowPeer.pods('litellm', { app: 'litellm' }), to: FlowPeer.namespace('langfuse'),
+      name: 'litellm-to-langfuse', from: FlowPeer.pods('litellm', { app: 'litellm' }), to: FlowPeer.inNamespace('langfuse'),
       ports: [FlowPort.tcp(3000)], description: 'traces',
     });
     definition.ensureNamespace('langfuse');
@@ -53,8 +53,8 @@ describe('NetworkFlows', () => {
     const definition = testDefinition();
     definition.ensureNamespace('models');
     const flows = NetworkFlows.of(definition);
-    flows.allow({ name: 'downloads', from: FlowPeer.namespace('models'), to: FlowPeer.internet(), description: 'weights' });
-    flows.allow({ name: 'teams-in', from: FlowPeer.teams(), to: FlowPeer.namespace('models'), description: 'x' });
+    flows.allow({ name: 'downloads', from: FlowPeer.inNamespace('models'), to: FlowPeer.internet(), description: 'weights' });
+    flows.allow({ name: 'teams-in', from: FlowPeer.teams(), to: FlowPeer.inNamespace('models'), description: 'x' });
     const objs = flows.policiesFor('models') as Record<string, any>[];
     expect(find(objs, 'NetworkPolicy', 'downloads-egress').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
     expect(find(objs, 'NetworkPolicy', 'teams-in-ingress').spec.ingress).toEqual([{
@@ -82,7 +82,7 @@ describe('NetworkFlows', () => {
 
   test('errors', () => {
     const flows = NetworkFlows.of(testDefinition());
-    const ok = { from: FlowPeer.namespace('a'), to: FlowPeer.namespace('b'), description: 'x' };
+    const ok = { from: FlowPeer.inNamespace('a'), to: FlowPeer.inNamespace('b'), description: 'x' };
     flows.allow({ name: 'a-to-b', ...ok });
     expect(() => flows.allow({ name: 'a-to-b', ...ok })).toThrow("flow 'a-to-b' is declared twice; flow names must be unique");
     expect(() => flows.allow({ name: 'A', ...ok })).toThrow("flow name 'A' must be lower-case letters, digits and '-' (at most 245 characters), starting and ending with a letter or digit");
@@ -90,8 +90,8 @@ describe('NetworkFlows', () => {
       .toThrow("flow 'x' goes from HTTPS endpoints outside the cluster (0.0.0.0/0) to the Kubernetes API server (0.0.0.0/0): at least one end must be pods of the cluster");
     expect(() => flows.allow({ name: 'y', ...ok, description: ' ' })).toThrow("flow 'y' needs a 'description' saying why the platform needs it");
     expect(() => FlowPort.tcp(70000)).toThrow('flow port (70000) must be a whole number from 1 to 65535');
-    expect(() => FlowPeer.pods('a', {})).toThrow("FlowPeer.pods('a') needs at least one label; use FlowPeer.namespace() for every pod");
-    expect(() => FlowPeer.cidr('10.0.0.0/33')).toThrow("'cidr' (10.0.0.0/33) must be an IPv4 CIDR such as 10.0.0.0/16");
+    expect(() => FlowPeer.pods('a', {})).toThrow("FlowPeer.pods('a') needs at least one label; use FlowPeer.inNamespace() for every pod");
+    expect(() => FlowPeer.ipv4Cidr('10.0.0.0/33')).toThrow("'cidr' (10.0.0.0/33) must be an IPv4 CIDR such as 10.0.0.0/16");
     expect(() => flows.policiesFor('nope')).toThrow("namespace 'nope' is not enforced by the platform's network flows");
   });
 });

@@ -18,7 +18,9 @@ export function consumerPackageJson(tarball: string): Record<string, unknown> {
     version: '1.0.0',
     private: true,
     description: 'Uses agentic-eks from its packed tarball',
-    dependencies: { 'agentic-eks': `file:${tarball}`, 'aws-cdk-lib': '^2.258.0', 'constructs': '^10.8.1' },
+    dependencies: {
+      'agentic-eks': `file:${tarball}`, 'aws-cdk-lib': '^2.276.0', 'constructs': '^10.8.1', 'cdk8s': '^2.70.106', 'cdk8s-plus-34': '^2.0.54',
+    },
   };
 }
 

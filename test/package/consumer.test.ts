@@ -90,9 +90,9 @@ describe('the packed tarball in a fresh consumer project', () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist-lib/lib/index.js', 'dist-lib/lib/index.d.ts',
-      'dist-lib/lib/report/platform-report.js', 'crds/gateway-api-v1.6.1/gateway.networking.k8s.io_httproutes.yaml',
+      'dist-lib/lib/report/platform-report.js', 'crds/gateway-api-v1.6.1/gateway.networking.k8s.io_httproutes.yaml', '.jsii',
     ]));
-    expect(paths.filter((p) => !/^(dist-lib\/(lib|imports)\/.+\.(js|d\.ts)|crds\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(p)))
+    expect(paths.filter((p) => !/^(dist-lib\/(lib|imports)\/.+\.(js|d\.ts)|crds\/.+|node_modules\/(js-yaml|argparse)\/.+|\.jsii|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(p)))
       .toEqual([]);
   });
 

@@ -40,22 +40,32 @@ describe('package contents', () => {
     expect(paths).toEqual(expect.arrayContaining([...crds, 'CHANGELOG.md', 'README.md', 'LICENSE', 'package.json']));
   });
 
+  test('the jsii assembly and the bundled js-yaml (not a jsii library), nothing else of node_modules', () => {
+    expect(paths).toContain('.jsii');
+    expect(manifest.bundledDependencies).toEqual(['js-yaml']);
+    // js-yaml and what it depends on, nothing else
+    const bundled = ['js-yaml', ...Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'js-yaml', 'package.json'), 'utf-8')).dependencies ?? {})];
+    expect(bundled).toEqual(['js-yaml', 'argparse']);
+    expect(paths.filter((p) => p.startsWith('node_modules/') && !bundled.some((b) => p.startsWith(`node_modules/${b}/`)))).toEqual([]);
+  });
+
   test('only the compiled library and CRD classes from dist-lib', () => {
     expect(paths.filter((p) => p.startsWith('dist-lib/') && !/^dist-lib\/(lib|imports)\/.+\.(js|d\.ts)$/.test(p))).toEqual([]);
   });
 
   test('files, entry points and the prepare step in package.json', () => {
     expect(manifest.files).toEqual([
-      'dist-lib/lib/**/*.js', 'dist-lib/lib/**/*.d.ts', 'dist-lib/imports/**/*.js', 'dist-lib/imports/**/*.d.ts', 'crds/', 'CHANGELOG.md',
+      'dist-lib/lib/**/*.js', 'dist-lib/lib/**/*.d.ts', 'dist-lib/imports/**/*.js', 'dist-lib/imports/**/*.d.ts', '.jsii', 'crds/', 'CHANGELOG.md',
     ]);
     expect([manifest.main, manifest.types]).toEqual(['dist-lib/lib/index.js', 'dist-lib/lib/index.d.ts']);
-    expect(manifest.scripts.prepare).toBe('tsc -p tsconfig.lib.json');
+    expect(manifest.scripts.prepare).toBe('jsii --silence-warnings=reserved-word');
+    expect(manifest.jsii).toMatchObject({ tsconfig: 'tsconfig.lib.json', tsc: { outDir: 'dist-lib', rootDir: '.' }, targets: { python: { module: 'agentic_eks' } } });
     const lib = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.lib.json'), 'utf-8').replace(/^\/\/.*$/m, ''));
     expect(lib.include).toEqual(['lib/**/*.ts', 'imports/**/*.ts']);
     expect(lib.compilerOptions.outDir).toBe('dist-lib');
   });
 
-  test('aws-cdk-lib and constructs are peer dependencies; every other package the library imports is a dependency', () => {
+  test('the CDK and cdk8s libraries are peer dependencies; every other package the library imports is a dependency', () => {
     // GIVEN every bare import of lib/ and imports/
     const imported = new Set<string>();
     for (const dir of ['lib', 'imports']) {
@@ -70,7 +80,7 @@ describe('package contents', () => {
     }
 
     // THEN
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['aws-cdk-lib', 'constructs']);
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['aws-cdk-lib', 'cdk8s', 'cdk8s-plus-34', 'constructs']);
     expect([...imported].sort()).toEqual(Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }).sort());
   });
 

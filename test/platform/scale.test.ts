@@ -25,10 +25,10 @@ describe('a platform of 500 models over 50 GPU pools (CDK delivery)', () => {
   const templates = assemblyTemplates(platform);
 
   test('synthesizes, with every component attached in a nested stack', () => {
-    expect(platform.rendering.attached.size).toBe(platform.definition.components.length);
-    expect(templates.size).toBe(1 + platform.rendering.nestedStacks.size);
+    expect(Object.keys(platform.rendering.attached).length).toBe(platform.definition.components.length);
+    expect(templates.size).toBe(1 + Object.keys(platform.rendering.nestedStacks).length);
     const parent = templates.get(platform.templateFile)!.json;
-    expect(Object.values(parent.Resources).filter((r) => r.Type === 'AWS::CloudFormation::Stack')).toHaveLength(platform.rendering.nestedStacks.size);
+    expect(Object.values(parent.Resources).filter((r) => r.Type === 'AWS::CloudFormation::Stack')).toHaveLength(Object.keys(platform.rendering.nestedStacks).length);
     expect(Object.values(parent.Resources).filter((r) => r.Type.startsWith('Custom::AWSCDK-EKS-'))).toEqual([]);
   });
 
@@ -39,18 +39,18 @@ describe('a platform of 500 models over 50 GPU pools (CDK delivery)', () => {
   });
 
   test('the models are spread over the four parts of the WORKLOADS stage', () => {
-    const parts = [...platform.rendering.nestedStacks.keys()].filter((id) => /^WorkloadsPart\d$/.test(id));
+    const parts = Object.keys(platform.rendering.nestedStacks).filter((id) => /^WorkloadsPart\d$/.test(id));
     expect(parts).toEqual(['WorkloadsPart0', 'WorkloadsPart1', 'WorkloadsPart2', 'WorkloadsPart3']);
   });
 
   test('stage order holds: a model waits for the CONFIGURATION stage (node pools, Hugging Face token), which waits for the controllers', () => {
     const component = platform.serving.componentOf(models[499]);
     expect(component.stage).toBe(Stage.WORKLOADS);
-    const model = platform.rendering.attached.get(component.componentName)!;
-    const nodePools = platform.rendering.attached.get('karpenter-nodepools')!;
+    const model = platform.rendering.attached[component.componentName]!;
+    const nodePools = platform.rendering.attached['karpenter-nodepools']!;
     expect(waitsFor(model, nodePools)).toBe(true);
-    expect(waitsFor(model, platform.rendering.attached.get('hf-tokens')!)).toBe(true);
-    expect(waitsFor(nodePools, platform.rendering.attached.get('karpenter')!)).toBe(true);
+    expect(waitsFor(model, platform.rendering.attached['hf-tokens']!)).toBe(true);
+    expect(waitsFor(nodePools, platform.rendering.attached['karpenter']!)).toBe(true);
     expect(waitsFor(nodePools, model)).toBe(false);
   });
 

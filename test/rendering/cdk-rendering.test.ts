@@ -17,7 +17,7 @@ describe('CDK rendering', () => {
   // Read every template now: later platforms of this file reuse the stack name 'Test' in the same cdk.out.
   assemblyTemplates(platform);
   const attached = (name: string): IConstruct => {
-    const c = platform.rendering.attached.get(name);
+    const c = platform.rendering.attached[name];
     if (!c) throw new Error(`no component '${name}' attached`);
     return c;
   };
@@ -27,8 +27,8 @@ describe('CDK rendering', () => {
     t.resourceCountIs('AWS::CloudFormation::Stack', 4);
     t.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 0);
     t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 0);
-    expect(Stack.of(attached('karpenter'))).toBe(platform.rendering.nestedStacks.get('Controllers'));
-    expect(Stack.of(attached('network-policies'))).toBe(platform.rendering.nestedStacks.get('CrdsLevel1'));
+    expect(Stack.of(attached('karpenter'))).toBe(platform.rendering.nestedStacks['Controllers']);
+    expect(Stack.of(attached('network-policies'))).toBe(platform.rendering.nestedStacks['CrdsLevel1']);
   });
 
   test('nested charts and manifests use the parent cluster and its kubectl provider through parameters', () => {
@@ -90,22 +90,22 @@ describe('CDK rendering', () => {
     }
     expect(waitsFor(attached('secret-store'), attached('external-secrets'))).toBe(true);
     // Through the nested stacks: each waits for every nested stack of the previous stage.
-    const deps = (id: string) => t.toJSON().Resources[Stack.of(platform).resolve(platform.rendering.nestedStacks.get(id)!.nestedStackResource!.logicalId)].DependsOn;
-    const logicalId = (id: string) => Stack.of(platform).resolve(platform.rendering.nestedStacks.get(id)!.nestedStackResource!.logicalId);
+    const deps = (id: string) => t.toJSON().Resources[Stack.of(platform).resolve(platform.rendering.nestedStacks[id]!.nestedStackResource!.logicalId)].DependsOn;
+    const logicalId = (id: string) => Stack.of(platform).resolve(platform.rendering.nestedStacks[id]!.nestedStackResource!.logicalId);
     expect(deps('Controllers')).toEqual(expect.arrayContaining([logicalId('Crds'), logicalId('CrdsLevel1')]));
     expect(deps('Configuration')).toEqual(expect.arrayContaining([logicalId('Controllers')]));
     expect(deps('CrdsLevel1')).toEqual(expect.arrayContaining([logicalId('Crds')]));
   });
 
   test('each nested stack says what it holds', () => {
-    const descriptions = [...platform.rendering.nestedStacks.values()].map((s) => s.templateOptions.description);
+    const descriptions = Object.values(platform.rendering.nestedStacks).map((s) => s.templateOptions.description);
     expect(descriptions).toEqual([
       'agentic-eks: Kubernetes components of stage crds',
       'agentic-eks: Kubernetes components of stage crds, level 1',
       'agentic-eks: Kubernetes components of stage controllers',
       'agentic-eks: Kubernetes components of stage configuration',
     ]);
-    for (const s of platform.rendering.nestedStacks.values()) expect(NestedStack.isNestedStack(s)).toBe(true);
+    for (const s of Object.values(platform.rendering.nestedStacks)) expect(NestedStack.isNestedStack(s)).toBe(true);
   });
 
   test("'workloadStacks' must be a whole number from 1 to 50", () => {
@@ -124,7 +124,7 @@ describe('CDK rendering', () => {
     const legacy = testPlatform({ componentStacks: ComponentStacks.parent() });
     const lt = Template.fromStack(legacy);
     assemblyTemplates(legacy);
-    const legacyAttached = (name: string) => legacy.rendering.attached.get(name)!;
+    const legacyAttached = (name: string) => legacy.rendering.attached[name]!;
 
     test('charts and manifests in the parent stack with their former construct ids, no nested stack', () => {
       lt.resourceCountIs('AWS::CloudFormation::Stack', 0);
@@ -134,7 +134,7 @@ describe('CDK rendering', () => {
       // What cluster.addCdk8sChart() creates: a child of the cluster.
       expect(legacyAttached('namespaces').node.scope).toBe(legacy.cluster);
       expect(legacyAttached('namespaces').node.id).toBe('k8s-namespaces');
-      expect(legacy.rendering.nestedStacks.size).toBe(0);
+      expect(Object.keys(legacy.rendering.nestedStacks).length).toBe(0);
     });
 
     test('each component waits for the whole previous stage and for waitFor', () => {
@@ -149,7 +149,7 @@ describe('CDK rendering', () => {
     const g = Template.fromStack(gitops);
     g.resourceCountIs('AWS::CloudFormation::Stack', 0);
     g.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
-    expect(gitops.rendering.nestedStacks.size).toBe(0);
+    expect(Object.keys(gitops.rendering.nestedStacks).length).toBe(0);
   });
 });
 

@@ -81,7 +81,7 @@ describe('GitOps rendering', () => {
 
   test('no CloudFormation tokens and no secret values in any file', () => {
     const { platform } = rendered();
-    platform.secrets.addSecret('Db', { scope: platform.karpenter.nodePools, namespace: 'db', name: 'db-password' });
+    platform.secrets.addSecret('Db', { consumer: platform.karpenter.nodePools, namespace: 'db', name: 'db-password' });
     const files = GitOpsRendering.files(platform.definition, platform.gitOps!);
     for (const f of files) {
       expect(f.content).not.toMatch(/\$\{Token\[|Fn::|"Ref"/);

@@ -7,9 +7,9 @@ describe('one model of the cluster for both renderings in one process', () => {
     // GIVEN the example, synthesized
     const app = new App();
     const platform = buildExamplePlatform(app);
-    expect(platform.rendering.model).toBeUndefined();
+    expect(platform.rendering._model).toBeUndefined();
     app.synth();
-    const model = platform.rendering.model!;
+    const model = platform.rendering._model!;
     expect(model).toBeDefined();
     expect(model.isCurrent()).toBe(true);
 
@@ -18,6 +18,6 @@ describe('one model of the cluster for both renderings in one process', () => {
 
     // THEN the model is stale and no longer offered for reuse
     expect(model.isCurrent()).toBe(false);
-    expect(platform.rendering.model).toBeUndefined();
+    expect(platform.rendering._model).toBeUndefined();
   });
 });

@@ -100,7 +100,7 @@ describe('nested stack layout of the CDK rendering', () => {
 
   describe('budget', () => {
     const chunkOf = (d: PlatformDefinition) => layoutStacks(d.components, FOUR_WORKLOAD_PARTS)[0];
-    const manifests = (d: PlatformDefinition) => new Map(d.components.map((c) => [c, (c as KubernetesComponent).toJson()]));
+    const manifests = (d: PlatformDefinition) => new Map(d.components.map((c) => [c, (c as KubernetesComponent).toJson() as any[]]));
 
     test('a chunk within budget passes', () => {
       const d = testDefinition();
@@ -112,7 +112,7 @@ describe('nested stack layout of the CDK rendering', () => {
       const d = testDefinition();
       const c = component(d, 'one', Stage.WORKLOADS);
       new ApiObject(c, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { 'k': '"quoted"' } });
-      const m = c.toJson();
+      const m = c.toJson() as any[];
       expect(estimatedBytes(c, m)).toBe(JSON.stringify(JSON.stringify(m)).length + 90 + 1000);
     });
 
@@ -121,7 +121,7 @@ describe('nested stack layout of the CDK rendering', () => {
       const d = testDefinition();
       const c = component(d, 'huge', Stage.WORKLOADS);
       new ApiObject(c, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'huge' }, data: { blob: 'x'.repeat(NESTED_STACK_BYTE_BUDGET) } });
-      const kb = Math.ceil(estimatedBytes(c, c.toJson()) / 1000);
+      const kb = Math.ceil(estimatedBytes(c, c.toJson() as any[]) / 1000);
 
       // WHEN / THEN
       expect(() => checkBudget(chunkOf(d), manifests(d), 4)).toThrow(
@@ -137,7 +137,7 @@ describe('nested stack layout of the CDK rendering', () => {
         new ApiObject(c, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n }, data: { blob: 'x'.repeat(NESTED_STACK_BYTE_BUDGET / 2) } });
       }
       const chunk = layoutStacks(d.components, () => 1)[0];
-      const kb = Math.ceil(chunk.components.reduce((n, c) => n + estimatedBytes(c, (c as KubernetesComponent).toJson()), 0) / 1000);
+      const kb = Math.ceil(chunk.components.reduce((n, c) => n + estimatedBytes(c, (c as KubernetesComponent).toJson() as any[]), 0) / 1000);
 
       // WHEN / THEN
       expect(() => checkBudget(chunk, manifests(d), 1)).toThrow(

@@ -1,8 +1,6 @@
 import { App, Duration, Size } from 'aws-cdk-lib';
-import {
-  AgentModel, AgentTool, ContainerImage, Cpu, evaluatePlatformChecks, KubernetesComponent, McpServerKind, McpServerTransport,
-  MilvusMcpServerRuntime, MilvusMcpTools, PythonPackageVersion, RetrievalLayer, RuleStatus, SystemMessage,
-} from '../../lib';
+import { AgentModel, AgentTool, ContainerImage, Cpu, KubernetesComponent, McpServerKind, McpServerTransport, MilvusMcpServerRuntime, MilvusMcpTools, PythonPackageVersion, RetrievalLayer, RuleStatus, SystemMessage } from '../../lib';
+import { evaluatePlatformChecks } from '../../lib/checks/run';
 import { agentsPlatform } from '../agents/fixtures';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { testDefinition, testPlatform } from '../util';

@@ -1,4 +1,7 @@
-import { assertPlatformChecks, ClusterModel, FlowPeer, PLATFORM_RULES, VectorStoreMode } from '../../lib';
+import { FlowPeer, VectorStoreMode } from '../../lib';
+import { assertPlatformChecks } from '../../lib/checks/run';
+import { ClusterModel } from '../../lib/checks/model';
+import { PLATFORM_RULES } from '../../lib/checks/pack';
 import { addGeneralPool, testPlatform } from '../util';
 
 describe('RetrievalLayer', () => {
@@ -41,7 +44,7 @@ describe('RetrievalLayer', () => {
     platform.retrieval.addVectorStore('Big', { name: 'big', mode: VectorStoreMode.CLUSTER });
 
     // WHEN
-    docs.allowFrom('team-rag', FlowPeer.namespace(team.namespace));
+    docs.allowFrom('team-rag', FlowPeer.inNamespace(team.namespace));
 
     // THEN
     expect(() => assertPlatformChecks(platform.definition, PLATFORM_RULES, ClusterModel.of(platform.definition))).not.toThrow();

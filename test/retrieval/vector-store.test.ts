@@ -12,7 +12,7 @@ function store(options: Partial<VectorStoreOptions> = {}, platform: PlatformStac
 }
 
 function milvus(s: MilvusVectorStore): Record<string, any> {
-  return find(s.component.toJson(), 'Milvus', s.storeName);
+  return find(s.component.toJson() as any[], 'Milvus', s.storeName);
 }
 
 function flowNames(platform: PlatformStack): string[] {
@@ -29,7 +29,7 @@ describe('MilvusVectorStore', () => {
       const s = store({}, platform);
 
       // THEN
-      const objs = s.component.toJson();
+      const objs = s.component.toJson() as any[];
       expectValidK8sObjects(objs);
       const m = find(objs, 'Milvus', 'docs');
       expect(m.apiVersion).toBe('milvus.io/v1beta1');

@@ -240,7 +240,7 @@ describe('ExternalSecrets', () => {
       const app = new KubernetesComponent(custom.definition, 'App', { name: 'app', stage: Stage.WORKLOADS, description: 'test app' });
 
       // WHEN
-      const secret = custom.secrets.addSecret('Db', { scope: app, namespace: 'app', name: 'db' });
+      const secret = custom.secrets.addSecret('Db', { consumer: app, namespace: 'app', name: 'db' });
 
       // THEN
       expect(secret.awsSecretName).toBe('test/app/db');
@@ -253,7 +253,7 @@ describe('ExternalSecrets', () => {
     // GIVEN
     const custom = testPlatform();
     const app = new KubernetesComponent(custom.definition, 'App', { name: 'app', stage: Stage.WORKLOADS, description: 'test app' });
-    custom.secrets.addSecret('Db', { scope: app, namespace: 'app', name: 'db' });
+    custom.secrets.addSecret('Db', { consumer: app, namespace: 'app', name: 'db' });
 
     // WHEN
     const objs = [...objects(custom.secrets.store), ...objects(app)];

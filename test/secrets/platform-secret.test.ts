@@ -15,7 +15,7 @@ function setup(): { platform: PlatformStack; app: KubernetesComponent } {
 function addSecret(
   platform: PlatformStack, app: KubernetesComponent, options: Partial<PlatformSecretOptions> = {},
 ): PlatformSecret {
-  return platform.secrets.addSecret('DbPassword', { scope: app, namespace: 'app', name: 'db-password', ...options });
+  return platform.secrets.addSecret('DbPassword', { consumer: app, namespace: 'app', name: 'db-password', ...options });
 }
 
 describe('PlatformSecret', () => {
@@ -299,7 +299,7 @@ describe('PlatformSecret', () => {
     // WHEN
     addSecret(platform, app);
     platform.secrets.addSecret('ApiToken', {
-      scope: app, namespace: 'agents', name: 'api-token', key: 'token', length: 64, refreshInterval: Duration.minutes(30),
+      consumer: app, namespace: 'agents', name: 'api-token', key: 'token', length: 64, refreshInterval: Duration.minutes(30),
     });
     const objs = objects(app);
 

@@ -1,8 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import {
-  DatasetSource, evaluatePlatformChecks, FineTuneMethod, FineTuneOutput, FineTuneOutputKind, LiteLlmModel, loraAdapterParameters, LoraAdapter,
-  LoraAdapterSourceKind, ModelSource, ModelSpec, NetworkFlows, resolveLoraServing, WeightDType,
-} from '../../lib';
+import { DatasetSource, FineTuneMethod, FineTuneOutput, FineTuneOutputKind, LiteLlmModel, loraAdapterParameters, LoraAdapter, LoraAdapterSourceKind, ModelSource, ModelSpec, NetworkFlows, resolveLoraServing, WeightDType } from '../../lib';
+import { evaluatePlatformChecks } from '../../lib/checks/run';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { trainerPlatform } from '../training/fixtures';
 import { allGitOpsObjects, find, objects } from '../util';

@@ -1,7 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import {
-  GpuModel, GpuNodePool, ModelOptions, ModelSource, ModelSourceKind, ModelSpec, PlatformStack, PlatformValidationError,
-} from '../../lib';
+import { GpuModel, GpuNodePool, ModelOptions, ModelSource, ModelSourceKind, ModelSpec, PlatformStack } from '../../lib';
+import { PlatformValidationError } from '../../lib/core/validation';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { find, objects, testPlatform } from '../util';
 

@@ -92,7 +92,7 @@ describe('Team', () => {
     test('flows other components declare for every team reach the team namespace (no namespace list in the team)', () => {
       const definition = testDefinition();
       const flows = NetworkFlows.of(definition);
-      flows.allow({ name: 'teams-to-litellm', from: FlowPeer.teams(), to: FlowPeer.namespace('litellm'), ports: [FlowPort.tcp(4000)], description: 'x' });
+      flows.allow({ name: 'teams-to-litellm', from: FlowPeer.teams(), to: FlowPeer.inNamespace('litellm'), ports: [FlowPort.tcp(4000)], description: 'x' });
       const { objs } = team({}, definition);
       expect(find(objs, 'NetworkPolicy', 'teams-to-litellm-egress').spec).toEqual({
         podSelector: {}, policyTypes: ['Egress'],

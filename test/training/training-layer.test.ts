@@ -1,7 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import {
-  DatasetSource, evaluatePlatformChecks, FineTuneMethod, ModelSource, ModelSpec, PodSecurityLevel, RuleStatus, ShardingStrategy,
-} from '../../lib';
+import { DatasetSource, FineTuneMethod, ModelSource, ModelSpec, PodSecurityLevel, RuleStatus, ShardingStrategy } from '../../lib';
+import { evaluatePlatformChecks } from '../../lib/checks/run';
 import { expectValidK8sObjects } from '../k8s-schema';
 import { find, template } from '../util';
 import { trainerPlatform } from './fixtures';

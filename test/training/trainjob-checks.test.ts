@@ -1,5 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { ClusterModel, DatasetSource, evaluatePlatformChecks, FineTuneMethod, KubernetesComponent, ModelSpec, RuleStatus, Stage } from '../../lib';
+import { DatasetSource, FineTuneMethod, KubernetesComponent, ModelSpec, RuleStatus, Stage } from '../../lib';
+import { ClusterModel } from '../../lib/checks/model';
+import { evaluatePlatformChecks } from '../../lib/checks/run';
 import { trainerPlatform } from './fixtures';
 
 /** The platform checks read a TrainJob's pods (placement, GPUs, references) from its runtime patches. */

@@ -274,9 +274,9 @@ export class LiteLlm extends Construct implements ILiteLlm {
     this.component = component;
     component.addDependency(props.definition.ensureNamespace(ns), props.secrets.store);
 
-    this.masterKey = props.secrets.addSecret('LiteLlmMasterKey', { scope: component, namespace: ns, name: 'litellm-master-key', key: 'key', length: 48 });
-    this.saltKey = props.secrets.addSecret('LiteLlmSaltKey', { scope: component, namespace: ns, name: 'litellm-salt-key', key: 'key', length: 48 });
-    const redisPassword = props.secrets.addSecret('LiteLlmValkeyPassword', { scope: component, namespace: ns, name: 'litellm-valkey', key: 'password' });
+    this.masterKey = props.secrets.addSecret('LiteLlmMasterKey', { consumer: component, namespace: ns, name: 'litellm-master-key', key: 'key', length: 48 });
+    this.saltKey = props.secrets.addSecret('LiteLlmSaltKey', { consumer: component, namespace: ns, name: 'litellm-salt-key', key: 'key', length: 48 });
+    const redisPassword = props.secrets.addSecret('LiteLlmValkeyPassword', { consumer: component, namespace: ns, name: 'litellm-valkey', key: 'password' });
     const labels = { [APP_LABEL]: LITELLM_NAME, [COMPONENT_LABEL]: 'proxy' };
     this.labels = labels;
     this.declareFlows(ns, labels, database, props);
@@ -290,7 +290,7 @@ export class LiteLlm extends Construct implements ILiteLlm {
     let dbUrl: string;
     let postgresPassword: PlatformSecret | undefined;
     if (database.kind === LiteLlmDatabaseKind.IN_CLUSTER) {
-      postgresPassword = props.secrets.addSecret('LiteLlmPostgresPassword', { scope: component, namespace: ns, name: 'litellm-postgres', key: 'password' });
+      postgresPassword = props.secrets.addSecret('LiteLlmPostgresPassword', { consumer: component, namespace: ns, name: 'litellm-postgres', key: 'password' });
       env.push(secretEnv('DB_PASSWORD', postgresPassword.secretName, postgresPassword.key));
       dbUrl = `postgresql://litellm:$(DB_PASSWORD)@litellm-postgres.${ns}.svc:${POSTGRES_PORT}/litellm`;
     } else {
@@ -639,7 +639,7 @@ export class LiteLlm extends Construct implements ILiteLlm {
       `virtual key '${alias}' needs a 'namespace': set it, or call addVirtualKey with a scope in a component that has one`);
     const secretName = options.secretName ?? `${alias.toLowerCase().replace(/[_.]/g, '-')}-litellm-key`;
     const generated = this.secrets.addSecret(`LiteLlmVirtualKey-${alias}`, {
-      scope, namespace, name: secretName, key: 'key', length: 48, templateData: { 'api-key': 'sk-{{ .key }}' },
+      consumer: scope, namespace, name: secretName, key: 'key', length: 48, templateData: { 'api-key': 'sk-{{ .key }}' },
     });
     const keyRequest: Record<string, unknown> = {
       key_alias: alias,

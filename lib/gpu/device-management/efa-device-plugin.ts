@@ -59,10 +59,10 @@ export class EfaDevicePlugin extends Construct {
       description: 'AWS EFA device plugin: advertises vpc.amazonaws.com/efa on EFA nodes',
       chart: props.chart ?? HelmChartVersion.AWS_EFA_DEVICE_PLUGIN,
       includesCrds: false,
-      values: () => ({
+      values: { render: () => ({
         nodeSelector: { ...nodeSelector },
         tolerations: [GPU_TOLERATION],
-      }),
+      }) },
       valueOverrides: props.values,
     });
   }

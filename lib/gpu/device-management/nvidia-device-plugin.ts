@@ -100,14 +100,14 @@ export class NvidiaDevicePluginStandalone extends Construct {
       stage: Stage.CONTROLLERS,
       description: 'NVIDIA device plugin with GPU feature discovery on device-plugin GPU nodes',
       chart: props.chart ?? HelmChartVersion.NVIDIA_DEVICE_PLUGIN,
-      values: () => ({
+      values: { render: () => ({
         migStrategy,
         config: { map: { ...configs }, default: DEFAULT_DEVICE_PLUGIN_CONFIG },
         gfd: { enabled: true },
         affinity: deviceManagementAffinity([DeviceManagement.DEVICE_PLUGIN]),
         tolerations: [SYSTEM_NODE_TOLERATION, GPU_TOLERATION],
         nfd: { worker: { tolerations: [GPU_TOLERATION] } },
-      }),
+      }) },
       valueOverrides: props.values,
     });
 
@@ -118,11 +118,11 @@ export class NvidiaDevicePluginStandalone extends Construct {
       description: 'NVIDIA DCGM exporter: GPU metrics from every GPU node, scraped through a ServiceMonitor',
       chart: props.dcgmExporterChart ?? HelmChartVersion.NVIDIA_DCGM_EXPORTER,
       includesCrds: false,
-      values: () => ({
+      values: { render: () => ({
         serviceMonitor: { enabled: true, honorLabels: true, additionalLabels: { release } },
         affinity: deviceManagementAffinity(ALL_DEVICE_MANAGEMENT),
         tolerations: [GPU_TOLERATION],
-      }),
+      }) },
       valueOverrides: props.dcgmExporterValues,
     });
   }

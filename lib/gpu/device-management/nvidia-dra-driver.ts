@@ -159,7 +159,13 @@ export interface NvidiaDraDriverProps extends NvidiaDraDriverOptions {
    * creates its profile (static MIG: the driver publishes only partitions that exist).
    * @default - MIG claim templates are not checked against pools
    */
-  readonly migOffers?: () => DraMigOffer[];
+  readonly migOffers?: IDraMigOffers;
+}
+
+/** Reports the MIG devices of the DRA pools, late (pools may be added after the driver). */
+export interface IDraMigOffers {
+  /** The MIG devices of every DRA pool. */
+  migOffers(): DraMigOffer[];
 }
 
 /**
@@ -177,7 +183,7 @@ export class NvidiaDraDriver extends Construct {
   /** Whether ComputeDomains are enabled. */
   public readonly computeDomains: boolean;
   private readonly objectKeys = new Set<string>();
-  private readonly migOffers?: () => DraMigOffer[];
+  private readonly migOffers?: IDraMigOffers;
   private mps = false;
 
   constructor(scope: Construct, id: string, props: NvidiaDraDriverProps) {
@@ -198,7 +204,7 @@ export class NvidiaDraDriver extends Construct {
       stage: Stage.CONTROLLERS,
       description: 'NVIDIA DRA driver: GPUs, MIG devices and ComputeDomains through ResourceClaims on DRA GPU nodes',
       chart: props.chart ?? HelmChartVersion.NVIDIA_DRA_DRIVER,
-      values: () => ({
+      values: { render: () => ({
         nvidiaDriverRoot: '/',
         gpuResourcesEnabledOverride: true,
         resources: { gpus: { enabled: true }, computeDomains: { enabled: computeDomains } },
@@ -219,7 +225,7 @@ export class NvidiaDraDriver extends Construct {
             },
           },
         },
-      }),
+      }) },
       valueOverrides: props.values,
     });
 
@@ -252,7 +258,7 @@ export class NvidiaDraDriver extends Construct {
     check(MIG_PROFILE.test(options.profile),
       `'profile' (${options.profile}) of MIG claim template '${options.name}' must look like '<n>g.<m>gb', e.g. '1g.10gb' or '3g.40gb'`);
     if (this.migOffers !== undefined) {
-      const offers = this.migOffers();
+      const offers = this.migOffers.migOffers();
       const pools = offers.map((o) => `${o.pool} (${o.gpus.join(', ')}: ${o.layout === undefined ? 'no migLayout' : o.layout})`);
       check(offers.some((o) => o.profiles.includes(options.profile)),
         `MIG claim template '${options.name}' asks for profile '${options.profile}', which no DRA GPU NodePool creates: add the pool first, with 'migLayout' `
@@ -332,7 +338,7 @@ export class NvidiaDraDriver extends Construct {
   }
 
   private reserve(kind: string, namespace: string, name: string): void {
-    this.claims.addDependency(PlatformDefinition.of(this.claims).ensureNamespace(namespace));
+    this.claims.addDependency(PlatformDefinition.ofConstruct(this.claims).ensureNamespace(namespace));
     const key = `${kind} ${namespace}/${name}`;
     check(!this.objectKeys.has(key), `${key} is defined twice in the NVIDIA DRA driver's claims`);
     this.objectKeys.add(key);

@@ -155,7 +155,7 @@ export class NvidiaGpuOperator extends Construct {
       description: 'NVIDIA GPU Operator: device plugin, GFD, MIG manager and DCGM exporter on GPU nodes',
       chart,
       includesCrds: false,
-      values: () => ({
+      values: { render: () => ({
         // CRDs come from `gpu-operator-crds`; the pre-upgrade hook would be a second owner of four of them.
         operator: { upgradeCRD: false },
         driver: { enabled: false },
@@ -178,7 +178,7 @@ export class NvidiaGpuOperator extends Construct {
         },
         daemonsets: { tolerations: [GPU_TOLERATION] },
         'node-feature-discovery': { worker: { tolerations: [GPU_TOLERATION] } },
-      }),
+      }) },
       valueOverrides: props.values,
     });
     this.operator.addDependency(this.crds);

@@ -362,7 +362,7 @@ export class RagasEvaluation extends Construct {
 
     const chart = Chart.of(this);
     if (agent !== undefined && KubernetesComponent.isKubernetesComponent(chart)) {
-      chart.addLateObjects(() => {
+      chart._addLateObjects(() => {
         this.checkAgent();
         return [];
       });
@@ -478,8 +478,8 @@ function approvalTools(agent: Agent, path: string[]): string | undefined {
     if (entry.kind === AgentToolKind.MCP && (entry.options.requireApproval ?? []).length > 0) {
       return `tool '${entry.options.requireApproval![0]}' of agent '${path.join("' -> '")}'`;
     }
-    if (entry.kind === AgentToolKind.AGENT && entry.agent !== undefined && 'toolEntries' in entry.agent && !path.includes(entry.agent.agentName)) {
-      const found = approvalTools(entry.agent as Agent, [...path, entry.agent.agentName]);
+    if (entry.kind === AgentToolKind.AGENT && entry.calledAgent !== undefined && 'toolEntries' in entry.calledAgent && !path.includes(entry.calledAgent.agentName)) {
+      const found = approvalTools(entry.calledAgent as Agent, [...path, entry.calledAgent.agentName]);
       if (found !== undefined) return found;
     }
   }

@@ -294,7 +294,7 @@ export class Langfuse extends Construct implements ILangfuse {
     // Third-party chart pods (web, worker, bundled stores): baseline enforced, restricted audited.
     secretsComponent.addDependency(definition.ensureNamespace(ns, { podSecurity: PodSecurityLevel.BASELINE }), props.secrets.store);
     const gen = (cid: string, name: string, key: string, length?: number, templateData?: { [k: string]: string }): PlatformSecret =>
-      props.secrets.addSecret(cid, { scope: secretsComponent, namespace: ns, name, key, length, templateData });
+      props.secrets.addSecret(cid, { consumer: secretsComponent, namespace: ns, name, key, length, templateData });
     const v4 = this.version === LangfuseVersion.V4;
     const salt = gen('LangfuseSalt', 'langfuse-salt', 'salt', 48);
     const nextauth = gen('LangfuseNextAuthSecret', 'langfuse-nextauth', 'secret', 48);
@@ -374,8 +374,8 @@ export class Langfuse extends Construct implements ILangfuse {
       })();
 
     let clickhouseValues: JsonObject;
-    if (clickhouse.external) {
-      const ch = clickhouse.external;
+    if (clickhouse.externalOptions) {
+      const ch = clickhouse.externalOptions;
       provided('ClickHousePassword', 'clickhouse.passwordSecret', ch.passwordSecret);
       clickhouseValues = {
         deploy: false,
@@ -401,8 +401,8 @@ export class Langfuse extends Construct implements ILangfuse {
     }
 
     let redisValues: JsonObject;
-    if (redis.external) {
-      const r = redis.external;
+    if (redis.externalOptions) {
+      const r = redis.externalOptions;
       provided('RedisPassword', 'redis.passwordSecret', r.passwordSecret);
       redisValues = {
         deploy: false,
@@ -474,7 +474,7 @@ export class Langfuse extends Construct implements ILangfuse {
       chart: this.version === LangfuseVersion.V3 ? HelmChartVersion.LANGFUSE_V3 : HelmChartVersion.LANGFUSE_V4,
       releaseName: LANGFUSE_RELEASE,
       includesCrds: false,
-      values: () => values,
+      values: { render: () => values },
       valueOverrides: props.values,
     });
     this.chart.addDependency(secretsComponent);
@@ -483,7 +483,7 @@ export class Langfuse extends Construct implements ILangfuse {
 
     // ---- network flows: the chart's pods (web, worker, bundled stores) talk among themselves
     const flows = NetworkFlows.of(definition);
-    const pods = FlowPeer.namespace(ns);
+    const pods = FlowPeer.inNamespace(ns);
     flows.allow({ name: 'langfuse-internal', from: pods, to: pods, description: 'Langfuse web and worker reach their bundled Postgres, ClickHouse and Valkey' });
     flows.allow({ name: 'teams-to-langfuse', from: FlowPeer.teams(), to: pods, ports: [FlowPort.tcp(LANGFUSE_WEB_PORT)],
       description: 'team workloads and evaluations send traces and scores to Langfuse' });
@@ -492,8 +492,8 @@ export class Langfuse extends Construct implements ILangfuse {
       description: 'Langfuse gets the credentials of its S3 role from the Pod Identity Agent' });
     const externalPorts = [
       ...(props.externalPostgres ? [props.externalPostgres.port ?? 5432] : []),
-      ...(clickhouse.external ? [clickhouse.external.httpPort ?? 8123, clickhouse.external.nativePort ?? 9000] : []),
-      ...(redis.external ? [redis.external.port ?? 6379] : []),
+      ...(clickhouse.externalOptions ? [clickhouse.externalOptions.httpPort ?? 8123, clickhouse.externalOptions.nativePort ?? 9000] : []),
+      ...(redis.externalOptions ? [redis.externalOptions.port ?? 6379] : []),
     ];
     if (externalPorts.length > 0) {
       flows.allow({ name: 'langfuse-to-external-stores', from: pods, to: FlowPeer.internet(), ports: [...new Set(externalPorts)].map((p) => FlowPort.tcp(p)),

@@ -24,13 +24,13 @@ export function certManager(definition: PlatformDefinition): HelmComponent {
     description: 'cert-manager (with its CRDs): certificates of the ClickHouse operator webhook and metrics endpoints',
     chart: HelmChartVersion.CERT_MANAGER,
     includesCrds: true,
-    values: () => ({
+    values: { render: () => ({
       crds: { enabled: true, keep: true },
       ...SYSTEM,
       webhook: { ...SYSTEM },
       cainjector: { ...SYSTEM },
       startupapicheck: { ...SYSTEM },
-    }),
+    }) },
   });
 }
 
@@ -51,11 +51,11 @@ export function clickHouseOperator(definition: PlatformDefinition): HelmComponen
     description: 'ClickHouse operator (ClickHouseCluster, KeeperCluster CRDs): runs the ClickHouse of Langfuse v4',
     chart: HelmChartVersion.CLICKHOUSE_OPERATOR,
     includesCrds: true,
-    values: () => ({
+    values: { render: () => ({
       crd: { enabled: true, keep: true },
       certManager: { enabled: true },
       manager: { image: { repository: image.repository, tag: image.tag }, ...SYSTEM },
-    }),
+    }) },
   });
   operator.addDependency(certManager(definition));
   return operator;

@@ -84,10 +84,10 @@ export class LangfuseClickHouse {
   }
 
   /** The external ClickHouse, or undefined when in-cluster. */
-  public readonly external?: LangfuseExternalClickHouseOptions;
+  public readonly externalOptions?: LangfuseExternalClickHouseOptions;
 
   private constructor(external: LangfuseExternalClickHouseOptions | undefined) {
-    this.external = external;
+    this.externalOptions = external;
   }
 }
 
@@ -107,10 +107,10 @@ export class LangfuseRedis {
   }
 
   /** The external Redis, or undefined when in-cluster. */
-  public readonly external?: LangfuseExternalRedisOptions;
+  public readonly externalOptions?: LangfuseExternalRedisOptions;
 
   private constructor(external: LangfuseExternalRedisOptions | undefined) {
-    this.external = external;
+    this.externalOptions = external;
   }
 }
 

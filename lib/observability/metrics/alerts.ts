@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheus-prometheusrule-monitoring.coreos.com';
 import { KubernetesComponent, Stage } from '../../core/component';
@@ -186,9 +187,9 @@ export class PlatformAlerts extends KubernetesComponent {
   /** The alerts emitted, in group order. */
   public readonly alerts: AlertKind[];
   /** The PromQL of each emitted alert, in group order, for documentation. */
-  public readonly expressions: { readonly alert: AlertKind; readonly expr: string }[];
+  public readonly expressions: AlertExpression[];
   /** The PrometheusRule, absent when no alert applies. */
-  public readonly rule?: PrometheusRule;
+  public readonly rule?: ApiObject;
 
   constructor(scope: Construct, id: string, props: PlatformAlertsProps) {
     super(scope, id, {
@@ -255,4 +256,12 @@ export class PlatformAlerts extends KubernetesComponent {
       });
     }
   }
+}
+
+/** An alert and its PromQL expression. */
+export interface AlertExpression {
+  /** The alert. */
+  readonly alert: AlertKind;
+  /** Its PromQL. */
+  readonly expr: string;
 }

@@ -137,7 +137,7 @@ export class PrometheusStack extends HelmComponent {
       chart: props.chart ?? HelmChartVersion.KUBE_PROMETHEUS_STACK,
       includesCrds: false,
       valueOverrides: props.values,
-      values: () => ({
+      values: { render: () => ({
         crds: { enabled: false },
         ...eksControlPlaneValues(scrapeKubeProxy),
         prometheusOperator: { tolerations: SYSTEM_TOLERATIONS },
@@ -173,7 +173,7 @@ export class PrometheusStack extends HelmComponent {
             },
           },
         },
-      }),
+      }) },
     });
     this.retention = retention;
     this.storage = storage;

@@ -225,20 +225,20 @@ export class OtelCollector extends Construct {
       description: `OpenTelemetry Collector: OTLP traces at ${this.otlpGrpcEndpoint} (gRPC) and ${this.otlpHttpEndpoint} (HTTP) to Langfuse`,
       chart: props.chart ?? HelmChartVersion.OPENTELEMETRY_COLLECTOR,
       includesCrds: false,
-      values: () => ({
+      values: { render: () => ({
         mode: 'deployment',
         fullnameOverride: OTEL_COLLECTOR_NAME,
         replicaCount: replicas,
         image: { repository: image.repository, tag: image.tag },
         extraEnvs,
         config,
-      }),
+      }) },
       valueOverrides: props.values,
     });
     this.chart.addDependency(secretsComponent, props.langfuse.chart);
 
     const flows = NetworkFlows.of(props.definition);
-    const collector = FlowPeer.namespace(ns);
+    const collector = FlowPeer.inNamespace(ns);
     flows.allow({ name: 'teams-to-otel-collector', from: FlowPeer.teams(), to: collector,
       ports: [FlowPort.tcp(OTLP_GRPC_PORT), FlowPort.tcp(OTLP_HTTP_PORT)], description: 'agents of the teams send OTLP traces to the collector' });
     flows.allowToUrl('otel-collector-to-langfuse', collector, props.langfuse.otelEndpoint, 'the collector exports traces to Langfuse');

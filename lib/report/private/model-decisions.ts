@@ -28,7 +28,7 @@ const DECISIONS = new WeakMap<PlatformDefinition, ModelDecision[]>();
 
 /** Records the decision for a model of the definition `scope` belongs to (the serving layer calls it). */
 export function recordModelDecision(scope: IConstruct, decision: ModelDecision): void {
-  const definition = PlatformDefinition.of(scope);
+  const definition = PlatformDefinition.ofConstruct(scope);
   const list = DECISIONS.get(definition) ?? [];
   list.push(decision);
   DECISIONS.set(definition, list);

@@ -60,7 +60,7 @@ export class KedaOperator extends Construct {
     checkDnsLabel('prometheusRelease', release);
 
     NetworkFlows.of(props.definition).allow({
-      name: 'keda-to-prometheus', from: FlowPeer.namespace(KEDA_NAMESPACE), to: FlowPeer.monitoring(), ports: [FlowPort.tcp(9090)],
+      name: 'keda-to-prometheus', from: FlowPeer.inNamespace(KEDA_NAMESPACE), to: FlowPeer.monitoring(), ports: [FlowPort.tcp(9090)],
       description: 'KEDA reads the queue-depth and KV-cache metrics of model ScaledObjects from Prometheus',
     });
     this.operator = new HelmComponent(props.definition, 'Keda', {
@@ -69,7 +69,7 @@ export class KedaOperator extends Construct {
       stage: Stage.CONTROLLERS,
       description: 'KEDA: scales model servers on Prometheus metrics (vLLM queue depth, KV-cache use) through HPAs it owns',
       chart: props.chart ?? HelmChartVersion.KEDA,
-      values: () => ({
+      values: { render: () => ({
         // One list for the operator, the metrics server and the webhooks (templates/{manager,metrics-server,webhooks}/deployment.yaml).
         tolerations: [SYSTEM_NODE_TOLERATION],
         prometheus: {
@@ -78,7 +78,7 @@ export class KedaOperator extends Construct {
             serviceMonitor: { enabled: true, additionalLabels: { release } },
           },
         },
-      }),
+      }) },
       valueOverrides: props.values,
     });
   }

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
@@ -125,7 +126,7 @@ export interface ModelAutoscalingProps {
  */
 export class ModelAutoscaling extends Construct {
   /** The ScaledObject. */
-  public readonly scaledObject: ScaledObject;
+  public readonly scaledObject: ApiObject;
   /** Fewest replicas while in use. */
   public readonly minReplicas: number;
   /** Most replicas. */

@@ -390,7 +390,7 @@ export class InferencePool extends Construct implements IInferencePool {
   }
 
   /** Scorer weights in effect (a copy). */
-  public get scorers(): Required<ScorerWeights> {
+  public get scorers(): ScorerWeights {
     return { ...this._scorers };
   }
 

@@ -197,13 +197,13 @@ export class Kueue extends Construct {
       chart: props.chart ?? HelmChartVersion.KUEUE,
       // The chart renders its CRDs from templates/crd/ (no switch): this component owns the kueue.x-k8s.io CRDs.
       includesCrds: true,
-      values: () => ({
+      values: { render: () => ({
         controllerManager: {
           manager: { image: { repository: image.repository, tag: image.tag, pullPolicy: 'IfNotPresent' } },
           tolerations: [SYSTEM_NODE_TOLERATION],
         },
         managerConfig: { controllerManagerConfigYaml: managerConfigYaml(integrations) },
-      }),
+      }) },
       valueOverrides: props.values,
     });
 

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Kueue } from './kueue';
 import { LocalQueueV1Beta2 } from '../../../imports/kueue-localqueue-kueue.x-k8s.io';
@@ -42,7 +43,7 @@ export class WorkloadPriorityClass extends Construct {
   /** The Kueue installation it belongs to. */
   public readonly kueue: Kueue;
   /** The object. */
-  public readonly resource: WorkloadPriorityClassV1Beta2;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: WorkloadPriorityClassProps) {
     super(scope, id);
@@ -90,7 +91,7 @@ export class LocalQueue extends Construct {
   /** The Kueue installation it belongs to. */
   public readonly kueue: Kueue;
   /** The object. */
-  public readonly resource: LocalQueueV1Beta2;
+  public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: LocalQueueProps) {
     super(scope, id);

@@ -151,7 +151,7 @@ export class MlflowTrackingServer extends Construct {
     });
     const c = this.component;
     c.addDependency(definition.ensureNamespace(ns), props.secrets.store);
-    const password = props.secrets.addSecret('MlflowPostgresPassword', { scope: c, namespace: ns, name: 'mlflow-postgres', key: 'password' });
+    const password = props.secrets.addSecret('MlflowPostgresPassword', { consumer: c, namespace: ns, name: 'mlflow-postgres', key: 'password' });
     const labels = { [APP]: 'mlflow', [COMPONENT]: 'tracking-server' };
     const dbLabels = { [APP]: 'mlflow-postgres', [COMPONENT]: 'database' };
 
@@ -257,7 +257,7 @@ export class MlflowTrackingServer extends Construct {
         description: 'Prometheus scrapes MLflow metrics' });
     }
     if (props.route !== undefined) {
-      flows.allow({ name: 'gateway-to-mlflow', from: FlowPeer.namespace(props.route.gateway.namespace), to: server,
+      flows.allow({ name: 'gateway-to-mlflow', from: FlowPeer.inNamespace(props.route.gateway.namespace), to: server,
         ports: [FlowPort.tcp(MLFLOW_PORT)], description: `Gateway '${props.route.gateway.gatewayName}' forwards ${props.route.hostname} to MLflow` });
     }
   }

@@ -60,7 +60,7 @@ export class KubeRayOperator extends Construct {
       description: 'KubeRay operator: RayJob and RayCluster for Ray-based fine-tuning',
       chart: props.chart ?? HelmChartVersion.KUBERAY_OPERATOR,
       includesCrds: true,
-      values: () => ({ tolerations: [SYSTEM_NODE_TOLERATION] }),
+      values: { render: () => ({ tolerations: [SYSTEM_NODE_TOLERATION] }) },
       valueOverrides: props.values,
     });
   }
@@ -82,12 +82,8 @@ export interface RayVolumeMount {
   readonly mountPath: string;
 }
 
-/** Props of {@link RayJob}. */
-export interface RayJobProps {
-  /** The platform's Kubernetes-side definition. */
-  readonly definition: PlatformDefinition;
-  /** The KubeRay operator. */
-  readonly operator: KubeRayOperator;
+/** Options of a {@link RayJob} (what `platform.training.addRayJob()` takes). */
+export interface RayJobOptions {
   /**
    * The Kueue LocalQueue the job is submitted to (from `kueue.addTeamQueue()`): the job runs in the queue's team
    * namespace, suspended until the team's ClusterQueue admits it.
@@ -115,6 +111,14 @@ export interface RayJobProps {
   readonly priority?: WorkloadPriorityClass;
   /** Shared volumes mounted into the head and the workers. @default - none */
   readonly volumes?: RayVolumeMount[];
+}
+
+/** Props of {@link RayJob}. */
+export interface RayJobProps extends RayJobOptions {
+  /** The platform's Kubernetes-side definition. */
+  readonly definition: PlatformDefinition;
+  /** The KubeRay operator. */
+  readonly operator: KubeRayOperator;
 }
 
 const RESTRICTED = {
@@ -267,8 +271,8 @@ export class RayJob extends Construct {
     if (!flows.flows.some((f) => f.name === flowName)) {
       flows.allow({
         name: flowName,
-        from: FlowPeer.namespace(props.operator.namespace),
-        to: FlowPeer.namespace(team.namespace),
+        from: FlowPeer.inNamespace(props.operator.namespace),
+        to: FlowPeer.inNamespace(team.namespace),
         ports: [FlowPort.tcp(RAY_DASHBOARD_PORT)],
         description: `the KubeRay operator follows the RayJobs of team '${team.name}' through the Ray dashboard API`,
       });

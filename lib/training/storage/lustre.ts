@@ -59,13 +59,13 @@ export class FsxCsiDriver extends Construct {
       stage: Stage.CONTROLLERS,
       description: 'FSx for Lustre CSI driver: shared datasets and checkpoints for training pods',
       chart: props.chart ?? HelmChartVersion.AWS_FSX_CSI_DRIVER,
-      values: () => ({
+      values: { render: () => ({
         controller: {
           serviceAccount: { create: true, name: FSX_CSI_CONTROLLER_SERVICE_ACCOUNT },
           tolerations: [SYSTEM_NODE_TOLERATION, { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
         },
         node: { tolerateAllTaints: true },
-      }),
+      }) },
       valueOverrides: props.values,
     });
     this.identity = new PodIdentityRole(this, 'Identity', {

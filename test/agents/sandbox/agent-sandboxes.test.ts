@@ -1,4 +1,7 @@
-import { AgentSandboxes, assertPlatformChecks, ClusterModel, ContainerImage, FlowPeer, NetworkFlows, PLATFORM_RULES, SandboxEgress, SandboxRuntime } from '../../../lib';
+import { AgentSandboxes, ContainerImage, FlowPeer, NetworkFlows, SandboxEgress, SandboxRuntime } from '../../../lib';
+import { assertPlatformChecks } from '../../../lib/checks/run';
+import { ClusterModel } from '../../../lib/checks/model';
+import { PLATFORM_RULES } from '../../../lib/checks/pack';
 import { addGeneralPool, testDefinition, testPlatform } from '../../util';
 
 const PYTHON = ContainerImage.of({ repository: 'python', tag: '3.12.8-slim', source: 'Docker Hub library/python', checked: '2026-12-02' });
@@ -64,7 +67,7 @@ describe('AgentSandboxes', () => {
       name: 'python', image: PYTHON, port: 8888, runtime: SandboxRuntime.GVISOR, egress: [SandboxEgress.internet()],
     });
     t.addWarmPool('Warm', { replicas: 2 });
-    t.allowFrom('team-agents', FlowPeer.namespace(team.namespace));
+    t.allowFrom('team-agents', FlowPeer.inNamespace(team.namespace));
 
     // THEN
     expect(() => assertPlatformChecks(platform.definition, PLATFORM_RULES, ClusterModel.of(platform.definition))).not.toThrow();

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { AgentModel, AgentTool, evaluatePlatformChecks, McpKubernetesAccess, RuleStatus, SystemMessage } from '../../../lib';
+import { AgentModel, AgentTool, McpKubernetesAccess, RuleStatus, SystemMessage } from '../../../lib';
+import { evaluatePlatformChecks } from '../../../lib/checks/run';
 import { AGENT_REFERENCES_RESOLVE } from '../../../lib/checks/rules/agent-references-resolve';
 import { agentsPlatform, K8S_READ_TOOLS, TOOLS_IMAGE } from '../../agents/fixtures';
 import { NS, agent, agentTool, kmcpServer, mcpTool, modelConfig, remoteServer } from './agent-fixtures';

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { CRDS_INSTALLED_FIRST, HelmChartVersion, HelmComponent, RuleStatus, Stage } from '../../../lib';
+import { HelmChartVersion, HelmComponent, RuleStatus, Stage } from '../../../lib';
+import { CRDS_INSTALLED_FIRST } from '../../../lib/checks/rules/crds-installed-first';
 import { addComponent, check, definition } from '../fixtures';
 
 const KEDA = HelmChartVersion.of({ chart: 'keda', repository: 'https://kedacore.github.io/charts', version: '2.20.2', source: 'test', checked: '2026-12-02' });
@@ -31,7 +32,7 @@ describe('crds-installed-first', () => {
     new HelmComponent(def, 'Keda2', { name: 'keda-again', namespace: 'keda', stage: Stage.CRDS, description: 'keda', chart: KEDA });
     addComponent(def, 'widget-crds', [WIDGET_CRD]);
     addComponent(def, 'app', [SCALED, WIDGET, { apiVersion: 'example.org/v1', kind: 'Gadget', metadata: { name: 'g' } }]);
-    new HelmComponent(def, 'Langfuse', { name: 'langfuse', namespace: 'langfuse', stage: Stage.WORKLOADS, description: 'langfuse', chart: LANGFUSE, values: () => ({ clickhouse: { keeper: { enabled: false } } }) });
+    new HelmComponent(def, 'Langfuse', { name: 'langfuse', namespace: 'langfuse', stage: Stage.WORKLOADS, description: 'langfuse', chart: LANGFUSE, values: { render: () => ({ clickhouse: { keeper: { enabled: false } } }) } });
     // WHEN / THEN
     expect(check(CRDS_INSTALLED_FIRST, def).messages).toEqual([
       "CRD ScaledObject.keda.sh (used by ScaledObject 'apps/s') is installed by 2 components: 'keda-again' (chart keda), 'keda' (chart keda); fix: let one component own it (set includesCrds: false on the others)",

@@ -1,5 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { ClusterModel, IPlatformRule, KubernetesComponent, PlatformDefinition, RuleEvaluation, Stage } from '../../../lib';
+import { KubernetesComponent, PlatformDefinition, RuleEvaluation, Stage } from '../../../lib';
+import { IPlatformRule } from '../../../lib/checks/rule';
+import { ClusterModel } from '../../../lib/checks/model';
 import { testDefinition } from '../../util';
 
 /** A definition with one component per entry, each holding the given objects (users' own manifests). */

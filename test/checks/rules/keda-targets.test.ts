@@ -1,4 +1,5 @@
-import { KEDA_TARGETS, RuleStatus } from '../../../lib';
+import { RuleStatus } from '../../../lib';
+import { KEDA_TARGETS } from '../../../lib/checks/rules/keda-targets';
 import { addComponent, check, definition, deployment, podSpec, service } from '../fixtures';
 
 function scaledObject(name: string, target: Record<string, unknown>, query: string) {

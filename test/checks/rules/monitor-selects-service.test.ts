@@ -1,4 +1,5 @@
-import { MONITOR_SELECTS_SERVICE, RuleStatus } from '../../../lib';
+import { RuleStatus } from '../../../lib';
+import { MONITOR_SELECTS_SERVICE } from '../../../lib/checks/rules/monitor-selects-service';
 import { addComponent, check, definition, deployment, service } from '../fixtures';
 
 function serviceMonitor(name: string, namespace: string, selector: Record<string, string>, port: string, namespaceSelector?: Record<string, unknown>) {

@@ -15,7 +15,7 @@ function platformWithFlow() {
   definition.ensureNamespace('langfuse');
   const flows = NetworkFlows.of(definition);
   flows.allow({
-    name: 'litellm-to-langfuse', from: FlowPeer.pods('litellm', { app: 'litellm' }), to: FlowPeer.namespace('langfuse'),
+    name: 'litellm-to-langfuse', from: FlowPeer.pods('litellm', { app: 'litellm' }), to: FlowPeer.inNamespace('langfuse'),
     ports: [FlowPort.tcp(3000)], description: 'traces',
   });
   return { definition, flows };
@@ -29,7 +29,7 @@ describe('network-flows-allowed', () => {
 
   test('non-compliant: a hand-written default-deny in an unenforced namespace blocks a flow', () => {
     const { definition, flows } = platformWithFlow();
-    flows.allow({ name: 'litellm-to-search', from: FlowPeer.pods('litellm', { app: 'litellm' }), to: FlowPeer.namespace('search'), ports: [FlowPort.tcp(8080)], description: 'x' });
+    flows.allow({ name: 'litellm-to-search', from: FlowPeer.pods('litellm', { app: 'litellm' }), to: FlowPeer.inNamespace('search'), ports: [FlowPort.tcp(8080)], description: 'x' });
     const extra = new KubernetesComponent(definition, 'Search', { name: 'search', namespace: 'search', stage: Stage.WORKLOADS, description: 'x' });
     new ApiObject(extra, 'Deny', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'search' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
     expect(NetworkFlowsAllowed.evaluate(ClusterModel.of(definition)).findings.map((f) => f.message)).toEqual([
@@ -40,7 +40,7 @@ describe('network-flows-allowed', () => {
 
   test('non-compliant: a hand-written egress policy on another port blocks the source side', () => {
     const { definition, flows } = platformWithFlow();
-    flows.allow({ name: 'search-to-litellm', from: FlowPeer.namespace('search'), to: FlowPeer.pods('litellm', { app: 'litellm' }), ports: [FlowPort.tcp(4000)], description: 'x' });
+    flows.allow({ name: 'search-to-litellm', from: FlowPeer.inNamespace('search'), to: FlowPeer.pods('litellm', { app: 'litellm' }), ports: [FlowPort.tcp(4000)], description: 'x' });
     const extra = new KubernetesComponent(definition, 'Search', { name: 'search', namespace: 'search', stage: Stage.WORKLOADS, description: 'x' });
     new ApiObject(extra, 'P', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'only-5432', namespace: 'search' },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ protocol: 'TCP', port: 5432 }] }] } });

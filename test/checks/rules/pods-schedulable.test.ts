@@ -1,5 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ClusterModel, GPU_DEVICE_MANAGEMENT_LABEL, MIG_CONFIG_LABEL, PODS_SCHEDULABLE, RuleStatus, Stage } from '../../../lib';
+import { GPU_DEVICE_MANAGEMENT_LABEL, MIG_CONFIG_LABEL, RuleStatus, Stage } from '../../../lib';
+import { ClusterModel } from '../../../lib/checks/model';
+import { PODS_SCHEDULABLE } from '../../../lib/checks/rules/pods-schedulable';
 import { testPlatform } from '../../util';
 import { addComponent, check, definition, deployment, podSpec } from '../fixtures';
 

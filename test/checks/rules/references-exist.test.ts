@@ -1,4 +1,6 @@
-import { HelmChartVersion, HelmComponent, REFERENCES_EXIST, RuleStatus, Stage, declareConsumedSecrets } from '../../../lib';
+import { HelmChartVersion, HelmComponent, RuleStatus, Stage } from '../../../lib';
+import { REFERENCES_EXIST } from '../../../lib/checks/rules/references-exist';
+import { declareConsumedSecrets } from '../../../lib/checks/acknowledgements';
 import { addComponent, check, definition, deployment, podSpec } from '../fixtures';
 
 const CHART = HelmChartVersion.of({ chart: 'demo', repository: 'https://charts.example.com', version: '1.0.0', source: 'test', checked: '2026-12-02' });
@@ -38,7 +40,7 @@ describe('references-exist', () => {
     ]);
     new HelmComponent(def, 'Demo', {
       name: 'demo', namespace: 'apps', stage: Stage.WORKLOADS, description: 'demo', chart: CHART,
-      values: () => ({ auth: { existingSecret: 'db' }, env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }),
+      values: { render: () => ({ auth: { existingSecret: 'db' }, env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }) },
     });
     // WHEN / THEN
     expect(check(REFERENCES_EXIST, def)).toEqual({ status: RuleStatus.COMPLIANT, messages: [] });
@@ -55,7 +57,7 @@ describe('references-exist', () => {
     ]);
     const helm = new HelmComponent(def, 'Demo', {
       name: 'demo', namespace: 'apps', stage: Stage.WORKLOADS, description: 'demo', chart: CHART,
-      values: () => ({ auth: { existingSecret: 'chart-auth' } }),
+      values: { render: () => ({ auth: { existingSecret: 'chart-auth' } }) },
     });
     declareConsumedSecrets(helm, { name: 'db', key: 'url' });
     // WHEN / THEN

@@ -1,4 +1,5 @@
-import { ROUTES_RESOLVE, RuleStatus } from '../../../lib';
+import { RuleStatus } from '../../../lib';
+import { ROUTES_RESOLVE } from '../../../lib/checks/rules/routes-resolve';
 import { addComponent, check, definition, deployment, podSpec, service } from '../fixtures';
 
 const GATEWAY = {

@@ -1,4 +1,5 @@
-import { RuleStatus, SERVICE_SELECTS_PODS } from '../../../lib';
+import { RuleStatus } from '../../../lib';
+import { SERVICE_SELECTS_PODS } from '../../../lib/checks/rules/service-selects-pods';
 import { addComponent, check, definition, deployment, podSpec, service } from '../fixtures';
 
 describe('service-selects-pods', () => {

@@ -2,7 +2,8 @@ import { createHash } from 'crypto';
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as yaml from 'js-yaml';
-import { computePrerequisites, GpuModel, KubernetesComponent, ModelSpec, ModelTask, NetworkFlows, PlatformStack, Stage, VllmModel, WeightDType } from '../../../lib';
+import { GpuModel, KubernetesComponent, ModelSpec, ModelTask, NetworkFlows, PlatformStack, Stage, VllmModel, WeightDType } from '../../../lib';
+import { computePrerequisites } from '../../../lib/checks/prerequisites';
 import {
   LiteLlm, LiteLlmDatabase, LiteLlmModel, LiteLlmProps, RoutingStrategy,
 } from '../../../lib/gateway/litellm';

@@ -3,9 +3,8 @@ import { KubernetesComponent, Stage } from '../../../lib/core/component';
 import { RagasEvaluation, RagasEvaluationProps, RagasMetric } from '../../../lib/observability/evaluation';
 import { ContainerImage } from '../../../lib/versions';
 import { expectValidK8sObjects } from '../../k8s-schema';
-import {
-  AgentModel, AgentTool, Cpu, evaluatePlatformChecks, GpuModel, MilvusMcpTools, ModelSpec, PlatformStack, RuleStatus, SystemMessage,
-} from '../../../lib';
+import { AgentModel, AgentTool, Cpu, GpuModel, MilvusMcpTools, ModelSpec, PlatformStack, RuleStatus, SystemMessage } from '../../../lib';
+import { evaluatePlatformChecks } from '../../../lib/checks/run';
 import { agentsPlatform } from '../../agents/fixtures';
 import { LiteLlm, LiteLlmModel } from '../../../lib/gateway/litellm';
 import { Langfuse } from '../../../lib/observability/langfuse';

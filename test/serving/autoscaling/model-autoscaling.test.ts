@@ -4,12 +4,13 @@ import { Construct } from 'constructs';
 import {
   DEFAULT_PROMETHEUS_URL, ModelAutoscaling, ModelAutoscalingProps,
 } from '../../../lib/serving/autoscaling/model-autoscaling';
-import { IModelEndpoint, ModelWorkloadKind } from '../../../lib/serving/model-endpoint';
+import { IModelEndpoint, ModelTask, ModelWorkloadKind } from '../../../lib/serving/model-endpoint';
 import { expectValidK8sObjects } from '../../k8s-schema';
 import { objects } from '../../util';
 
 /** A served model as the autoscaling layer sees it, without the serving layer behind it. */
 class FakeModel extends Construct implements IModelEndpoint {
+  public readonly task = ModelTask.GENERATE;
   public readonly servedModelName: string;
   public readonly namespace = 'models';
   public readonly serviceName = 'llama';

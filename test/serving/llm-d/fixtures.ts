@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IModelEndpoint, KubernetesComponent, ModelWorkloadKind, PlatformDefinition, PrefixCacheSettings, Stage } from '../../../lib';
+import { IModelEndpoint, KubernetesComponent, ModelTask, ModelWorkloadKind, PlatformDefinition, PrefixCacheSettings, Stage } from '../../../lib';
 import { InferencePool, InferencePoolOptions } from '../../../lib/serving/llm-d';
 import { testDefinition } from '../../util';
 
@@ -18,6 +18,7 @@ export const MODEL_LABELS = { 'agentic-eks.io/model': 'qwen3-32b', 'inference.ne
 
 /** A vLLM model as the routing layer sees it, without any Kubernetes object. */
 export class FakeModel extends Construct implements IModelEndpoint {
+  public readonly task = ModelTask.GENERATE;
   public readonly servedModelName: string;
   public readonly namespace: string;
   public readonly serviceName = 'qwen3-32b';

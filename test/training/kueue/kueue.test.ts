@@ -1,5 +1,6 @@
 
-import { evaluatePlatformChecks, GpuModel, HelmComponent, Kueue, KubernetesComponent, managerConfigYaml, KueueIntegration } from '../../../lib';
+import { GpuModel, HelmComponent, Kueue, KubernetesComponent, managerConfigYaml, KueueIntegration } from '../../../lib';
+import { evaluatePlatformChecks } from '../../../lib/checks/run';
 import { renderHelmComponent } from '../../charts/helm';
 import { chartDefaults, unknownValueKeys } from '../../charts/chart-values';
 import { expectValidK8sObjects, describeWithSchemas } from '../../k8s-schema';
@@ -8,7 +9,7 @@ import { rayJobCrd, trainingPlatform } from '../fixtures';
 import { chartFolder } from '../../charts/helm';
 
 function objectsOf(c: KubernetesComponent): Record<string, unknown>[] {
-  return c.toJson();
+  return c.toJson() as any[];
 }
 
 describe('Kueue', () => {
@@ -127,7 +128,7 @@ describeWithSchemas('training platform (Kueue, FSx, MLflow, KubeRay)', () => {
   const components = platform.definition.components;
 
   test('every emitted object is valid (Kueue objects against the stored CRDs, RayJob against the chart CRD)', () => {
-    const objs = components.filter(KubernetesComponent.isKubernetesComponent).flatMap((c) => c.toJson());
+    const objs = components.filter(KubernetesComponent.isKubernetesComponent).flatMap((c) => c.toJson() as any[]);
     expectValidK8sObjects(objs, rayJobCrd());
   });
 

@@ -7,7 +7,7 @@ describe('MlflowTrackingServer', () => {
     addGeneralPool(platform);
     const m = new MlflowTrackingServer(platform, 'Mlflow', { definition: platform.definition, cluster: platform.cluster, secrets: platform.secrets });
     expect(m.url).toBe('http://mlflow.mlflow.svc:5000');
-    const objs = m.component.toJson();
+    const objs = m.component.toJson() as any[];
     const c = find(objs, 'Deployment', 'mlflow').spec.template.spec.containers[0];
     expect(c.image).toBe('ghcr.io/mlflow/mlflow:v3.15.1-full');
     expect(c.args).toEqual(expect.arrayContaining([

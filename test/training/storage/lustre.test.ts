@@ -19,7 +19,7 @@ describe('LustreFileSystem', () => {
     t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 1018, ToPort: 1023, IpProtocol: 'tcp' });
     t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'fsx-csi-controller-sa' });
     t.hasResource('AWS::FSx::FileSystem', { DeletionPolicy: 'Retain' });
-    const objs = fs.component.toJson();
+    const objs = fs.component.toJson() as any[];
     expect(find(objs, 'PersistentVolumeClaim', 'checkpoints').spec.accessModes).toEqual(['ReadWriteMany']);
     expect(find(objs, 'PersistentVolume', 'lustre-research-checkpoints').spec.csi.driver).toBe('fsx.csi.aws.com');
     void Match;

@@ -6,7 +6,7 @@ import { Team } from '../../../teams/team';
  * written, so Kueue's quota can never drift from it. Undefined when the team has no GPU quota.
  */
 export function teamGpuQuota(team: Team): number | undefined {
-  for (const obj of team.component.toJson()) {
+  for (const obj of team.component._objects()) {
     if (obj.kind !== 'ResourceQuota') continue;
     const hard = ((obj.spec as Record<string, unknown> | undefined)?.hard ?? {}) as Record<string, unknown>;
     const gpus = hard['requests.nvidia.com/gpu'];
