@@ -343,7 +343,7 @@ export function buildExamplePlatform(app: App, delivery: Delivery = Delivery.CDK
       + 'returns, citing them. For the current state of the cluster, ask the ops agent.'),
     model: AgentModel.liteLlm(litellm, 'qwen3-32b', { temperature: 0.2 }),
     tools: [
-      AgentTool.mcp(docsSearch, { tools: [MilvusMcpTools.TEXT_SEARCH, MilvusMcpTools.QUERY, MilvusMcpTools.GET_COLLECTION_INFO] }),
+      AgentTool.mcp(docsSearch, { tools: [MilvusMcpTools.TEXT_SEARCH, MilvusMcpTools.QUERY, MilvusMcpTools.COLLECTION_INFO] }),
       AgentTool.agent(ops),
     ],
     replicas: 2,

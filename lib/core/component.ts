@@ -143,7 +143,7 @@ export class KubernetesComponent extends Chart implements IComponent {
       if (prepared.has(root) && c.toJson === KubernetesComponent.prototype.toJson) {
         out.set(c, c.renderPrepared());
       } else {
-        out.set(c, c._objects());
+        out.set(c, c.toJson() as Record<string, unknown>[]);
         prepared.add(root);
       }
     }

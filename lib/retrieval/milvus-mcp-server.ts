@@ -29,7 +29,7 @@ export class MilvusMcpTools {
   /** Collections of the database. */
   public static readonly LIST_COLLECTIONS = 'milvus_list_collections';
   /** Schema, indexes and properties of a collection. */
-  public static readonly GET_COLLECTION_INFO = 'milvus_get_collection_info';
+  public static readonly COLLECTION_INFO = 'milvus_get_collection_info';
   /** Databases of the instance. */
   public static readonly LIST_DATABASES = 'milvus_list_databases';
   /** Creates a collection (write). */
@@ -48,7 +48,7 @@ export class MilvusMcpTools {
   /** The tools that read and change nothing: the only ones a read-only server declares. */
   public static readonly READ_ONLY: string[] = [
     MilvusMcpTools.TEXT_SEARCH, MilvusMcpTools.TEXT_SIMILARITY_SEARCH, MilvusMcpTools.VECTOR_SEARCH, MilvusMcpTools.HYBRID_SEARCH,
-    MilvusMcpTools.QUERY, MilvusMcpTools.LIST_COLLECTIONS, MilvusMcpTools.GET_COLLECTION_INFO, MilvusMcpTools.LIST_DATABASES,
+    MilvusMcpTools.QUERY, MilvusMcpTools.LIST_COLLECTIONS, MilvusMcpTools.COLLECTION_INFO, MilvusMcpTools.LIST_DATABASES,
   ];
 
   /** The tools that return documents: search and query (an agent evaluation's retrieved contexts). */

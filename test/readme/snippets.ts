@@ -50,6 +50,7 @@ declare const llama8b: import('agentic-eks').VllmModel;
 declare const llama8bFp8: import('agentic-eks').VllmModel;
 declare const teamA: import('agentic-eks').Team;
 declare const research: import('agentic-eks').Team;
+declare const rag: import('agentic-eks').Agent;
 declare const langfuse: import('agentic-eks').Langfuse;
 declare const litellm: import('agentic-eks').LiteLlm;
 declare const models: import('agentic-eks').LiteLlmModel[];

@@ -312,7 +312,7 @@ describe('RagasEvaluation of an agent', () => {
     });
     const rag = platform.agents.addAgent('Rag', {
       name: 'rag', description: 'rag', systemMessage: SystemMessage.inline('rag'), model: AgentModel.liteLlm(litellm, 'claude-sonnet'),
-      tools: [AgentTool.mcp(search, { tools: [MilvusMcpTools.TEXT_SEARCH, MilvusMcpTools.QUERY, MilvusMcpTools.GET_COLLECTION_INFO] }), AgentTool.agent(ops)],
+      tools: [AgentTool.mcp(search, { tools: [MilvusMcpTools.TEXT_SEARCH, MilvusMcpTools.QUERY, MilvusMcpTools.COLLECTION_INFO] }), AgentTool.agent(ops)],
     });
     const langfuse = platform.observability.langfuse!;
     return { platform, litellm, langfuse, search, ops, rag };
@@ -364,7 +364,7 @@ describe('RagasEvaluation of an agent', () => {
     });
     const explicit = platform.observability.addEvaluation('B', {
       ...BASE, name: 'b', langfuseHost: undefined, langfuseKeys: undefined, langfuse, judge: { litellm, model: 'claude-sonnet' }, agent: rag,
-      contextTools: [MilvusMcpTools.GET_COLLECTION_INFO],
+      contextTools: [MilvusMcpTools.COLLECTION_INFO],
     });
     rag.addTool(AgentTool.mcp(other, { tools: [MilvusMcpTools.HYBRID_SEARCH] }));
 
