@@ -674,3 +674,19 @@ export function migProfilesOf(gpu: GpuModel): Readonly<Record<string, number>> |
   const row = MIG_PROFILE_TABLE.find(([m]) => sameModel(m, gpu));
   return row === undefined ? undefined : { ...row[1] };
 }
+
+/** The GPU catalog as a class (every CDK language): instance types by selection, MIG profiles by GPU. */
+export class GpuCatalog {
+  /** The catalog's GPU instance types that match a selection (GPU models, families, sizes, memory). */
+  public static select(selection: GpuSelection): GpuInstanceType[] {
+    return selectGpuInstanceTypes(selection);
+  }
+
+  /** The MIG profiles a GPU offers and how many of each fit on one GPU; undefined when it has no MIG. */
+  public static migProfilesOf(gpu: GpuModel): { [profile: string]: number } | undefined {
+    const profiles = migProfilesOf(gpu);
+    return profiles === undefined ? undefined : { ...profiles };
+  }
+
+  private constructor() {}
+}

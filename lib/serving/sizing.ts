@@ -473,3 +473,21 @@ export function describeModelLayout(request: GivenLayoutRequest): ModelLayout {
     `'tensorParallelSize' (${tp}) must use every GPU of ${type.name} (${type.gpuCount}) when 'pipelineParallelSize' (${pp}) spans nodes`);
   return toLayout(req, evaluate(req, type, tp, pp), { runnersUp: [], rejected: [] }, true);
 }
+
+/**
+ * The sizing decision of `serving.addModel()` as a class (every CDK language): the cheapest layout of a model on
+ * candidate instance types, or the evaluation of a given layout.
+ */
+export class ModelSizing {
+  /** The cheapest layout (instance type, tensor and pipeline parallelism, replicas) that holds the request. */
+  public static size(request: SizingRequest): ModelLayout {
+    return sizeModel(request);
+  }
+
+  /** Evaluates a given layout (a model whose `tensorParallelSize` is set): KV-cache tokens, concurrency, cost. */
+  public static describe(request: GivenLayoutRequest): ModelLayout {
+    return describeModelLayout(request);
+  }
+
+  private constructor() {}
+}

@@ -140,6 +140,9 @@ function quantity(size: Size): string {
  * memory-backed /dev/shm, and probe /health (liveness) and /v1/models (readiness, startup).
  */
 export class VllmModel extends Construct implements IModelEndpoint {
+  /** Port vLLM serves its OpenAI-compatible API on (container and Service). */
+  public static readonly PORT = VLLM_PORT;
+
   public readonly servedModelName: string;
   public readonly namespace: string;
   public readonly serviceName: string;

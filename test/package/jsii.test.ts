@@ -109,7 +109,7 @@ describe('jsii: the assembly, the Python package and docs/API.md', () => {
     expect(fqns).toEqual(expect.arrayContaining([
       'agentic-eks.PlatformStack', 'agentic-eks.PlatformApp', 'agentic-eks.GpuLayer', 'agentic-eks.ServingLayer',
       'agentic-eks.GatewayLayer', 'agentic-eks.AgentsLayer', 'agentic-eks.RetrievalLayer', 'agentic-eks.TeamsLayer',
-      'agentic-eks.PlatformChecks', 'agentic-eks.Prerequisites', 'agentic-eks.Cpu',
+      'agentic-eks.PlatformChecks', 'agentic-eks.Prerequisites', 'agentic-eks.ModelSizing', 'agentic-eks.GpuCatalog', 'agentic-eks.Cpu',
     ]));
     // The check engine stays internal.
     expect(fqns).not.toContain('agentic-eks.ClusterModel');
