@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Langfuse, LangfuseOptions } from './langfuse/langfuse';
-import { AlertKind, PlatformAlerts, PlatformComponentKind } from './metrics/alerts';
+import { AlertKind, IPlatformComponents, PlatformAlerts, PlatformComponentKind } from './metrics/alerts';
 import { GrafanaDashboards } from './metrics/dashboards';
 import { PROMETHEUS_STACK_RELEASE, PrometheusStack } from './metrics/prometheus-stack';
 import { MONITORING_NAMESPACE } from './prometheus-operator-crds';
@@ -112,15 +112,19 @@ export class ObservabilityLayer extends Construct {
       acknowledgeNagFindings(identity, NagFindingRule.MANAGED_POLICIES,
         'AmazonPrometheusRemoteWriteAccess (aps:RemoteWrite) is the policy AWS documents for Prometheus remote write');
     }
-    const components = [PlatformComponentKind.KARPENTER];
-    if (this.props.gpu.nodePools.length > 0) components.push(PlatformComponentKind.GPU);
-    if (this.props.serving.modelList.length > 0) components.push(PlatformComponentKind.VLLM);
+    // What the platform runs is asked when the manifests are rendered: pools and models added after monitoring count.
+    const running = (): PlatformComponentKind[] => [
+      PlatformComponentKind.KARPENTER,
+      ...(this.props.gpu.nodePools.length > 0 ? [PlatformComponentKind.GPU] : []),
+      ...(this.props.serving.modelList.length > 0 ? [PlatformComponentKind.VLLM] : []),
+    ];
+    const components: IPlatformComponents = { runningComponents: running };
     const alerts = new PlatformAlerts(definition, 'PlatformAlerts', {
       components, alerts: options.alerts, ttftSloSeconds: options.ttftSloSeconds, idleGpuCostPerHourUsd: options.gpuPricePerHourUsd,
     });
     alerts.addDependency(this._prometheus);
     const dashboards = new GrafanaDashboards(definition, 'GrafanaDashboards', {
-      components: components.filter((c) => c !== PlatformComponentKind.KARPENTER), gpuPricePerHourUsd: options.gpuPricePerHourUsd,
+      components: { runningComponents: () => running().filter((c) => c !== PlatformComponentKind.KARPENTER) }, gpuPricePerHourUsd: options.gpuPricePerHourUsd,
     });
     dashboards.addDependency(this._prometheus);
     return this._prometheus;

@@ -13,6 +13,11 @@ function source(c: IComponent): string {
   for (const o of k.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject)) {
     kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
   }
+  // objects rendered late (NetworkPolicies from the flows, Namespaces, dashboards of what the platform runs)
+  for (const o of k._lateJson()) {
+    const kind = String(o.kind);
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
   const list = [...kinds.entries()].map(([kind, n]) => `${n} ${kind}`).join(', ');
   return `manifests in \`${c.componentName}/\` (${list || 'empty'})`;
 }

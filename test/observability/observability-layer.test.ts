@@ -26,6 +26,25 @@ describe('ObservabilityLayer', () => {
     expect(names).toEqual(expect.arrayContaining(['kube-prometheus-stack', 'platform-alerts', 'grafana-dashboards']));
   });
 
+  test('alerts and dashboards follow what the platform runs when it renders: pools and models added after monitoring count', () => {
+    // GIVEN monitoring added first, on a platform without GPU pools or models
+    const platform = testPlatform();
+    platform.observability.addMonitoring();
+    const alertNames = () => objects(componentNamed(platform, 'platform-alerts')).flatMap((o: any) => o.spec.groups.map((g: any) => g.name));
+    const dashboards = () => objects(componentNamed(platform, 'grafana-dashboards')).map((o: any) => o.metadata.name);
+    expect(alertNames()).toEqual(['agentic-eks.karpenter']);
+    expect(dashboards()).toEqual([]);
+
+    // WHEN a GPU pool and a model are added afterwards
+    const pool = platform.gpu.addNodePool('l40s', { gpus: [GpuModel.L40S], limits: { gpus: 8 } });
+    platform.serving.addModel('Llama', { name: 'llama', spec: ModelSpec.LLAMA_3_1_8B, pools: [pool] });
+
+    // THEN their alerts and dashboards are rendered
+    expect(alertNames()).toEqual(['agentic-eks.gpu', 'agentic-eks.vllm', 'agentic-eks.karpenter']);
+    expect(dashboards()).toEqual(['agentic-eks-gpu-fleet', 'agentic-eks-model-serving', 'agentic-eks-tokens']);
+    expect(find(objects(componentNamed(platform, 'grafana-dashboards')), 'ConfigMap', 'agentic-eks-tokens').metadata.labels).toEqual({ grafana_dashboard: '1' });
+  });
+
   test('AMP remote write: SigV4 in the values and a Pod Identity role for the Prometheus ServiceAccount', () => {
     const platform = testPlatform();
     const url = 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-123/api/v1/remote_write';

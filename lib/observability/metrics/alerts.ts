@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/prometheus-prometheusrule-monitoring.coreos.com';
 import { KubernetesComponent, Stage } from '../../core/component';
@@ -48,9 +48,19 @@ export enum AlertKind {
 }
 
 /** Properties of {@link PlatformAlerts}. */
+/** Tells, when the manifests are rendered, what the platform runs (pools and models added after monitoring count). */
+export interface IPlatformComponents {
+  /** What the platform runs now. */
+  runningComponents(): PlatformComponentKind[];
+}
+
+/** Props of {@link PlatformAlerts}. */
 export interface PlatformAlertsProps {
-  /** What the platform runs; alerts for anything else are refused. */
-  readonly components: PlatformComponentKind[];
+  /**
+   * What the platform runs; alerts for anything else are refused. Either a list, or a source asked when the manifests
+   * are rendered (then the alert checks run at synth, on what the platform runs by then).
+   */
+  readonly components: PlatformComponentKind[] | IPlatformComponents;
   /** The alerts to emit. @default - every alert whose component the platform runs */
   readonly alerts?: AlertKind[];
   /** Time-to-first-token SLO (p95), in seconds. @default 2 */
@@ -184,12 +194,9 @@ const COMPONENT_ORDER = Object.values(PlatformComponentKind);
  * When no alert applies, no PrometheusRule is emitted.
  */
 export class PlatformAlerts extends KubernetesComponent {
-  /** The alerts emitted, in group order. */
-  public readonly alerts: AlertKind[];
-  /** The PromQL of each emitted alert, in group order, for documentation. */
-  public readonly expressions: AlertExpression[];
-  /** The PrometheusRule, absent when no alert applies. */
+  /** The PrometheusRule; absent when no alert applies (with a components list; always present with a source). */
   public readonly rule?: ApiObject;
+  private readonly build: () => { ordered: AlertKind[]; groups: PrometheusRuleSpecGroups[]; all: Record<AlertKind, AlertTemplate> };
 
   constructor(scope: Construct, id: string, props: PlatformAlertsProps) {
     super(scope, id, {
@@ -216,9 +223,36 @@ export class PlatformAlerts extends KubernetesComponent {
       );
     }
     const all = templates({ ttftSloSeconds, gpuMemoryFullRatio, idleGpuCostPerHourUsd: props.idleGpuCostPerHourUsd });
-    const runs = new Set(props.components);
+    const source = props.components;
+    const late = !Array.isArray(source);
+    this.build = () => buildGroups(all, late ? (source as IPlatformComponents).runningComponents() : source as PlatformComponentKind[], props.alerts);
+    const eager = late ? undefined : this.build();
+    if (late || eager!.groups.length > 0) {
+      this.rule = new PrometheusRule(this, 'Resource', {
+        metadata: { name: 'platform-alerts', namespace: MONITORING_NAMESPACE, labels: { release: PROMETHEUS_STACK_RELEASE } },
+        spec: { groups: late ? Lazy.any({ produce: () => this.build().groups }) as unknown as PrometheusRuleSpecGroups[] : eager!.groups },
+      });
+    }
+  }
+
+  /** The alerts emitted, in group order. */
+  public get alerts(): AlertKind[] {
+    return this.build().ordered;
+  }
+
+  /** The PromQL of each emitted alert, in group order, for documentation. */
+  public get expressions(): AlertExpression[] {
+    const { ordered, all } = this.build();
+    return ordered.map((a) => ({ alert: a, expr: all[a].expr }));
+  }
+}
+
+function buildGroups(all: Record<AlertKind, AlertTemplate>, components: PlatformComponentKind[], alerts: AlertKind[] | undefined):
+{ ordered: AlertKind[]; groups: PrometheusRuleSpecGroups[]; all: Record<AlertKind, AlertTemplate> } {
+  {
+    const runs = new Set(components);
     const runsList = COMPONENT_ORDER.filter((c) => runs.has(c));
-    const requested = props.alerts ?? Object.values(AlertKind).filter((a) => runs.has(all[a].component));
+    const requested = alerts ?? Object.values(AlertKind).filter((a) => runs.has(all[a].component));
     for (const alert of requested) {
       const needs = all[alert].component;
       check(
@@ -247,14 +281,7 @@ export class PlatformAlerts extends KubernetesComponent {
         }),
       });
     }
-    this.alerts = ordered;
-    this.expressions = ordered.map((a) => ({ alert: a, expr: all[a].expr }));
-    if (groups.length > 0) {
-      this.rule = new PrometheusRule(this, 'Resource', {
-        metadata: { name: 'platform-alerts', namespace: MONITORING_NAMESPACE, labels: { release: PROMETHEUS_STACK_RELEASE } },
-        spec: { groups },
-      });
-    }
+    return { ordered, groups, all };
   }
 }
 

@@ -1,9 +1,9 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubernetesComponent, Stage } from '../../core/component';
 import { check, isToken } from '../../core/validation';
 import { MONITORING_NAMESPACE } from '../prometheus-operator-crds';
-import { PlatformComponentKind } from './alerts';
+import { IPlatformComponents, PlatformComponentKind } from './alerts';
 import { GRAFANA_DASHBOARD_LABEL } from './prometheus-stack';
 
 /** One panel of a generated dashboard: its title and PromQL (the README lists them). */
@@ -30,9 +30,10 @@ export interface GeneratedDashboard {
 export interface GrafanaDashboardsProps {
   /**
    * What the platform runs: GPU gives the GPU fleet dashboard; VLLM the model serving and the tokens dashboards.
+   * Either a list, or a source asked when the manifests are rendered (pools and models added later count).
    * @default - GPU and VLLM
    */
-  readonly components?: PlatformComponentKind[];
+  readonly components?: PlatformComponentKind[] | IPlatformComponents;
   /**
    * Price of one GPU-hour in USD; the GPU fleet dashboard then shows what idle GPUs cost per hour.
    * @default - the panel shows the number of idle GPUs
@@ -140,8 +141,7 @@ function dashboardModel(uid: string, title: string, specs: PanelSpec[]): Record<
  * model. LiteLLM spend is left out: its Prometheus metrics are an Enterprise feature with unverified names.
  */
 export class GrafanaDashboards extends KubernetesComponent {
-  /** The dashboards emitted. */
-  public readonly dashboards: GeneratedDashboard[];
+  private readonly build: () => GeneratedDashboard[];
 
   constructor(scope: Construct, id: string, props: GrafanaDashboardsProps = {}) {
     super(scope, id, {
@@ -154,22 +154,36 @@ export class GrafanaDashboards extends KubernetesComponent {
     if (price !== undefined && !isToken(price)) {
       check(price > 0, `'gpuPricePerHourUsd' (${price}) must be greater than zero`);
     }
-    const runs = new Set(props.components ?? [PlatformComponentKind.GPU, PlatformComponentKind.VLLM]);
-    const wanted: [string, string, PanelSpec[]][] = [];
-    if (runs.has(PlatformComponentKind.GPU)) wanted.push(['agentic-eks-gpu-fleet', 'GPU fleet', gpuFleetPanels(price)]);
-    if (runs.has(PlatformComponentKind.VLLM)) {
-      wanted.push(['agentic-eks-model-serving', 'Model serving', MODEL_SERVING_PANELS]);
-      wanted.push(['agentic-eks-tokens', 'Gateway and tokens', TOKENS_PANELS]);
-    }
-    this.dashboards = wanted.map(([uid, title, specs]) => {
-      const json = JSON.stringify(dashboardModel(uid, title, specs), undefined, 2);
-      new ApiObject(this, uid, {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: uid, namespace: MONITORING_NAMESPACE, labels: { [GRAFANA_DASHBOARD_LABEL.key]: GRAFANA_DASHBOARD_LABEL.value } },
-        data: { [`${uid}.json`]: json },
-      });
-      return { uid, title, json, panels: specs.map((p) => ({ title: p.title, expr: p.expr })) };
+    const source = props.components ?? [PlatformComponentKind.GPU, PlatformComponentKind.VLLM];
+    const late = !Array.isArray(source);
+    this.build = () => {
+      const runs = new Set(late ? (source as IPlatformComponents).runningComponents() : source as PlatformComponentKind[]);
+      const wanted: [string, string, PanelSpec[]][] = [];
+      if (runs.has(PlatformComponentKind.GPU)) wanted.push(['agentic-eks-gpu-fleet', 'GPU fleet', gpuFleetPanels(price)]);
+      if (runs.has(PlatformComponentKind.VLLM)) {
+        wanted.push(['agentic-eks-model-serving', 'Model serving', MODEL_SERVING_PANELS]);
+        wanted.push(['agentic-eks-tokens', 'Gateway and tokens', TOKENS_PANELS]);
+      }
+      return wanted.map(([uid, title, specs]) => ({
+        uid, title, json: JSON.stringify(dashboardModel(uid, title, specs), undefined, 2), panels: specs.map((p) => ({ title: p.title, expr: p.expr })),
+      }));
+    };
+    const configMap = (d: GeneratedDashboard): Record<string, unknown> => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      // keys in the order cdk8s writes an ApiObject's metadata (sorted)
+      metadata: { labels: { [GRAFANA_DASHBOARD_LABEL.key]: GRAFANA_DASHBOARD_LABEL.value }, name: d.uid, namespace: MONITORING_NAMESPACE },
+      data: { [`${d.uid}.json`]: d.json },
     });
+    if (late) {
+      this._addLateObjects(() => this.build().map(configMap));
+    } else {
+      for (const d of this.build()) new ApiObject(this, d.uid, configMap(d) as unknown as ApiObjectProps);
+    }
+  }
+
+  /** The dashboards emitted. */
+  public get dashboards(): GeneratedDashboard[] {
+    return this.build();
   }
 }
