@@ -210,8 +210,12 @@ project.addFields({
   stability: 'experimental',
   jsii: {
     outdir: 'dist-pkg',
+    // Names a registry release would use; nothing is published from here (see the README's release notes).
     targets: {
       python: { distName: 'agentic-eks', module: 'agentic_eks' },
+      java: { package: 'io.github.agenticeks', maven: { groupId: 'io.github.agentic-eks', artifactId: 'agentic-eks' } },
+      dotnet: { namespace: 'AgenticEks', packageId: 'AgenticEks' },
+      go: { moduleName: 'github.com/agentic-eks/agentic-eks-go' },
     },
     tsc: { outDir: 'dist-lib', rootDir: '.' },
     tsconfig: LIB_TSCONFIG,
@@ -227,6 +231,10 @@ project.package.setScript('prepare', COMPILE_LIB);
 project.addTask('package:python', {
   description: 'Generate the Python package from the jsii assembly into dist-pkg/python (code only, no wheel).',
   exec: 'jsii-pacmak --code-only --target python --outdir dist-pkg',
+});
+project.addTask('package:bindings', {
+  description: 'Generate the Python, Java, .NET and Go bindings from the jsii assembly into dist-pkg/ (code only).',
+  exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist-pkg',
 });
 project.addTask('docgen', {
   description: 'Regenerate docs/API.md from the jsii assembly (run `npm run compile` first).',

@@ -100,7 +100,7 @@ describe('jsii: the assembly, the Python package and docs/API.md', () => {
   test('builds the assembly with 0 errors', () => {
     expect(jsiiOutput).toMatch(/Errors: 0 \|/);
     expect([assembly.name, assembly.version]).toEqual(['agentic-eks', '0.1.0']);
-    expect(Object.keys(assembly.targets).sort()).toEqual(['js', 'python']);
+    expect(Object.keys(assembly.targets).sort()).toEqual(['dotnet', 'go', 'java', 'js', 'python']);
   });
 
   test('the public API is in it: layers, constructs, the class homes of the checks and the sizing', () => {
@@ -140,9 +140,9 @@ describe('jsii: the assembly, the Python package and docs/API.md', () => {
     expect(found.sort()).toEqual([...FREE_FORM_JSON].sort());
   });
 
-  test('jsii-pacmak generates the Python package (code only)', () => {
+  test('jsii-pacmak generates the Python package and the Java, .NET and Go bindings (code only)', () => {
     // WHEN
-    run(path.join(BIN, 'jsii-pacmak'), ['--code-only', '--target', 'python', '--outdir', 'dist-pkg'], work);
+    run(path.join(BIN, 'jsii-pacmak'), ['--code-only', '--target', 'python', '--target', 'java', '--target', 'dotnet', '--target', 'go', '--outdir', 'dist-pkg'], work);
     // THEN the module, its setup and the embedded assembly are there, and the module is valid Python
     const python = path.join(work, 'dist-pkg', 'python');
     const init = path.join(python, 'src', 'agentic_eks', '__init__.py');
@@ -151,6 +151,11 @@ describe('jsii: the assembly, the Python package and docs/API.md', () => {
     expect(fs.readFileSync(path.join(python, 'setup.py'), 'utf-8')).toContain('"name": "agentic-eks"');
     expect(fs.existsSync(path.join(python, 'src', 'agentic_eks', '_jsii', 'agentic-eks@0.1.0.jsii.tgz'))).toBe(true);
     run('python3', ['-m', 'py_compile', init], work);
+    // AND the other languages' sources (not compiled here: their toolchains and the CDK's packages are out of reach)
+    const java = path.join(work, 'dist-pkg', 'java', 'src', 'main', 'java', 'io', 'github', 'agenticeks');
+    expect(fs.readFileSync(path.join(java, 'PlatformStack.java'), 'utf-8')).toContain('public class PlatformStack extends software.amazon.awscdk.Stack');
+    expect(fs.readdirSync(path.join(work, 'dist-pkg', 'dotnet', 'AgenticEks'))).toContain('AgenticEks.csproj');
+    expect(fs.readFileSync(path.join(work, 'dist-pkg', 'go', 'agenticeks', 'go.mod'), 'utf-8')).toMatch(/^module github\.com\/agentic-eks\/agentic-eks-go\/agenticeks$/m);
   }, 300_000);
 
   test('docs/API.md is what jsii-docgen generates from the assembly', () => {
