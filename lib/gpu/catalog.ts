@@ -601,6 +601,8 @@ function describeSelection(selection: GpuSelection): string {
  * Resolves a selection to catalog instance types, cheapest first (ties by name). Throws a
  * {@link PlatformValidationError} when nothing is selected, for a family or instance type the catalog does not
  * carry, and when no type satisfies the combination.
+ * Internal: package users call it as {@link GpuCatalog} (every CDK language).
+ * @internal
  */
 export function selectGpuInstanceTypes(selection: GpuSelection): GpuInstanceType[] {
   const gpus = selection.gpus ?? [];
@@ -669,6 +671,8 @@ const MIG_PROFILE_TABLE: ReadonlyArray<readonly [GpuModel, Readonly<Record<strin
 /**
  * The MIG profiles of a GPU model with the most instances of each one GPU holds, or undefined when the catalog has no
  * profile table for it (see {@link MIG_PROFILES}).
+ * Internal: package users call it as {@link GpuCatalog} (every CDK language).
+ * @internal
  */
 export function migProfilesOf(gpu: GpuModel): Readonly<Record<string, number>> | undefined {
   const row = MIG_PROFILE_TABLE.find(([m]) => sameModel(m, gpu));

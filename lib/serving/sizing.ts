@@ -95,7 +95,7 @@ export interface SizingRequest extends ServingDemand {
   readonly multiNodeCandidates?: GpuInstanceType[];
 }
 
-/** A layout chosen by hand (e.g. a model's `tensorParallelSize`), to evaluate with {@link describeModelLayout}. */
+/** A layout chosen by hand (e.g. a model's `tensorParallelSize`), to evaluate with {@link ModelSizing.describe}. */
 export interface GivenLayoutRequest extends ServingDemand {
   /** Instance type of every node. */
   readonly instanceType: GpuInstanceType;
@@ -152,7 +152,7 @@ export interface ModelLayout {
   readonly kvBytesAvailable: number;
   /**
    * Sequences of `contextLength` tokens that fit in the KV cache at once (at least the requested concurrency when the
-   * layout was chosen by {@link sizeModel}).
+   * layout was chosen by {@link ModelSizing.size}).
    */
   readonly maxConcurrentSequencesAtContext: number;
   /** Tokens the KV cache of one replica holds (what vLLM logs as "GPU KV cache size"). */
@@ -164,14 +164,14 @@ export interface ModelLayout {
   /**
    * The next cheapest layouts that also fit, cheapest first (at most 3, one per GPU model x TP x PP: the same shape on
    * a larger instance holds the same KV cache at a higher price): what the choice won against. Empty for a layout
-   * given by {@link describeModelLayout}.
+   * given by {@link ModelSizing.describe}.
    */
   readonly runnersUp: LayoutOption[];
   /**
    * Layouts that cost no more than the chosen one but do not hold the request, the closest in price first (at most 3:
    * the cheapest of each GPU model x TP x PP, and of those the one holding the most per instance type and node count):
    * why no cheaper layout won. Empty for a layout given by
-   * {@link describeModelLayout}.
+   * {@link ModelSizing.describe}.
    */
   readonly rejected: LayoutOption[];
 }
@@ -422,6 +422,8 @@ function toLayout(
  *
  * Throws a {@link PlatformValidationError} for invalid input and when no layout fits, saying what was needed and what
  * the largest option offers.
+ * Internal: package users call it as {@link ModelSizing} (every CDK language).
+ * @internal
  */
 export function sizeModel(request: SizingRequest): ModelLayout {
   const req = resolve(request, request.maxTensorParallel);
@@ -454,10 +456,12 @@ export function sizeModel(request: SizingRequest): ModelLayout {
 }
 
 /**
- * Evaluates a layout chosen by hand (a model's `tensorParallelSize`) with the memory accounting of {@link sizeModel}:
+ * Evaluates a layout chosen by hand (a model's `tensorParallelSize`) with the memory accounting of {@link ModelSizing.size}:
  * KV-cache tokens, the sequences of `contextLength` it holds (possibly fewer than `concurrency`), its hourly price.
  * The layout has no runners-up. Throws a {@link PlatformValidationError} for invalid input or a TP / PP the instance
  * type cannot run.
+ * Internal: package users call it as {@link ModelSizing} (every CDK language).
+ * @internal
  */
 export function describeModelLayout(request: GivenLayoutRequest): ModelLayout {
   const req = resolve(request);
