@@ -268,6 +268,11 @@ function byGpuPrice(types: GpuInstanceType[]): GpuInstanceType[] {
  * ({@link data}), a one-screen summary for the console ({@link summary}).
  */
 export class PlatformReport {
+  /** File name of the report for people, beside the GitOps rendering's `README.md` (`REPORT.md`). */
+  public static readonly MARKDOWN_FILE = REPORT_MARKDOWN_FILE;
+  /** File name of the machine-readable report (`report.json`). */
+  public static readonly JSON_FILE = REPORT_JSON_FILE;
+
   /** Builds the report of `definition` as it stands (call it after the last model, pool, team or fine-tune). */
   public static of(definition: PlatformDefinition): PlatformReport {
     return new PlatformReport(definition);

@@ -45,7 +45,7 @@ export const CONSUMER_TSCONFIG = {
 /** The consumer's app: `node build/app.js <outdir>` writes `<outdir>/cdk.out` and `<outdir>/dist`. */
 export const CONSUMER_APP = `import * as path from 'path';
 import { App, Duration, Size } from 'aws-cdk-lib';
-import { Cpu, GpuModel, ModelSpec, PlatformStack, REPORT_JSON_FILE, REPORT_MARKDOWN_FILE } from 'agentic-eks';
+import { Cpu, GpuModel, ModelSpec, PlatformReport, PlatformStack } from 'agentic-eks';
 
 const outdir = process.argv[2] ?? '.';
 const app = new App({ outdir: path.join(outdir, 'cdk.out') });
@@ -79,7 +79,7 @@ const files = platform.writeGitOps(path.join(outdir, 'dist'));
 console.log(JSON.stringify({
   stacks: assembly.stacks.map((s) => s.stackName),
   gitOpsFiles: files.length,
-  reports: [REPORT_MARKDOWN_FILE, REPORT_JSON_FILE].filter((f) => files.includes(f)),
+  reports: [PlatformReport.MARKDOWN_FILE, PlatformReport.JSON_FILE].filter((f) => files.includes(f)),
 }));
 `;
 
