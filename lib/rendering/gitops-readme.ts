@@ -4,19 +4,20 @@ import { Prerequisite, computePrerequisites, renderPrerequisites } from '../chec
 import { HelmComponent, IComponent, KubernetesComponent, Stage, syncWave } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
 
-function source(c: IComponent): string {
+function source(c: IComponent, rendered?: ReadonlyMap<string, Record<string, unknown>[]>): string {
   if (HelmComponent.isHelmComponent(c)) {
     return `Helm chart \`${c.chart.chart}\` ${c.chart.version} from \`${c.chart.repository}\``;
   }
   const k = c as KubernetesComponent;
   const kinds = new Map<string, number>();
-  for (const o of k.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject)) {
-    kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
-  }
-  // objects rendered late (NetworkPolicies from the flows, Namespaces, dashboards of what the platform runs)
-  for (const o of k._lateJson()) {
-    const kind = String(o.kind);
-    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  const count = (kind: string): void => { kinds.set(kind, (kinds.get(kind) ?? 0) + 1); };
+  const objects = rendered?.get(c.componentName);
+  if (objects !== undefined) {
+    // what the rendering wrote, late objects included (NetworkPolicies from the flows, Namespaces, dashboards)
+    for (const o of objects) count(String(o.kind));
+  } else {
+    for (const o of k.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject)) count(o.kind);
+    for (const o of k._lateJson()) count(String(o.kind));
   }
   const list = [...kinds.entries()].map(([kind, n]) => `${n} ${kind}`).join(', ');
   return `manifests in \`${c.componentName}/\` (${list || 'empty'})`;
@@ -50,10 +51,11 @@ export function renderMermaid(components: IComponent[]): string {
 /** Generates `dist/README.md`: what each folder holds, the order Argo CD applies it in, and the diagram. */
 export function renderGitOpsReadme(
   definition: PlatformDefinition, options: ResolvedGitOpsOptions, prerequisites: Prerequisite[] = computePrerequisites(definition),
+  rendered?: ReadonlyMap<string, Record<string, unknown>[]>,
 ): string {
   const components = definition.components;
   const rows = components.map((c, i) =>
-    `| ${i + 1} | ${syncWave(c.stage)} | \`${HelmComponent.isHelmComponent(c) ? 'apps/' : c.componentName + '/'}\` | ${c.componentName} | ${(c as { readonly namespace?: string }).namespace ?? '(cluster-scoped)'} | ${c.description} | ${source(c)} |`,
+    `| ${i + 1} | ${syncWave(c.stage)} | \`${HelmComponent.isHelmComponent(c) ? 'apps/' : c.componentName + '/'}\` | ${c.componentName} | ${(c as { readonly namespace?: string }).namespace ?? '(cluster-scoped)'} | ${c.description} | ${source(c, rendered)} |`,
   );
   return [
     `# GitOps rendering of platform \`${definition.clusterName}\``,
