@@ -177,14 +177,6 @@ export class KubernetesComponent extends Chart implements IComponent {
     return [...super.toJson(), ...this.lateJson()];
   }
 
-  /**
-   * The objects added with {@link _addLateObjects}, rendered now.
-   * @internal
-   */
-  public _lateJson(): Record<string, unknown>[] {
-    return this.lateJson();
-  }
-
   private lateJson(): Record<string, unknown>[] {
     return this._lateObjects.flatMap((produce) => produce());
   }

@@ -688,8 +688,7 @@ export class GpuCatalog {
 
   /** The MIG profiles a GPU offers and how many of each fit on one GPU; undefined when it has no MIG. */
   public static migProfilesOf(gpu: GpuModel): { [profile: string]: number } | undefined {
-    const profiles = migProfilesOf(gpu);
-    return profiles === undefined ? undefined : { ...profiles };
+    return migProfilesOf(gpu);
   }
 
   private constructor() {}

@@ -1,23 +1,17 @@
-import { ApiObject } from 'cdk8s';
 import { ResolvedGitOpsOptions } from './gitops-options';
 import { Prerequisite, computePrerequisites, renderPrerequisites } from '../checks/prerequisites';
-import { HelmComponent, IComponent, KubernetesComponent, Stage, syncWave } from '../core/component';
+import { HelmComponent, IComponent, Stage, syncWave } from '../core/component';
 import { PlatformDefinition } from '../core/platform-definition';
 
-function source(c: IComponent, rendered?: ReadonlyMap<string, Record<string, unknown>[]>): string {
+function source(c: IComponent, rendered: ReadonlyMap<string, Record<string, unknown>[]>): string {
   if (HelmComponent.isHelmComponent(c)) {
     return `Helm chart \`${c.chart.chart}\` ${c.chart.version} from \`${c.chart.repository}\``;
   }
-  const k = c as KubernetesComponent;
   const kinds = new Map<string, number>();
-  const count = (kind: string): void => { kinds.set(kind, (kinds.get(kind) ?? 0) + 1); };
-  const objects = rendered?.get(c.componentName);
-  if (objects !== undefined) {
-    // what the rendering wrote, late objects included (NetworkPolicies from the flows, Namespaces, dashboards)
-    for (const o of objects) count(String(o.kind));
-  } else {
-    for (const o of k.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject)) count(o.kind);
-    for (const o of k._lateJson()) count(String(o.kind));
+  // what the rendering wrote, late objects included (NetworkPolicies from the flows, Namespaces, dashboards)
+  for (const o of rendered.get(c.componentName) ?? []) {
+    const kind = String(o.kind);
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   const list = [...kinds.entries()].map(([kind, n]) => `${n} ${kind}`).join(', ');
   return `manifests in \`${c.componentName}/\` (${list || 'empty'})`;
@@ -48,10 +42,13 @@ export function renderMermaid(components: IComponent[]): string {
   return lines.join('\n');
 }
 
-/** Generates `dist/README.md`: what each folder holds, the order Argo CD applies it in, and the diagram. */
+/**
+ * Generates `dist/README.md`: what each folder holds (counted from `rendered`, each folder's objects as written), the
+ * order Argo CD applies it in, and the diagram.
+ */
 export function renderGitOpsReadme(
-  definition: PlatformDefinition, options: ResolvedGitOpsOptions, prerequisites: Prerequisite[] = computePrerequisites(definition),
-  rendered?: ReadonlyMap<string, Record<string, unknown>[]>,
+  definition: PlatformDefinition, options: ResolvedGitOpsOptions, rendered: ReadonlyMap<string, Record<string, unknown>[]>,
+  prerequisites: Prerequisite[] = computePrerequisites(definition),
 ): string {
   const components = definition.components;
   const rows = components.map((c, i) =>

@@ -128,7 +128,7 @@ export class GitOpsRendering {
     const folders = GitOpsRendering.foldersOf(definition, gitOps, model);
     const prerequisites = computePrerequisites(definition, model);
     const last: RenderedFile[] = [
-      { path: 'README.md', content: renderGitOpsReadme(definition, options, prerequisites, new Map(folders.map((f) => [f.folder, f.objects]))) },
+      { path: 'README.md', content: renderGitOpsReadme(definition, options, new Map(folders.map((f) => [f.folder, f.objects])), prerequisites) },
       { path: PREREQUISITES_FILE, content: `${JSON.stringify(prerequisites, undefined, 2)}\n` },
     ];
     const report = PlatformReport.of(definition);

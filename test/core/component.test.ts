@@ -115,6 +115,18 @@ describe('KubernetesComponent', () => {
       expect(a.dependencies).toEqual([b]);
     });
 
+    test('addDependency refuses a construct that is not a component (cdk8s Chart.addDependency takes any construct)', () => {
+      // GIVEN
+      const definition = testDefinition();
+      const a = new KubernetesComponent(definition, 'A', { name: 'a', stage: Stage.WORKLOADS, description: 'a' });
+      const plain = new Chart(definition, 'Plain');
+
+      // WHEN / THEN
+      expect(() => a.addDependency(plain)).toThrow(
+        "'Plain' is not a component of the platform: a component can only depend on components (KubernetesComponent, HelmComponent)");
+      expect(a.dependencies).toEqual([]);
+    });
+
     test('dependencies returns a copy', () => {
       // GIVEN
       const definition = testDefinition();

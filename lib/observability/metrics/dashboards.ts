@@ -1,4 +1,3 @@
-import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubernetesComponent, Stage } from '../../core/component';
 import { check, isToken } from '../../core/validation';
@@ -175,11 +174,8 @@ export class GrafanaDashboards extends KubernetesComponent {
       metadata: { labels: { [GRAFANA_DASHBOARD_LABEL.key]: GRAFANA_DASHBOARD_LABEL.value }, name: d.uid, namespace: MONITORING_NAMESPACE },
       data: { [`${d.uid}.json`]: d.json },
     });
-    if (late) {
-      this._addLateObjects(() => this.build().map(configMap));
-    } else {
-      for (const d of this.build()) new ApiObject(this, d.uid, configMap(d) as unknown as ApiObjectProps);
-    }
+    // Rendered when the manifests are read, so a source sees the pools and models added until then.
+    this._addLateObjects(() => this.build().map(configMap));
   }
 
   /** The dashboards emitted. */
